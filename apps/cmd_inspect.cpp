@@ -1,0 +1,5 @@
+// Placeholder while the command is written; replaced before landing.
+#include "apps/commands.h"
+namespace traceplay::apps {
+void add_inspect_command(CLI::App& app, int& exit_code) { app.add_subcommand("inspect", "not yet"); }
+}  // namespace traceplay::apps

@@ -1,0 +1,16 @@
+// The subcommands of `traceplay`, one file each (apps/cmd_<name>.cpp). Each adds itself
+// to the CLI11 app; its callback throws UserError for bad input (exit 2) and returns
+// its exit code through `exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace traceplay::apps {
+
+void add_gen_command(CLI::App& app, int& exit_code);
+void add_solve_command(CLI::App& app, int& exit_code);
+void add_inspect_command(CLI::App& app, int& exit_code);
+void add_run_command(CLI::App& app, int& exit_code);
+void add_bench_command(CLI::App& app, int& exit_code);
+
+}  // namespace traceplay::apps
