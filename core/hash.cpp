@@ -10,7 +10,7 @@ namespace traceplay {
 
 uint64_t xxh64(std::string_view bytes, uint64_t seed) { return XXH64(bytes.data(), bytes.size(), seed); }
 
-uint64_t xxh64(const void* data, size_t size, uint64_t seed) { return XXH64(data, size, seed); }
+uint64_t xxh64_bytes(const void* data, size_t size, uint64_t seed) { return XXH64(data, size, seed); }
 
 std::string hex16(uint64_t value) {
   char buf[17];

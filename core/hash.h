@@ -9,7 +9,7 @@
 namespace traceplay {
 
 uint64_t xxh64(std::string_view bytes, uint64_t seed = 0);
-uint64_t xxh64(const void* data, size_t size, uint64_t seed = 0);
+uint64_t xxh64_bytes(const void* data, size_t size, uint64_t seed = 0);
 
 // 16 lowercase, zero-padded hex digits.
 std::string hex16(uint64_t value);
