@@ -1,5 +1,27 @@
-// Placeholder while the command is written; replaced before landing.
+// `traceplay bench astar|sokoban`: benchmarks printing JSON lines (bench/).
+#include <string>
+
 #include "apps/commands.h"
+#include "bench/bench.h"
+#include "core/error.h"
+
 namespace traceplay::apps {
-void add_bench_command(CLI::App& app, int& exit_code) { app.add_subcommand("bench", "not yet"); }
+
+void add_bench_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("bench", "Run a benchmark; prints one JSON object a line");
+  auto options = std::make_shared<bench::BenchOptions>();
+  auto name = std::make_shared<std::string>();
+  options->data_dir = TRACEPLAY_DEFAULT_DATA_DIR;
+  cmd->add_option("name", *name, "astar | sokoban")->required()->check(CLI::IsMember({"astar", "sokoban"}));
+  cmd->add_option("--threads", options->threads, "Threads for the all-threads cases (0: all cores)")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--seconds", options->seconds, "Measuring time per case")->check(CLI::Range(0.05, 3600.0));
+  cmd->add_option("--data", options->data_dir, "Reference data directory (Sokoban collections)");
+  cmd->add_flag("--quick", options->quick, "A short run (for tests)");
+  cmd->callback([&exit_code, options, name] {
+    if (*name == "astar") exit_code = bench::run_astar_bench(*options);
+    else exit_code = bench::run_sokoban_bench(*options);
+  });
+}
+
 }  // namespace traceplay::apps
