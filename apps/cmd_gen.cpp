@@ -1,5 +1,121 @@
-// Placeholder while the command is written; replaced before landing.
+// `traceplay gen`: writes a dataset (DESIGN.md, "Data") from flags or a TOML config
+// (--config; flags win). All checks run before the output directory is touched.
+#include <cstdio>
+#include <memory>
+#include <string>
+
 #include "apps/commands.h"
+#include "apps/dataset_options.h"
+#include "core/error.h"
+
 namespace traceplay::apps {
-void add_gen_command(CLI::App& app, int& exit_code) { app.add_subcommand("gen", "not yet"); }
+
+namespace {
+
+struct GenArgs {
+  std::string config, out, domain, levels;
+  int size = 0, width = 0, height = 0, walls = 0, boxes = 0, threads = 0;
+  int64_t count = 0, shard_records = 0;
+  uint64_t seed = 0;
+  double test_fraction = 0;
+  bool deterministic = false, nondeterministic = false, force = false, json = false;
+  // The options, to know which flags were given (and so override the config).
+  CLI::Option *o_domain, *o_size, *o_width, *o_height, *o_walls, *o_boxes, *o_levels, *o_count, *o_seed,
+      *o_fraction, *o_threads, *o_shard;
+};
+
+// CLI11 would wrap "-1" around into a uint64_t seed.
+const CLI::Validator kDigits(
+    [](std::string& text) {
+      return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos
+                 ? std::string()
+                 : "must be a non-negative integer, got " + text;
+    },
+    "UINT");
+
+template <class T>
+void flag_value(std::optional<T>& into, const CLI::Option* option, const T& value) {
+  if (option->count() > 0) into = value;
+}
+
+DatasetSpec spec_of(const GenArgs& a) {
+  DatasetSpec spec;
+  if (!a.config.empty()) spec = load_dataset_spec(a.config);
+  DatasetSpec flags;
+  flag_value(flags.domain, a.o_domain, a.domain);
+  flag_value(flags.size, a.o_size, a.size);
+  flag_value(flags.width, a.o_width, a.width);
+  flag_value(flags.height, a.o_height, a.height);
+  flag_value(flags.walls, a.o_walls, a.walls);
+  flag_value(flags.boxes, a.o_boxes, a.boxes);
+  flag_value(flags.levels, a.o_levels, a.levels);
+  flag_value(flags.count, a.o_count, a.count);
+  flag_value(flags.seed, a.o_seed, a.seed);
+  flag_value(flags.test_fraction, a.o_fraction, a.test_fraction);
+  flag_value(flags.threads, a.o_threads, a.threads);
+  flag_value(flags.shard_records, a.o_shard, a.shard_records);
+  if (a.deterministic) flags.deterministic = true;
+  if (a.nondeterministic) flags.deterministic = false;
+  merge_spec(spec, flags);
+  return spec;
+}
+
+void print_result(const BuildResult& r, const std::string& out, bool json) {
+  const auto& m = r.manifest;
+  const std::string counts = std::to_string(m.train) + " train + " + std::to_string(m.test) + " test records";
+  switch (r.status) {
+    case BuildStatus::kAlreadyDone:
+      std::printf("%s: already done (%s %s, %zu shard%s)\n", out.c_str(), m.domain.c_str(), counts.c_str(),
+                  m.shards.size(), m.shards.size() == 1 ? "" : "s");
+      break;
+    case BuildStatus::kInterrupted:
+      std::fprintf(stderr, "traceplay gen: interrupted; %llu records in finished shards are kept; "
+                           "run the same command to resume\n",
+                   static_cast<unsigned long long>(m.train + m.test));
+      break;
+    case BuildStatus::kBuilt:
+      std::printf("%s: %s dataset, %s in %zu shard%s (%.1f s, %.0f records/s%s)\n", out.c_str(),
+                  m.domain.c_str(), counts.c_str(), m.shards.size(), m.shards.size() == 1 ? "" : "s", r.seconds,
+                  r.seconds > 0 ? static_cast<double>(r.records_made) / r.seconds : 0.0,
+                  r.resumed_from ? (", resumed after " + std::to_string(r.resumed_from)).c_str() : "");
+      break;
+  }
+  if (json) std::printf("%s\n", r.summary(out).dump().c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+void add_gen_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("gen", "Generate a dataset of A* traces (maze or Sokoban)");
+  auto a = std::make_shared<GenArgs>();
+  cmd->add_option("--config", a->config, "TOML file with the same settings ([data] table or top level)");
+  cmd->add_option("--out", a->out, "Output directory")->required();
+  a->o_domain = cmd->add_option("--domain", a->domain, "maze | sokoban");
+  a->o_size = cmd->add_option("--size", a->size, "Square size N (N x N)");
+  a->o_width = cmd->add_option("--width", a->width, "Width (with --height)");
+  a->o_height = cmd->add_option("--height", a->height, "Height (with --width)");
+  a->o_walls = cmd->add_option("--walls", a->walls, "Sokoban: interior walls (default 2)");
+  a->o_boxes = cmd->add_option("--boxes", a->boxes, "Sokoban: boxes (default 2)");
+  a->o_levels = cmd->add_option("--levels", a->levels, "Sokoban: trace the levels of an .xsb/Boxoban collection");
+  a->o_count = cmd->add_option("--count", a->count, "Total number of records");
+  a->o_seed = cmd->add_option("--seed", a->seed, "Seed: same seed, same bytes")->check(kDigits);
+  a->o_fraction = cmd->add_option("--test-fraction", a->test_fraction, "Share of layouts in the test split (0.1)");
+  a->o_threads = cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
+  a->o_shard = cmd->add_option("--shard-records", a->shard_records, "Records per chunk of shards (10000)");
+  auto* det = cmd->add_flag("--deterministic", a->deterministic, "Deterministic A* (the maze default)");
+  auto* nondet = cmd->add_flag("--nondeterministic", a->nondeterministic,
+                               "Non-deterministic A* (the Sokoban default, as the paper's data)");
+  det->excludes(nondet);
+  cmd->add_flag("--force", a->force, "Replace a dataset made with other parameters");
+  cmd->add_flag("--json", a->json, "Print a JSON summary as the last line");
+  cmd->callback([&exit_code, a] {
+    if (a->out.empty()) throw UserError("--out must name a directory");
+    const DatasetSpec spec = spec_of(*a);
+    const BuildResult result = build_dataset(spec, a->out, a->force);
+    print_result(result, a->out, a->json);
+    exit_code = result.exit_code;
+  });
+}
+
 }  // namespace traceplay::apps
