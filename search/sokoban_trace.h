@@ -25,6 +25,10 @@ Vocabulary sokoban_vocabulary(int max_side, int cost_tokens);
 std::vector<std::string> sokoban_prompt(const sokoban::Level& level);
 // The `dock x y` and `wall x y` triples of the prompt, in order: a record's "layout".
 std::vector<std::string> sokoban_layout_tokens(const std::vector<std::string>& prompt);
+// The level a prompt describes, on a width x height grid (for replaying plans that a
+// model wrote). Boxes that start on a dock are not in a prompt, as in the reference.
+// Throws UserError naming the token for anything that is not a well-formed prompt.
+sokoban::Level level_from_prompt(const std::vector<std::string>& prompt, int width, int height);
 
 // Token ids of one Sokoban vocabulary, looked up once so that tracing writes ids.
 struct SokobanTokenIds {
