@@ -20,6 +20,7 @@ domain = "maze"
 width = 5
 height = 5
 count = 300
+test_fraction = 0.2
 [[arms]]
 name = "maze"
 [[arms]]
@@ -27,6 +28,8 @@ name = "maze-again"          # same [data]: shares the dataset
 [[arms]]
 name = "sokoban"
 data.domain = "sokoban"
+data.width = 7
+data.height = 7
 data.count = 40
 """
 
@@ -55,7 +58,9 @@ def test_run_builds_every_arm_and_records_provenance(tmp_path):
     assert record["machine"]["cores"] >= 1
     assert record["start"] and record["end"]
     assert record["arms"][2]["config"]["data"]["domain"] == "sokoban"
-    assert record["arms"][2]["config"]["data"]["width"] == 5 or record["arms"][2]["seed"] == 3
+    assert record["arms"][2]["config"]["data"]["count"] == 40
+    assert record["arms"][2]["config"]["data"]["test_fraction"] == 0.2  # inherited from the base [data]
+    assert record["arms"][2]["seed"] == 3
 
     # Everything done: the second run only reports.
     manifest = (tmp_path / maze_dir / "manifest.json").read_bytes()
@@ -79,7 +84,7 @@ def test_default_experiment_config_is_valid(tmp_path):
 
 @pytest.mark.parametrize("body, message", [
     ('name = "x"\nbogus = 1\n[data]\ndomain = "maze"\nsize = 5\ncount = 5\n', 'unknown key "bogus"'),
-    ('name = "x"\n[data]\ndomain = "maze"\nsize = = 5\n', "bad.toml:3:"),
+    ('name = "x"\n[data]\ndomain = "maze"\nsize = = 5\n', "bad.toml:4:"),
     ('name = "x"\n[data]\ndomain = "chess"\nsize = 5\ncount = 5\n', "chess"),
     ('name = "x"\n[data]\ndomain = "maze"\nsize = 5\ncount = 0\n', "count"),
     ('name = "x"\n', "a [data] table is required"),
