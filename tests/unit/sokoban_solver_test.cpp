@@ -135,6 +135,26 @@ TEST(SokobanSolver, MatchesTraceModeOnMicroban) {
   EXPECT_GE(compared, 8);
 }
 
+TEST(SokobanSolver, MatchesTraceModeOnBoxoban) {
+  // 10x10 with 4 boxes: trace mode (optimal, slower) finishes the easier levels.
+  const auto levels = sokoban::load_collection(testing::shared_data("sokoban/boxoban_medium_valid_000.txt"));
+  SokobanSolver solver;
+  SokobanTracer tracer;
+  AStarOptions limited;
+  limited.max_expansions = 20'000;
+  int compared = 0;
+  for (size_t i = 0; i < 20; ++i) {
+    SCOPED_TRACE("boxoban level " + std::to_string(i + 1));
+    const SolverResult got = solver.solve(levels[i].level);
+    ASSERT_TRUE(got.solved());
+    const SokobanTraceResult traced = tracer.run(levels[i].level, limited);
+    if (!traced.solved()) continue;
+    EXPECT_EQ(got.cost, traced.cost);
+    ++compared;
+  }
+  EXPECT_GE(compared, 6) << compared;
+}
+
 TEST(SokobanSolver, ReportsUnsolvableAndLimits) {
   SokobanSolver solver;
   // The box is in a corner: dead from the start.
