@@ -1,10 +1,13 @@
 // Trace mode reproduces the reference's Sokoban search and tokens.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "core/rng.h"
 #include "games/sokoban/collection.h"
 #include "games/sokoban/generator.h"
 #include "games/sokoban/simulator.h"
+#include "search/sokoban_domain.h"
 #include "search/sokoban_trace.h"
 #include "test_data.h"
 
@@ -87,15 +90,18 @@ TEST(SokobanTrace, PromptSortsPositionsAsStrings) {
   EXPECT_EQ(layout[0], "dock");
 }
 
-TEST(SokobanTrace, StepsListOnlyLooseBoxesAndDeadBoxesAreNotCreated) {
-  // Pushing the box right puts it on the dock; pushing it left would leave it against
-  // the wall with walls above and below: infinite h, never created.
+TEST(SokobanTrace, DeadBoxesAreNotCreated) {
+  // Pushing the box left puts it against the wall with walls above and below: h is
+  // infinite and the child is never created. Stepping right onto the dock is the only
+  // other move; after it nothing new is left, so the search fails.
   const Level level = Level::from_rows({"######", "# $@.#", "######"});
   const SokobanTrace got = trace_sokoban(level);
-  // The worker can only go left (push): box to (1,1): not movable (wall at x=0), so
-  // nothing is created and the level is unsolvable. Right is the dock cell: a move.
-  ASSERT_FALSE(got.result.solved());
-  for (size_t i = 0; i < got.trace.size(); ++i) EXPECT_NE(got.trace[i], "c" + std::to_string(kInfiniteCost));
+  EXPECT_EQ(got.result.status, SearchStatus::kUnsolvable);
+  EXPECT_EQ(got.trace, (std::vector<std::string>{"create", "worker", "3", "1", "box", "2", "1", "c0", "c2",
+                                                 "close", "worker", "3", "1", "box", "2", "1", "c0", "c2",
+                                                 "create", "worker", "4", "1", "box", "2", "1", "c1", "c2",
+                                                 "close", "worker", "4", "1", "box", "2", "1", "c1", "c2"}));
+  EXPECT_TRUE(got.plan.empty());
 }
 
 TEST(SokobanTrace, SolvesTheReferenceExampleLevel) {
@@ -148,6 +154,38 @@ TEST(SokobanTrace, DeterministicTiesFollowTheCanonicalKey) {
   ASSERT_TRUE(a.result.solved());
   EXPECT_EQ(a.trace, b.trace);
   EXPECT_TRUE(sokoban::check_plan(level, a.result.plan).valid);
+}
+
+TEST(SokobanTrace, ClosesTheSmallestFThenTheSmallestCanonicalKey) {
+  // Replays the open list from the recorded events: every close must take the open
+  // state with the smallest (f, worker, sorted boxes).
+  const Level level = Level::from_rows({"########", "#      #", "# $  . #", "#  @ $ #", "#   .  #", "########"});
+  SokobanTraceDomain<2> domain(level);
+  RecordingSink<SokobanTraceState<2>> sink;
+  AStar<SokobanTraceDomain<2>> astar;
+  ASSERT_TRUE(astar.run(domain, {}, sink).solved());
+  using Key = std::vector<int>;
+  auto key = [](const SokobanTraceState<2>& s) { return Key{s.worker, s.boxes[0], s.boxes[1]}; };
+  std::map<Key, int> open;  // state -> f of its open entry
+  int closes = 0, ties = 0;
+  for (const auto& e : sink.events) {
+    if (e.action == TraceAction::kCreate) open[key(e.state)] = e.g + e.h;
+    if (e.action != TraceAction::kClose) continue;
+    const auto it = open.find(key(e.state));
+    ASSERT_NE(it, open.end());
+    ASSERT_EQ(it->second, e.g + e.h);
+    for (const auto& [k, f] : open) {
+      ASSERT_GE(f, e.g + e.h);
+      if (f == e.g + e.h && k != key(e.state)) {
+        ++ties;
+        ASSERT_LT(key(e.state), k);
+      }
+    }
+    open.erase(it);
+    ++closes;
+  }
+  EXPECT_GT(closes, 20);
+  EXPECT_GT(ties, 20);  // the level has many equal f, so the order was really tested
 }
 
 TEST(SokobanTrace, TokenIdsMatchTokenStrings) {
