@@ -141,7 +141,9 @@ TEST(SokobanTrace, NondeterministicModeIsReproducibleBySeed) {
     differing += other.trace != first.trace;
     // Both are optimal: the heuristic is admissible, whatever the tie order.
     EXPECT_EQ(other.result.status, first.result.status);
-    if (first.result.solved()) EXPECT_EQ(other.result.cost, first.result.cost);
+    if (first.result.solved()) {
+      EXPECT_EQ(other.result.cost, first.result.cost);
+    }
   }
   EXPECT_GT(differing, 5);
 }
