@@ -1,0 +1,46 @@
+"""`traceplay bench` prints one JSON object a line with the keys DESIGN.md pins
+(bench, case, threads, value, unit; peer, peer_value and ratio together)."""
+import json
+import os
+import subprocess
+
+BIN = os.environ["TRACEPLAY_BIN"]
+
+
+def bench_lines(name):
+    result = subprocess.run([BIN, "bench", name, "--quick", "--threads", "2"], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines
+    for line in lines:
+        assert line["bench"] == name
+        assert {"case", "threads", "value", "unit"} <= line.keys()
+        assert line["value"] >= 0
+        if "peer" in line:
+            assert abs(line["ratio"] - line["value"] / line["peer_value"]) < 1e-6 * max(1.0, line["ratio"])
+    return lines
+
+
+def test_bench_astar_cases():
+    lines = bench_lines("astar")
+    cases = {(line["case"], line["threads"]) for line in lines}
+    for size in (10, 20, 30):
+        assert (f"maze-{size}x{size}", 1) in cases
+        assert (f"maze-{size}x{size}", 2) in cases
+    assert ("sokoban-7x7", 1) in cases
+    assert any(line["unit"] == "expansions/s" for line in lines)
+    # Generation really happens: every trace case made some traces.
+    assert all(line["value"] > 0 for line in lines)
+
+
+def test_bench_sokoban_quick_solves_its_levels():
+    lines = bench_lines("sokoban")
+    solved = next(line for line in lines if line["unit"] == "levels solved")
+    assert solved["value"] == solved["levels"] > 0
+
+
+def test_bench_rejects_unknown_names():
+    result = subprocess.run([BIN, "bench", "chess"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stdout == ""
