@@ -16,12 +16,13 @@ struct GenArgs {
   std::string config, out, domain, levels;
   int size = 0, width = 0, height = 0, walls = 0, boxes = 0, threads = 0;
   int64_t count = 0, shard_records = 0;
-  uint64_t seed = 0;
+  uint64_t seed = 0, max_expansions = 0, max_trace_tokens = 0;
   double test_fraction = 0;
   bool deterministic = false, nondeterministic = false, force = false, json = false;
   // The options, to know which flags were given (and so override the config).
   CLI::Option *o_domain, *o_size, *o_width, *o_height, *o_walls, *o_boxes, *o_levels, *o_count, *o_seed,
-      *o_fraction, *o_threads, *o_shard;
+      *o_fraction, *o_threads, *o_shard,
+      *o_max_expansions, *o_max_trace_tokens;
 };
 
 // CLI11 would wrap "-1" around into a uint64_t seed.
@@ -49,6 +50,8 @@ DatasetSpec spec_of(const GenArgs& a) {
   flag_value(flags.walls, a.o_walls, a.walls);
   flag_value(flags.boxes, a.o_boxes, a.boxes);
   flag_value(flags.levels, a.o_levels, a.levels);
+  flag_value(flags.max_expansions, a.o_max_expansions, a.max_expansions);
+  flag_value(flags.max_trace_tokens, a.o_max_trace_tokens, a.max_trace_tokens);
   flag_value(flags.count, a.o_count, a.count);
   flag_value(flags.seed, a.o_seed, a.seed);
   flag_value(flags.test_fraction, a.o_fraction, a.test_fraction);
@@ -98,6 +101,12 @@ void add_gen_command(CLI::App& app, int& exit_code) {
   a->o_walls = cmd->add_option("--walls", a->walls, "Sokoban: interior walls (default 2)");
   a->o_boxes = cmd->add_option("--boxes", a->boxes, "Sokoban: boxes (default 2)");
   a->o_levels = cmd->add_option("--levels", a->levels, "Sokoban: trace the levels of an .xsb/Boxoban collection");
+  a->o_max_expansions = cmd->add_option("--max-expansions", a->max_expansions,
+                                        "Sokoban: drop levels whose search expands more nodes (0: no limit)")
+                            ->check(kDigits);
+  a->o_max_trace_tokens = cmd->add_option("--max-trace-tokens", a->max_trace_tokens,
+                                          "Sokoban: drop traces longer than this (0: no limit)")
+                              ->check(kDigits);
   a->o_count = cmd->add_option("--count", a->count, "Total number of records");
   a->o_seed = cmd->add_option("--seed", a->seed, "Seed: same seed, same bytes")->check(kDigits);
   a->o_fraction = cmd->add_option("--test-fraction", a->test_fraction, "Share of layouts in the test split (0.1)");

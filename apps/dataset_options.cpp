@@ -43,7 +43,7 @@ bool is_file(const std::string& path) {
 
 const std::set<std::string> kKeys = {"domain", "size",          "width",    "height", "walls", "boxes", "levels",
                                      "count",  "seed",          "deterministic",      "test_fraction", "threads",
-                                     "shard_records"};
+                                     "shard_records", "max_expansions", "max_trace_tokens"};
 
 }  // namespace
 
@@ -68,6 +68,8 @@ DatasetSpec dataset_spec_from_json(const nlohmann::json& table, const std::strin
   spec.count = integer<int64_t>(table, "count", where);
   spec.seed = integer<uint64_t>(table, "seed", where);
   spec.threads = integer<int>(table, "threads", where);
+  spec.max_expansions = integer<uint64_t>(table, "max_expansions", where);
+  spec.max_trace_tokens = integer<uint64_t>(table, "max_trace_tokens", where);
   spec.shard_records = integer<int64_t>(table, "shard_records", where);
   if (table.contains("deterministic")) {
     if (!table["deterministic"].is_boolean()) throw UserError(where + ": \"deterministic\" must be true or false");
@@ -97,6 +99,8 @@ void merge_spec(DatasetSpec& base, const DatasetSpec& o) {
   take(base.walls, o.walls);
   take(base.boxes, o.boxes);
   take(base.levels, o.levels);
+  take(base.max_expansions, o.max_expansions);
+  take(base.max_trace_tokens, o.max_trace_tokens);
   take(base.count, o.count);
   take(base.seed, o.seed);
   take(base.deterministic, o.deterministic);
@@ -117,6 +121,8 @@ void validate_spec(const DatasetSpec& spec) {
     if (spec.walls) throw UserError("--walls is for sokoban (maze wall counts are drawn as the reference does)");
     if (spec.boxes) throw UserError("--boxes is for sokoban");
     if (spec.levels) throw UserError("--levels is for sokoban");
+    if (spec.max_expansions || spec.max_trace_tokens)
+      throw UserError("--max-expansions and --max-trace-tokens are for sokoban (every maze task is kept)");
   } else if (spec.levels) {
     if (spec.size || spec.width || spec.walls || spec.boxes)
       throw UserError("--levels takes the collection's levels as they are: drop --size/--width/--height/--walls/--boxes");
@@ -156,6 +162,8 @@ std::unique_ptr<TraceSource> make_source(const DatasetSpec& spec) {
   if (spec.walls) params.walls = *spec.walls;
   if (spec.boxes) params.boxes = *spec.boxes;
   if (spec.levels) params.levels_file = *spec.levels;
+  if (spec.max_expansions) params.max_expansions = *spec.max_expansions;
+  if (spec.max_trace_tokens) params.max_trace_tokens = *spec.max_trace_tokens;
   params.deterministic = spec.deterministic.value_or(false);
   return search::make_sokoban_source(params);
 }

@@ -4,6 +4,7 @@
 //
 //   domain = "maze" | "sokoban"     size = N  or  width = W, height = H
 //   walls, boxes (Sokoban generator) levels = "FILE" (Sokoban collection)
+//   max_expansions, max_trace_tokens (Sokoban: levels over them are dropped; 0 = no limit)
 //   count, seed, deterministic, test_fraction, threads, shard_records
 #pragma once
 
@@ -26,6 +27,7 @@ struct DatasetSpec {
   std::optional<std::string> domain;
   std::optional<int> size, width, height, walls, boxes;
   std::optional<std::string> levels;
+  std::optional<uint64_t> max_expansions, max_trace_tokens;
   std::optional<int64_t> count;
   std::optional<uint64_t> seed;
   std::optional<bool> deterministic;
