@@ -69,6 +69,24 @@ TEST(DatasetShard, LineFormatIsPinned) {
   expect_same(parse_record_json(line, "here"), r);
 }
 
+TEST(DatasetShard, OtherValidJsonSpellingsParseTheSame) {
+  // The reader's fast path takes the writer's exact spelling; anything else valid
+  // (spaces, key order, escapes) goes through the general parser to the same record.
+  const DatasetRecord want = parse_record_json(
+      R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[0,12],"trace":[3],"plan":[],"meta":{"w":3}})", "a");
+  EXPECT_EQ(want.prompt, (std::vector<int32_t>{0, 12}));
+  for (const char* line :
+       {R"({"layout": "0123456789abcdef", "id": "00000000000000ff", "prompt": [0, 12], "trace": [3], "plan": [], "meta": {"w": 3}})",
+        R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[0,12],"trace":[3],"plan":[],"meta":{"w":3} })",
+        R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[0,12],"trace":[3],"plan":[],"meta":{"\u0077":3}})"}) {
+    const DatasetRecord got = parse_record_json(line, "b");
+    expect_same(got, want);
+  }
+  EXPECT_THROW(parse_record_json(R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[01],"trace":[],"plan":[],"meta":{}})", "c"), UserError);
+  EXPECT_THROW(parse_record_json(R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[2147483648],"trace":[],"plan":[],"meta":{}})", "c"), UserError);
+  EXPECT_THROW(parse_record_json(R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[],"trace":[],"plan":[],"meta":{}} x})", "c"), UserError);
+}
+
 TEST(DatasetShard, RoundTripSmallAndStreamed) {
   ScratchDir dir;
   // 150 records of 8000 ids: several MiB uncompressed, so both sides stream in pieces.
