@@ -57,6 +57,9 @@ DatasetSpec spec_of(const GenArgs& a) {
   flag_value(flags.test_fraction, a.o_fraction, a.test_fraction);
   flag_value(flags.threads, a.o_threads, a.threads);
   flag_value(flags.shard_records, a.o_shard, a.shard_records);
+  // A size given on the command line replaces the config's, in either spelling.
+  if (flags.size) spec.width = spec.height = std::nullopt;
+  if (flags.width || flags.height) spec.size = std::nullopt;
   if (a.deterministic) flags.deterministic = true;
   if (a.nondeterministic) flags.deterministic = false;
   merge_spec(spec, flags);

@@ -194,6 +194,9 @@ def test_config_file_gives_the_same_dataset_and_flags_win(tmp_path, reference):
     gen(tmp_path / "seed8", "--config", str(config), "--seed", "8")
     manifest = json.loads((tmp_path / "seed8" / "manifest.json").read_text())
     assert manifest["seed"] == 8 and manifest["params"]["count"] == 3000
+    gen(tmp_path / "wide", "--config", str(config), "--width", "12", "--height", "9", "--count", "50")
+    params = json.loads((tmp_path / "wide" / "manifest.json").read_text())["params"]
+    assert (params["width"], params["height"], params["count"]) == (12, 9, 50)
 
 
 def test_stale_temporaries_are_removed(tmp_path, reference):
