@@ -51,7 +51,11 @@ class LayoutPipeline {
   LayoutPipeline(const TraceSource& source, uint64_t seed, uint64_t first, uint64_t limit, int threads)
       : seed_(seed), next_(first), consumed_(first), limit_(limit),
         window_(2 * static_cast<uint64_t>(threads) + 2) {
-    for (int t = 0; t < threads; ++t) threads_.emplace_back([this, w = source.make_worker()] { run(*w); });
+    for (int t = 0; t < threads; ++t) {
+      auto worker = source.make_worker();
+      worker->set_stop(&stop_flag());
+      threads_.emplace_back([this, w = std::move(worker)] { run(*w); });
+    }
   }
 
   ~LayoutPipeline() {
@@ -376,6 +380,11 @@ BuildResult build_dataset(const TraceSource& source, const BuildOptions& options
         break;
       }
       const PreparedLayout layout = pipeline.take(k);
+      // A stop may have cut this layout short (searches poll the flag): never write it.
+      if (stop_requested()) {
+        interrupted = true;
+        break;
+      }
       for (uint64_t i = offset; i < layout.size() && writer.records() < options.count; ++i) {
         const PreparedRecord& r = layout[i];
         if (!seen.insert(r.id).second) continue;  // the id was taken earlier: drop

@@ -13,6 +13,8 @@ int stop_signal();
 inline bool stop_requested() { return stop_signal() != 0; }
 // The exit code for the received signal (130 for SIGINT, 143 for SIGTERM).
 int stop_exit_code();
+// The same request as an atomic flag, for code that polls one (AStarOptions::stop).
+const std::atomic<bool>& stop_flag();
 // For tests: forget a received signal.
 void clear_stop_signal();
 

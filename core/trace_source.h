@@ -6,6 +6,7 @@
 // any thread count.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -33,6 +34,14 @@ class LayoutWorker {
   virtual ~LayoutWorker() = default;
   // The records of layout k (possibly none: an unsolvable draw), in a fixed order.
   virtual std::vector<DatasetRecord> generate(uint64_t seed, uint64_t k) = 0;
+
+  // A flag that abandons searches in progress (Ctrl-C on a slow Sokoban level). Once it
+  // is set, generate() may return a partial layout: the caller must discard whatever
+  // it returns after the flag was set (the dataset builder drops the unfinished chunk).
+  void set_stop(const std::atomic<bool>* stop) { stop_ = stop; }
+
+ protected:
+  const std::atomic<bool>* stop_ = nullptr;
 };
 
 class TraceSource {

@@ -53,6 +53,7 @@ class MazeWorker final : public LayoutWorker {
       AStarOptions options;
       options.deterministic = params_.deterministic;
       options.seed = rng.next();
+      options.stop = stop_;
       DatasetRecord record;
       MazeTokenSink sink(ids_, w, record.trace, record.plan);
       const auto result = astar_.run(MazeDomain(layout, start, goal), options, sink);

@@ -63,6 +63,7 @@ class SokobanWorker final : public LayoutWorker {
     options.deterministic = params_.deterministic;
     options.seed = rng.next();
     options.max_expansions = params_.max_expansions;
+    options.stop = stop_;
     DatasetRecord record;
     bool cost_overflow = false;
     const auto result = tracer_.run(*level, options, ids_, record.trace, record.plan, cost_overflow);

@@ -7,6 +7,8 @@
 
 #include "core/error.h"
 #include "games/sokoban/collection.h"
+#include <unistd.h>
+
 #include "test_data.h"
 
 namespace traceplay::sokoban {
@@ -18,7 +20,9 @@ using testing::shared_data;
 class TempFile {
  public:
   explicit TempFile(const std::string& text) {
-    path_ = ::testing::TempDir() + "sokoban_level_test_" + std::to_string(counter_++) + ".xsb";
+    // ctest runs every test in its own process, in parallel: the pid keeps names apart.
+    path_ = ::testing::TempDir() + "sokoban_level_test_" + std::to_string(::getpid()) + "_" +
+            std::to_string(counter_++) + ".xsb";
     std::ofstream(path_) << text;
   }
   ~TempFile() { std::remove(path_.c_str()); }

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "core/error.h"
 #include "core/hash.h"
 #include "games/sokoban/simulator.h"
@@ -18,7 +20,9 @@ namespace {
 
 std::string temp_levels(const std::string& text) {
   static int counter = 0;
-  const std::string path = ::testing::TempDir() + "sokoban_source_test_" + std::to_string(counter++) + ".xsb";
+  // ctest runs every test in its own process, in parallel: the pid keeps names apart.
+  const std::string path = ::testing::TempDir() + "sokoban_source_test_" + std::to_string(::getpid()) + "_" +
+                           std::to_string(counter++) + ".xsb";
   std::ofstream(path) << text;
   return path;
 }
