@@ -90,7 +90,7 @@ int run_astar_bench(const BenchOptions& options) {
       const double rate = trace_rate(*source, threads, seconds);
       print({{"bench", "astar"}, {"case", "maze-" + std::to_string(size) + "x" + std::to_string(size)},
              {"threads", threads}, {"value", rate}, {"unit", "traces/s"},
-             {"peer", "searchformer-python (1 thread, measured on this machine)"}, {"peer_value", peer},
+             {"peer", "searchformer-python anchor (1 thread, measured on this machine, not in this run)"}, {"peer_value", peer},
              {"ratio", rate / peer}, {"ratio_per_thread", rate / threads / peer}});
     }
   }
