@@ -71,6 +71,7 @@ class AStar {
   template <class Sink = NullSink>
   AStarResult<State> run(const Domain& domain, const AStarOptions& options, Sink& sink) {
     reset(domain);
+    random_ties_ = !options.deterministic;
     Rng rng(options.seed);
     AStarResult<State> result;
     const auto started = std::chrono::steady_clock::now();
@@ -205,7 +206,6 @@ class AStar {
     StateRecord& rec = records_[record];
     rec.open_node = n;
     rec.open_f = g + h;
-    random_ties_ = !options.deterministic;
     const uint64_t tie = options.deterministic ? domain.tie_key(state) : rng.next();
     heap_.push_back({g + h, n, tie});
     std::push_heap(heap_.begin(), heap_.end(), HeapAfter{this, &domain});
