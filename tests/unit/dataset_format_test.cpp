@@ -13,18 +13,10 @@
 namespace traceplay {
 namespace {
 
+using testing::error_of;
 using testing::file_bytes;
 using testing::ScratchDir;
 using testing::write_bytes;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 Manifest header(uint64_t seed = 7, double test_fraction = 0.3) {
   Manifest m;

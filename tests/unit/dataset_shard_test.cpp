@@ -13,6 +13,7 @@
 namespace traceplay {
 namespace {
 
+using testing::error_of;
 using testing::file_bytes;
 using testing::ScratchDir;
 using testing::write_bytes;
@@ -36,15 +37,6 @@ void expect_same(const DatasetRecord& a, const DatasetRecord& b) {
   EXPECT_EQ(a.trace, b.trace);
   EXPECT_EQ(a.plan, b.plan);
   EXPECT_EQ(a.meta, b.meta);
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 // Writes `n` records to dir/name and returns its ShardInfo.

@@ -5,16 +5,28 @@
 
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "core/trace_source.h"
 #include "core/vocabulary.h"
 
 namespace traceplay::testing {
+
+// The message of the UserError that `f` throws, or "(no error)".
+inline std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
 
 // A fresh directory under /tmp, removed with everything in it at scope exit.
 class ScratchDir {
