@@ -1,0 +1,58 @@
+// `traceplay train`: the training loop behind a torch-free interface (apps include this
+// header, not torch). See models/README.md for the run directory it writes.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "models/transformer_config.h"
+
+namespace traceplay::models {
+
+struct TrainOptions {
+  std::string data_dir, out_dir;
+  // Architecture: a preset name or a custom size (vocab_size comes from the dataset).
+  std::string preset = "s";                    // "s" | "m" | "l" | "xl" | "custom"
+  int64_t dim = 0, layers = 0, heads = 0;      // custom (layers: encoder and decoder each)
+  int64_t encoder_layers = 0, decoder_layers = 0;  // override `layers` when > 0
+  std::string mode = "search-augmented";       // | "solution-only"
+  int64_t steps = 10000;
+  int64_t batch_tokens = 16384;                // padded decoder tokens per micro-batch
+  int accumulate = 1;                          // micro-batches per rank and step
+  double lr = 2.5e-4, min_lr_ratio = 0.1;
+  int64_t warmup = 2000;
+  double weight_decay = 0.01, beta1 = 0.9, beta2 = 0.99, grad_clip = 1.0;
+  std::string loss_average = "sequence";       // "sequence" (the reference) | "token"
+  uint64_t seed = 1;
+  bool resume = false, force = false;
+  std::string device = "cpu";                  // "cpu" | "cuda" | "cuda:N"
+  int threads = 0;                             // torch intra-op threads; 0 = all cores
+  int64_t checkpoint_every = 1000, log_every = 10, eval_every = 500;
+  int64_t val_sequences = 256;                 // held-out (test split) sequences for val_loss
+  int64_t max_decoder_tokens = 0;              // drop longer training sequences (0 = keep all)
+  int64_t train_sequences = 0;                 // use only the first N training sequences (0 = all)
+  // Data parallel (torch c10d): Gloo on CPU, NCCL on CUDA.
+  int world_size = 1, rank = 0;
+  std::string master = "127.0.0.1:29500";
+  const std::atomic<bool>* stop = nullptr;     // Ctrl-C / SIGTERM: checkpoint and return
+  bool progress = true;                        // the terminal progress line
+};
+
+struct TrainResult {
+  int64_t step = 0;            // steps done (== options.steps when finished)
+  bool finished = false;       // false when stopped early (a checkpoint was written)
+  bool already_done = false;   // the output held a finished run of the same parameters
+  double loss = 0, val_loss = 0, val_token_accuracy = 0;
+  double tokens_per_s = 0, elapsed_s = 0;
+  int64_t parameters = 0;
+  nlohmann::json to_json() const;
+};
+
+// Trains (or resumes, or recognises a finished run); throws UserError for bad input.
+TrainResult train(const TrainOptions& options);
+
+}  // namespace traceplay::models
