@@ -17,6 +17,10 @@ namespace traceplay::search {
 Vocabulary maze_vocabulary(int width, int height);
 
 std::vector<std::string> maze_prompt(const maze::MazeTask& task);
+// The task a prompt describes, on a width x height grid: the way back from maze_prompt,
+// for replaying plans that a model wrote. Throws UserError naming the token for anything
+// that is not a well-formed prompt (and MazeTask's own reason for an invalid task).
+maze::MazeTask maze_task_from_prompt(const std::vector<std::string>& prompt, int width, int height);
 // The layout tokens (the `wall x y` triples), whose hash is a record's "layout".
 std::vector<std::string> maze_layout_tokens(const maze::MazeTask& task);
 

@@ -1,0 +1,107 @@
+#include "models/response_check.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "core/hash.h"
+#include "games/sokoban/simulator.h"
+#include "search/maze_trace.h"
+#include "search/plan_tokens.h"
+#include "search/sokoban_trace.h"
+
+namespace traceplay::models {
+
+namespace {
+
+// The record's "meta" size, else the manifest's "params" size.
+int dimension(const DatasetRecord& record, const Manifest& manifest, const char* key, const std::string& where) {
+  const nlohmann::json* source = nullptr;
+  if (record.meta.is_object() && record.meta.contains(key)) {
+    source = &record.meta[key];
+  } else if (manifest.params.contains(key)) {
+    source = &manifest.params[key];
+  }
+  if (!source || !source->is_number_integer() || source->get<int64_t>() < 1 || source->get<int64_t>() > 1000)
+    throw UserError(where + ": record " + hex16(record.id) + ": no usable \"" + key +
+                    "\" in its meta or the manifest's params");
+  return source->get<int>();
+}
+
+PlanCheck replay(const EvalTask& task, const std::vector<Pos>& plan) {
+  return task.maze ? task.maze->check_plan(plan) : sokoban::check_plan(*task.sokoban, plan);
+}
+
+int32_t count_trace_tokens(const std::vector<std::string>& tokens) {
+  size_t i = !tokens.empty() && tokens[0] == "bos" ? 1 : 0;
+  int32_t count = 0;
+  for (; i < tokens.size() && tokens[i] != "plan" && tokens[i] != "eos"; ++i) ++count;
+  return count;
+}
+
+}  // namespace
+
+EvalTask eval_task_from_record(const DatasetRecord& record, const Manifest& manifest, const Vocabulary& vocabulary,
+                               const std::string& where) {
+  EvalTask task;
+  task.id = record.id;
+  task.domain = manifest.domain;
+  task.width = dimension(record, manifest, "width", where);
+  task.height = dimension(record, manifest, "height", where);
+  task.prompt_ids = record.prompt;
+  const std::string what = where + ": record " + hex16(record.id);
+  try {
+    task.prompt = vocabulary.decode(record.prompt);
+  } catch (const std::out_of_range&) {
+    throw UserError(what + ": a prompt token id is outside the vocabulary");
+  }
+  try {
+    if (task.domain == "maze") {
+      task.maze = search::maze_task_from_prompt(task.prompt, task.width, task.height);
+    } else if (task.domain == "sokoban") {
+      task.sokoban = search::level_from_prompt(task.prompt, task.width, task.height);
+    } else {
+      throw UserError("domain \"" + task.domain + "\" has no plan checker");
+    }
+  } catch (const UserError& e) {
+    throw UserError(what + ": " + e.what());
+  }
+
+  // The dataset's plan is the yardstick of "optimal": it must replay too.
+  std::vector<std::string> plan_tokens;
+  try {
+    plan_tokens = vocabulary.decode(record.plan);
+  } catch (const std::out_of_range&) {
+    throw UserError(what + ": a plan token id is outside the vocabulary");
+  }
+  const search::ParsedResponse parsed = search::parse_plan_response(plan_tokens, std::max(task.width, task.height));
+  if (!parsed.ok || parsed.trace_tokens != 0) throw UserError(what + ": its plan does not parse: " + parsed.error);
+  const PlanCheck check = replay(task, parsed.plan);
+  if (!check.valid) throw UserError(what + ": its own plan does not replay: " + check.reason);
+  task.reference_plan_positions = static_cast<int32_t>(parsed.plan.size());
+  return task;
+}
+
+ResponseCheck check_response(const EvalTask& task, const std::vector<std::string>& tokens) {
+  ResponseCheck out;
+  out.outcome.trace_tokens = count_trace_tokens(tokens);
+  const search::ParsedResponse parsed = search::parse_plan_response(tokens, std::max(task.width, task.height));
+  if (!parsed.ok) {
+    out.reason = parsed.error;
+    return out;
+  }
+  out.outcome.plan_positions = static_cast<int32_t>(parsed.plan.size());
+  if (!parsed.has_eos) {
+    out.reason = "no eos: the response reached the length limit";
+    return out;
+  }
+  const PlanCheck check = replay(task, parsed.plan);
+  if (!check.valid) {
+    out.reason = check.reason;
+    return out;
+  }
+  out.outcome.correct = true;
+  out.outcome.optimal = out.outcome.plan_positions <= task.reference_plan_positions;
+  return out;
+}
+
+}  // namespace traceplay::models
