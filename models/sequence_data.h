@@ -46,30 +46,43 @@ struct MicroBatch {
 };
 
 // The endless, deterministic stream of micro-batches over a SequenceSet: epoch e shuffles
-// the sequences with Rng::stream(seed, e), sorts each pool of `pool_batches` batches'
-// worth of sequences by decoder length, cuts batches whose padded decoder tokens
-// (rows x longest) stay within `batch_tokens` (a sequence longer than the budget gets a
-// batch of its own), and shuffles the batch order. Micro-batch i is a pure function of
-// (set, batch_tokens, seed, i): a resumed run needs only the index, and every rank of a
+// the sequences with Rng::stream(seed, e), cuts the shuffled order into pools of about
+// `pool_batches` batches' worth of decoder tokens, sorts each pool by decoder length,
+// cuts batches whose padded decoder tokens (rows x longest) stay within `batch_tokens`
+// (a sequence longer than the budget gets a batch of its own), and shuffles the batch
+// order of the whole epoch. Micro-batch i is a pure function of (set, batch_tokens,
+// seed, pool_batches, i): a resumed run needs only the index, and every rank of a
 // data-parallel run knows every other rank's batches (so losses normalise exactly).
+// Only the two most recent epochs are kept in memory; the batch count of every epoch
+// built so far is remembered, so the stream can locate any index.
 class BatchStream {
  public:
   BatchStream(const SequenceSet& set, size_t batch_tokens, uint64_t seed, size_t pool_batches = 64);
 
-  // Micro-batch i of the stream (computes and caches the epochs it needs).
+  // Micro-batch i of the stream (builds the epochs it needs). The reference stays valid
+  // until the next call.
   const MicroBatch& at(uint64_t i);
   // Number of micro-batches in epoch e.
   size_t epoch_size(uint64_t epoch);
+  // The epoch that micro-batch i belongs to.
+  uint64_t epoch_of(uint64_t i);
 
  private:
-  void build_epoch(uint64_t epoch);
+  std::vector<MicroBatch> make_epoch(uint64_t epoch) const;
+  const std::vector<MicroBatch>& epoch_batches(uint64_t epoch);
+  void extend_sizes(uint64_t epoch);  // epoch_start_ covers epochs 0..epoch
 
   const SequenceSet& set_;
   size_t batch_tokens_;
   uint64_t seed_;
   size_t pool_batches_;
-  std::vector<std::vector<MicroBatch>> epochs_;  // built so far, in order
-  std::vector<uint64_t> epoch_start_;            // first stream index of each built epoch
+  std::vector<uint64_t> epoch_start_;  // first stream index of epochs 0..n (n + 1 entries)
+  struct Cached {
+    uint64_t epoch = UINT64_MAX;
+    std::vector<MicroBatch> batches;
+  };
+  Cached cache_[2];  // the two most recently used epochs
+  int next_slot_ = 0;
 };
 
 // Optimizer step s of a run with `world_size` ranks and `accumulate` micro-batches per

@@ -38,18 +38,42 @@ struct TrainOptions {
   // Data parallel (torch c10d): Gloo on CPU, NCCL on CUDA.
   int world_size = 1, rank = 0;
   std::string master = "127.0.0.1:29500";
+  int64_t stop_at = 0;                         // checkpoint and return after this step (0 = run to the end)
   const std::atomic<bool>* stop = nullptr;     // Ctrl-C / SIGTERM: checkpoint and return
   bool progress = true;                        // the terminal progress line
+  bool quiet = false;                          // no log lines on stderr (ranks other than 0)
 };
 
+// Throws UserError naming the flag for values out of range or combinations that do not
+// go together (a preset with a custom size, world size vs rank, a bad --master, ...).
+// Checks only the options themselves: nothing is read or written.
+void validate_train_options(const TrainOptions& options);
+
+// The architecture the options ask for (a preset, or the custom size) for a vocabulary.
+TransformerConfig model_config_of(const TrainOptions& options, int64_t vocab_size);
+
+// The settings that define a run (what a resumed or repeated run must share with the
+// run in the output directory): everything but threads, device, logging and
+// checkpoint cadence, world size x accumulate taken as one number (the global batch).
+nlohmann::ordered_json run_settings(const TrainOptions& options);
+
+// The learning-rate factor of update `step` (1-based) of `steps`, as the reference's
+// cosine schedule (searchformer/transformer/optim.py): step / warmup during warmup,
+// then min_ratio + (1 - min_ratio) / 2 x (1 + cos(pi s)), s = (step - warmup) / (steps -
+// warmup), decaying to min_ratio at the last step.
+double lr_factor(int64_t step, int64_t warmup, int64_t steps, double min_ratio);
+
 struct TrainResult {
-  int64_t step = 0;            // steps done (== options.steps when finished)
+  int64_t step = 0;            // steps done (== steps when finished)
+  int64_t steps = 0;           // the run's length
   bool finished = false;       // false when stopped early (a checkpoint was written)
   bool already_done = false;   // the output held a finished run of the same parameters
   double loss = 0, val_loss = 0, val_token_accuracy = 0;
   double tokens_per_s = 0, elapsed_s = 0;
   int64_t parameters = 0;
-  nlohmann::json to_json() const;
+  std::string out_dir;
+  // {"out", "step", "steps"... } -- the last stdout line of `train --json`.
+  nlohmann::ordered_json to_json() const;
 };
 
 // Trains (or resumes, or recognises a finished run); throws UserError for bad input.
