@@ -11,6 +11,9 @@
 //   encoder.output.1.weight ([dim, dim]), and for the decoder the same plus
 //   decoder.layers.{i}.attention_feat.{wq,wk,wv,wo}.weight,
 //   decoder.layers.{i}.attention_feat_norm.weight, decoder.output.1.weight ([vocab, dim]).
+//
+// Initialisation is PyTorch's default for nn.Linear / nn.Embedding (as the reference's),
+// drawn from torch's global generator: seed it (torch::manual_seed) before building.
 #pragma once
 
 #include <vector>
@@ -24,14 +27,92 @@ namespace traceplay::models {
 // Incremental-decoding state of a batch of decoder rows. Rows are independent: each has
 // its own length (its next position), so a finished row can be refilled with a new
 // prompt while the others go on (continuous batching). Memory is bounded by
-// rows x capacity.
+// rows x capacity. The cache also holds fused copies of the decoder's weights, taken
+// by new_cache: a cache outlives no optimizer step.
 struct DecoderCache {
   std::vector<torch::Tensor> self_k, self_v;    // per layer [B, heads, capacity, head_dim]
   std::vector<torch::Tensor> cross_k, cross_v;  // per layer [B, heads, P, head_dim], once per prompt
   torch::Tensor prompt_mask;                    // [B, P] bool, true = real prompt token
   torch::Tensor lengths;                        // [B] int64, tokens already fed per row
   int64_t capacity = 0;
+
+  // Internal to the model (kept here so that a step allocates nothing it can reuse).
+  torch::Tensor cross_bias;                     // [B * heads, 1, P] float: 0 or -inf
+  std::vector<int64_t> host_lengths;            // a host mirror of `lengths` (no device sync per step)
+  std::vector<torch::Tensor> fused_qkv, fused_w13;  // per layer [3 dim, dim], [2 ffn, dim]
 };
+
+namespace detail {
+
+// RMSNorm with the variance in fp32: x * rsqrt(mean(x^2) + eps) * weight.
+class RMSNormImpl : public torch::nn::Module {
+ public:
+  RMSNormImpl(int64_t dim, double eps);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor weight;
+  double eps;
+};
+TORCH_MODULE(RMSNorm);
+
+// Bias-free projections wq, wk, wv, wo (the attention math lives in transformer.cpp).
+class AttentionImpl : public torch::nn::Module {
+ public:
+  explicit AttentionImpl(int64_t dim);
+  torch::nn::Linear wq{nullptr}, wk{nullptr}, wv{nullptr}, wo{nullptr};
+};
+TORCH_MODULE(Attention);
+
+// SwiGLU: w2(silu(w1 x) * w3 x).
+class FeedForwardImpl : public torch::nn::Module {
+ public:
+  FeedForwardImpl(int64_t dim, int64_t hidden);
+  torch::nn::Linear w1{nullptr}, w2{nullptr}, w3{nullptr};
+};
+TORCH_MODULE(FeedForward);
+
+class EncoderBlockImpl : public torch::nn::Module {
+ public:
+  EncoderBlockImpl(const TransformerConfig& c);
+  Attention attention{nullptr};
+  FeedForward feed_forward{nullptr};
+  RMSNorm attention_norm{nullptr}, ffn_norm{nullptr};
+};
+TORCH_MODULE(EncoderBlock);
+
+class DecoderBlockImpl : public torch::nn::Module {
+ public:
+  DecoderBlockImpl(const TransformerConfig& c);
+  Attention attention{nullptr}, attention_feat{nullptr};
+  FeedForward feed_forward{nullptr};
+  RMSNorm attention_norm{nullptr}, attention_feat_norm{nullptr}, ffn_norm{nullptr};
+};
+TORCH_MODULE(DecoderBlock);
+
+// The reference's output head nn.Sequential(RMSNorm, Linear): children "0" and "1".
+class OutputHeadImpl : public torch::nn::Module {
+ public:
+  OutputHeadImpl(int64_t dim, int64_t out, double eps);
+  torch::Tensor forward(const torch::Tensor& x);
+  RMSNorm norm{nullptr};
+  torch::nn::Linear linear{nullptr};
+};
+TORCH_MODULE(OutputHead);
+
+// One side: embedding, layers, output head.
+template <class Block>
+class StackImpl : public torch::nn::Module {
+ public:
+  StackImpl(const TransformerConfig& c, int64_t layers, int64_t out);
+  torch::nn::Embedding embedding{nullptr};
+  std::vector<Block> blocks;  // registered as layers.{i}
+  OutputHead output{nullptr};
+};
+using EncoderStackImpl = StackImpl<EncoderBlock>;
+using DecoderStackImpl = StackImpl<DecoderBlock>;
+TORCH_MODULE(EncoderStack);
+TORCH_MODULE(DecoderStack);
+
+}  // namespace detail
 
 class EncoderDecoderImpl : public torch::nn::Module {
  public:
@@ -40,8 +121,9 @@ class EncoderDecoderImpl : public torch::nn::Module {
   const TransformerConfig& config() const { return config_; }
 
   // Teacher-forced logits. prompt [B, P] int64 (padding: any id), prompt_mask [B, P]
-  // bool (true = real token); decoder_tokens [B, T] int64, right-padded (the causal mask
-  // keeps padding from reaching real positions). Returns float32 logits [B, T, vocab].
+  // bool (true = real token; every row needs at least one); decoder_tokens [B, T] int64,
+  // right-padded (the causal mask keeps padding from reaching real positions). Returns
+  // float32 logits [B, T, vocab].
   torch::Tensor forward(const torch::Tensor& prompt, const torch::Tensor& prompt_mask,
                         const torch::Tensor& decoder_tokens);
 
@@ -52,7 +134,8 @@ class EncoderDecoderImpl : public torch::nn::Module {
                        const torch::Tensor& prompt_mask);
 
   // A cache for features.size(0) rows, each able to hold `capacity` decoder tokens;
-  // cross-attention keys/values are computed here, once per prompt.
+  // cross-attention keys/values are computed here, once per prompt. The cache's tensors
+  // are made without autograd (inference only).
   DecoderCache new_cache(const torch::Tensor& features, const torch::Tensor& prompt_mask, int64_t capacity);
   // Feeds one token per row (tokens [B] int64) at each row's own position; returns the
   // float32 logits [B, vocab] of the next token and advances lengths by one. Throws
@@ -63,9 +146,21 @@ class EncoderDecoderImpl : public torch::nn::Module {
   void reset_rows(DecoderCache& cache, const torch::Tensor& rows, const torch::Tensor& features,
                   const torch::Tensor& prompt_mask);
 
+  // RoPE as the model applies it: x [N, head_dim] rotated at positions [N] int64 (for
+  // tests of the rotation itself).
+  torch::Tensor rotate(const torch::Tensor& x, const torch::Tensor& positions);
+
+  detail::EncoderStack encoder{nullptr};
+  detail::DecoderStack decoder{nullptr};
+
  private:
+  // RoPE tables for positions [0, n): cos [n, head_dim] (each pair's cosine twice) and
+  // sin [n, head_dim] (-sin, +sin per pair), so that rope(x) = x cos + swap_pairs(x) sin.
+  // Buffers (they follow .to(device)), never parameters; grown on demand.
+  void ensure_rope(int64_t n);
+
   TransformerConfig config_;
-  // (members: embeddings, blocks, output heads, RoPE tables as buffers -- not parameters)
+  torch::Tensor rope_cos_, rope_sin_;
 };
 TORCH_MODULE(EncoderDecoder);
 
