@@ -5,6 +5,10 @@
 #include <thread>
 
 #include <torch/torch.h>
+#include <torch/version.h>
+#ifdef TRACEPLAY_CUDA
+#include <cuda.h>
+#endif
 
 #include "core/error.h"
 
@@ -40,6 +44,15 @@ std::string check_device(const std::string& device, const std::string& flag) {
     return "cuda:" + std::to_string(index);
   }
   throw UserError(flag + ": \"" + device + "\" is not a device (expected cpu, cuda or cuda:N)");
+}
+
+nlohmann::json library_info() {
+  nlohmann::json cuda = nullptr;
+#ifdef TRACEPLAY_CUDA
+  // CUDA_VERSION is major * 1000 + minor * 10.
+  if (torch::cuda::is_available()) cuda = std::to_string(CUDA_VERSION / 1000) + "." + std::to_string(CUDA_VERSION % 1000 / 10);
+#endif
+  return {{"libtorch", TORCH_VERSION}, {"cuda", cuda}};
 }
 
 }  // namespace traceplay::models
