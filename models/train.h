@@ -20,7 +20,7 @@ struct TrainOptions {
   int64_t dim = 0, layers = 0, heads = 0;      // custom (layers: encoder and decoder each)
   int64_t encoder_layers = 0, decoder_layers = 0;  // override `layers` when > 0
   std::string mode = "search-augmented";       // | "solution-only"
-  int64_t steps = 10000;
+  int64_t steps = 10000;                       // 0: checkpoint the untrained model (a control)
   int64_t batch_tokens = 16384;                // padded decoder tokens per micro-batch
   int accumulate = 1;                          // micro-batches per rank and step
   double lr = 2.5e-4, min_lr_ratio = 0.1;
@@ -69,6 +69,7 @@ struct TrainResult {
   bool finished = false;       // false when stopped early (a checkpoint was written)
   bool already_done = false;   // the output held a finished run of the same parameters
   double loss = 0, val_loss = 0, val_token_accuracy = 0;
+  bool validated = false;      // val_* hold a held-out evaluation (null in JSON otherwise)
   double tokens_per_s = 0, elapsed_s = 0;
   int64_t parameters = 0;
   std::string out_dir;

@@ -42,13 +42,14 @@ void validate_train_options(const TrainOptions& o) {
             "--preset: \"" + o.preset + "\" is not a preset (expected s, m, l or xl)");
     require(!sized, "--preset " + o.preset + " and a custom size (--dim/--layers/--heads) exclude each other");
   }
-  require(o.steps >= 1, "--steps must be at least 1, got " + std::to_string(o.steps));
+  // 0 steps: the untrained model, checkpointed as it was initialised (a control arm).
+  require(o.steps >= 0, "--steps must not be negative, got " + std::to_string(o.steps));
   require(o.batch_tokens >= 1, "--batch-tokens must be at least 1, got " + std::to_string(o.batch_tokens));
   require(o.accumulate >= 1, "--accumulate must be at least 1, got " + std::to_string(o.accumulate));
   require(std::isfinite(o.lr) && o.lr > 0, "--lr must be a positive number, got " + num(o.lr));
   require(o.min_lr_ratio >= 0 && o.min_lr_ratio <= 1, "min_lr_ratio must be in [0, 1], got " + num(o.min_lr_ratio));
   require(o.warmup >= 0, "--warmup must not be negative, got " + std::to_string(o.warmup));
-  require(o.warmup <= o.steps, "--warmup (" + std::to_string(o.warmup) + ") must not exceed --steps (" +
+  require(o.steps == 0 || o.warmup <= o.steps, "--warmup (" + std::to_string(o.warmup) + ") must not exceed --steps (" +
                                    std::to_string(o.steps) + ")");
   require(std::isfinite(o.weight_decay) && o.weight_decay >= 0,
           "--weight-decay must be a non-negative number, got " + num(o.weight_decay));
@@ -137,8 +138,8 @@ nlohmann::ordered_json TrainResult::to_json() const {
   j["already_done"] = already_done;
   j["parameters"] = parameters;
   j["loss"] = loss;
-  j["val_loss"] = val_loss;
-  j["val_token_accuracy"] = val_token_accuracy;
+  j["val_loss"] = validated ? nlohmann::ordered_json(val_loss) : nlohmann::ordered_json();
+  j["val_token_accuracy"] = validated ? nlohmann::ordered_json(val_token_accuracy) : nlohmann::ordered_json();
   j["tokens_per_s"] = tokens_per_s;
   j["elapsed_s"] = elapsed_s;
   return j;

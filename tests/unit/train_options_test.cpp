@@ -59,7 +59,8 @@ TEST(TrainOptions, BadValuesNameTheFlag) {
     change(o);
     return error_of([&] { validate_train_options(o); });
   };
-  EXPECT_EQ(with([](TrainOptions& o) { o.steps = 0; }), "--steps must be at least 1, got 0");
+  EXPECT_EQ(with([](TrainOptions& o) { o.steps = -1; }), "--steps must not be negative, got -1");
+  EXPECT_EQ(with([](TrainOptions& o) { o.steps = 0; }), "(no error)") << "the untrained control";
   EXPECT_EQ(with([](TrainOptions& o) { o.warmup = 200; }), "--warmup (200) must not exceed --steps (100)");
   EXPECT_EQ(with([](TrainOptions& o) { o.lr = -1; }), "--lr must be a positive number, got -1");
   EXPECT_EQ(with([](TrainOptions& o) { o.mode = "plans"; }),
