@@ -1,0 +1,106 @@
+// `traceplay eval`: samples K responses per task of a dataset split with a checkpoint,
+// replays every plan, and prints the paper's metrics (models/evaluate.h, DESIGN.md
+// "Metrics"). A table on the terminal (rates in percent); with --json the pinned summary
+// object as the last stdout line. Ctrl-C / SIGTERM keeps the finished samples and exits
+// 130 / 143; the same command resumes; a finished evaluation is a no-op.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "apps/commands.h"
+#include "core/error.h"
+#include "core/signals.h"
+#include "models/evaluate.h"
+
+namespace traceplay::apps {
+
+namespace {
+
+struct EvalArgs {
+  models::EvalOptions options;
+  bool json = false;
+};
+
+// CLI11 would wrap "-1" around into a uint64_t seed.
+const CLI::Validator kDigits(
+    [](std::string& text) {
+      return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos
+                 ? std::string()
+                 : "must be a non-negative integer, got " + text;
+    },
+    "UINT");
+
+std::string percent(const nlohmann::ordered_json& j, const char* key) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%6.1f%%", 100.0 * j.at(key).get<double>());
+  return buf;
+}
+
+std::string ratio(const nlohmann::ordered_json& j, const char* key) {
+  if (j.at(key).is_null()) return "     -";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%6.3f", j.at(key).get<double>());
+  return buf;
+}
+
+void print_table(const models::EvalSummary& s) {
+  const auto& j = s.json;
+  std::printf("%s: %lld tasks x %lld samples, %s model%s\n", s.out_dir.c_str(), j.at("tasks").get<long long>(),
+              j.at("samples").get<long long>(), s.mode.c_str(), s.already_done ? " (already done)" : "");
+  std::printf("  solved      %s   per sample %s\n", percent(j, "solved").c_str(), percent(j, "solved_per_sample").c_str());
+  std::printf("  optimal     %s   per sample %s\n", percent(j, "optimal").c_str(), percent(j, "optimal_per_sample").c_str());
+  std::printf("  SWC         %s\n", percent(j, "swc").c_str());
+  std::printf("  ILR solved  %s   ILR optimal %s%s\n", ratio(j, "ilr_solved").c_str(), ratio(j, "ilr_optimal").c_str(),
+              s.mode == "solution-only" ? "   (none for solution-only models)" : "");
+  char astar[32] = "-";
+  if (!j.at("mean_astar_trace_tokens").is_null())
+    std::snprintf(astar, sizeof astar, "%.1f", j.at("mean_astar_trace_tokens").get<double>());
+  std::printf("  trace tokens per response %.1f, per A* run %s\n", j.at("mean_trace_tokens").get<double>(), astar);
+  if (s.tokens_sampled > 0)
+    std::printf("  sampled %lld tokens in %.1f s (%.0f tokens/s)\n", static_cast<long long>(s.tokens_sampled),
+                s.sampling_s, s.sampling_s > 0 ? s.tokens_sampled / s.sampling_s : 0.0);
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("eval", "Sample responses with a checkpoint, replay every plan, print the paper's metrics");
+  auto a = std::make_shared<EvalArgs>();
+  models::EvalOptions& o = a->options;
+  cmd->add_option("--checkpoint", o.checkpoint_dir, "A checkpoint directory or a training run directory")->required();
+  cmd->add_option("--data", o.data_dir, "The dataset the model was trained on")->required();
+  cmd->add_option("--split", o.split, "train | test (default test)");
+  cmd->add_option("--tasks", o.tasks, "The first N tasks of the split (default 0: all)");
+  cmd->add_option("--samples", o.samples, "Responses per task, K (default 64)");
+  cmd->add_option("--temperature", o.temperature, "Sampling temperature; 0 = greedy (default 1)");
+  cmd->add_option("--top-k", o.top_k, "Sample among the k most likely tokens (default 0: all)");
+  cmd->add_option("--batch", o.batch, "Rows decoded together (default 64)");
+  cmd->add_option("--max-len", o.max_len,
+                  "Tokens per response, bos and eos included (default 0: the dataset's longest sequence)");
+  cmd->add_option("--astar-runs", o.astar_runs, "Non-deterministic A* runs per task for ILR (default 64; 0: no ILR)");
+  cmd->add_option("--seed", o.seed, "Sampling seed (default 1)")->check(kDigits);
+  cmd->add_option("--device", o.device, "cpu | cuda | cuda:N (default cpu)");
+  cmd->add_option("--threads", o.threads, "Torch threads (default 0: all cores)");
+  cmd->add_option("--out", o.out_dir, "Output directory (default RUN_DIR/eval-<split>)");
+  cmd->add_flag("--force", o.force, "Replace an evaluation made with other parameters");
+  cmd->add_flag("--json", a->json, "Print the summary as JSON on the last line");
+  cmd->callback([&exit_code, a] {
+    install_stop_handlers();
+    models::EvalOptions options = a->options;
+    options.stop = &stop_flag();
+    const models::EvalSummary s = models::evaluate(options);
+    if (!s.finished) {
+      std::fprintf(stderr, "traceplay eval: interrupted; %lld of %lld samples are kept in %s; "
+                           "run the same command to resume\n",
+                   static_cast<long long>(s.samples_done), static_cast<long long>(s.samples_total), s.out_dir.c_str());
+      exit_code = stop_exit_code();
+      return;
+    }
+    print_table(s);
+    if (a->json) std::printf("%s\n", s.json.dump().c_str());
+    std::fflush(stdout);
+    exit_code = kExitOk;
+  });
+}
+
+}  // namespace traceplay::apps

@@ -1,0 +1,361 @@
+// `traceplay eval` (models/evaluate.h): checks everything, then samples with the KV-cache
+// sampler, replays every response, streams samples.jsonl in order, measures t* with
+// non-deterministic A*, and writes the summary.
+#include "models/evaluate.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include <torch/torch.h>
+
+#include "core/atomic_file.h"
+#include "core/dataset.h"
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/progress.h"
+#include "core/shard.h"
+#include "models/astar_reference.h"
+#include "models/checkpoint.h"
+#include "models/response_check.h"
+#include "models/sampler.h"
+#include "models/samples_file.h"
+#include "models/torch_runtime.h"
+
+namespace traceplay::models {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kParamsFile = "eval.json";
+constexpr const char* kSamplesFile = "samples.jsonl";
+constexpr const char* kPartialFile = "samples.jsonl.partial";
+constexpr const char* kSummaryFile = "summary.json";
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+struct Paths {
+  std::string checkpoint;  // the directory holding config.json + model.safetensors
+  std::string out;
+};
+
+// --checkpoint: a checkpoint or a run directory holding checkpoint/ (models/train.h).
+Paths resolve_paths(const EvalOptions& o) {
+  if (o.checkpoint_dir.empty()) throw UserError("--checkpoint must name a checkpoint or a training run directory");
+  Paths p;
+  std::string run_dir;
+  const std::string dir = fs::path(o.checkpoint_dir).lexically_normal().string();
+  if (exists(dir + "/config.json")) {
+    p.checkpoint = dir;
+    const fs::path path(dir);
+    const fs::path name = path.filename().empty() ? path.parent_path().filename() : path.filename();
+    if (name == "checkpoint") run_dir = fs::path(dir).parent_path().string();
+  } else if (exists(dir + "/checkpoint/config.json")) {
+    p.checkpoint = dir + "/checkpoint";
+    run_dir = dir;
+  } else {
+    throw UserError("--checkpoint " + o.checkpoint_dir +
+                    ": neither a checkpoint (config.json + model.safetensors) nor a run directory holding checkpoint/");
+  }
+  if (!o.out_dir.empty()) {
+    p.out = o.out_dir;
+  } else if (!run_dir.empty()) {
+    p.out = run_dir + "/eval-" + o.split;
+  } else {
+    throw UserError("--out is required when --checkpoint (" + o.checkpoint_dir +
+                    ") is neither a run directory nor a directory named checkpoint");
+  }
+  return p;
+}
+
+void validate(const EvalOptions& o) {
+  parse_split(o.split, "--split");
+  if (o.tasks < 0) throw UserError("--tasks must be >= 0 (0 = every task of the split), got " + std::to_string(o.tasks));
+  if (o.samples < 1) throw UserError("--samples must be at least 1, got " + std::to_string(o.samples));
+  if (!(o.temperature >= 0) || o.temperature > 100)
+    throw UserError("--temperature must be between 0 (greedy) and 100, got " + std::to_string(o.temperature));
+  if (o.top_k < 0) throw UserError("--top-k must be >= 0 (0 = no truncation), got " + std::to_string(o.top_k));
+  if (o.batch < 1) throw UserError("--batch must be at least 1, got " + std::to_string(o.batch));
+  if (o.max_len != 0 && o.max_len < 2)
+    throw UserError("--max-len must be at least 2 (bos and one token) or 0 (from the dataset), got " +
+                    std::to_string(o.max_len));
+  if (o.astar_runs < 0 || o.astar_runs > 100000)
+    throw UserError("--astar-runs must be between 0 (no ILR) and 100000, got " + std::to_string(o.astar_runs));
+  if (o.threads < 0) throw UserError("--threads must be >= 0 (0 = all cores)");
+  if (o.data_dir.empty()) throw UserError("--data must name a dataset directory");
+}
+
+std::vector<EvalTask> load_tasks(const DatasetReader& reader, Split split, int64_t limit) {
+  std::vector<EvalTask> tasks;
+  const std::string where = reader.dir() + " (" + split_name(split) + ")";
+  reader.for_each(split, [&](const DatasetRecord& record) {
+    tasks.push_back(eval_task_from_record(record, reader.manifest(), reader.vocabulary(), where));
+    return limit == 0 || static_cast<int64_t>(tasks.size()) < limit;
+  });
+  if (tasks.empty()) throw UserError("--data " + reader.dir() + ": the " + split_name(split) + " split has no tasks");
+  return tasks;
+}
+
+// "samples 4 (asked 8)" for each parameter that differs.
+std::string differences(const nlohmann::json& found, const nlohmann::json& asked) {
+  std::string out;
+  for (const auto& [key, value] : asked.items()) {
+    const nlohmann::json old = found.contains(key) ? found[key] : nlohmann::json(nullptr);
+    if (old == value) continue;
+    if (!out.empty()) out += ", ";
+    out += key + " " + old.dump() + " (asked " + value.dump() + ")";
+  }
+  return out.empty() ? "the file differs" : out;
+}
+
+std::string format_line(const SampleRecord& r) {
+  std::string line;
+  append_sample_line(line, r);
+  return line;
+}
+
+// Reads back the finished samples of an earlier run (a prefix of the pinned order),
+// replaying each again: a line that does not match what it says is refused.
+std::vector<SampleOutcome> read_done(const std::string& path, const std::vector<EvalTask>& tasks, int64_t K,
+                                     const Vocabulary& vocabulary, uint64_t* bytes) {
+  std::vector<SampleOutcome> done;
+  const uint64_t total = tasks.size() * static_cast<uint64_t>(K);
+  *bytes = read_complete_lines(path, [&](std::string_view line, uint64_t number) {
+    if (done.size() == total) throw UserError(path + ": more lines than " + std::to_string(total) + " samples");
+    const std::string where = path + " line " + std::to_string(number);
+    const SampleRecord r = parse_sample_line(line, where);
+    const EvalTask& task = tasks[done.size() / static_cast<size_t>(K)];
+    const int64_t sample = static_cast<int64_t>(done.size() % static_cast<size_t>(K));
+    if (r.id != task.id || r.sample != sample)
+      throw UserError(where + ": expected task " + hex16(task.id) + " sample " + std::to_string(sample) + ", found " +
+                      hex16(r.id) + " sample " + std::to_string(r.sample) + " (use --force to start over)");
+    for (const auto& t : r.tokens)
+      if (vocabulary.find(t) < 0) throw UserError(where + ": token \"" + t + "\" is not in the vocabulary");
+    const ResponseCheck check = check_response(task, r.tokens);
+    if (format_line({r.id, r.sample, r.tokens, check.outcome, check.reason}) != std::string(line) + "\n")
+      throw UserError(where + ": its outcome is not what replaying its tokens gives (use --force to start over)");
+    done.push_back(check.outcome);
+    return true;
+  });
+  return done;
+}
+
+nlohmann::ordered_json read_summary(const std::string& path) {
+  try {
+    return nlohmann::ordered_json::parse(read_file(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw UserError(path + ": not JSON (" + e.what() + "); use --force to redo the evaluation");
+  }
+}
+
+// Writes lines in the pinned order although rows finish out of order: a finished
+// sequence waits here until every earlier one is written. The wait is bounded by the
+// batch (an earlier sequence is always in a row), so memory stays small.
+class OrderedWriter {
+ public:
+  OrderedWriter(SampleAppender& file, uint64_t next) : file_(file), next_(next) {}
+  void add(uint64_t index, std::string line) {
+    pending_.emplace(index, std::move(line));
+    while (!pending_.empty() && pending_.begin()->first == next_) {
+      buffer_ += pending_.begin()->second;
+      pending_.erase(pending_.begin());
+      ++next_;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (buffer_.size() > (1 << 20) || now - last_flush_ > std::chrono::seconds(1)) flush();
+  }
+  void flush() {
+    file_.append(buffer_);
+    file_.flush();
+    buffer_.clear();
+    last_flush_ = std::chrono::steady_clock::now();
+  }
+  uint64_t written() const { return next_; }
+
+ private:
+  SampleAppender& file_;
+  uint64_t next_;
+  std::map<uint64_t, std::string> pending_;
+  std::string buffer_;
+  std::chrono::steady_clock::time_point last_flush_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
+EvalSummary evaluate(const EvalOptions& o) {
+  // Everything is checked before OUT is touched.
+  validate(o);
+  const Paths paths = resolve_paths(o);
+  const std::string device_name = check_device(o.device);
+  const Split split = parse_split(o.split, "--split");
+  const ModelInfo info = load_model_info(paths.checkpoint);
+  const DatasetReader reader(o.data_dir);
+  const Manifest& manifest = reader.manifest();
+  if (info.vocabulary != manifest.vocabulary)
+    throw UserError("the vocabulary of " + paths.checkpoint + "/config.json (" + std::to_string(info.vocabulary.size()) +
+                    " tokens) differs from that of " + o.data_dir + "/manifest.json (" +
+                    std::to_string(manifest.vocabulary.size()) + " tokens): the model was trained on other data");
+  const bool search_augmented = info.mode == "search-augmented";
+  if (!search_augmented && info.mode != "solution-only")
+    throw UserError(paths.checkpoint + "/config.json: unknown \"mode\" \"" + info.mode + "\"");
+  const std::vector<EvalTask> tasks = load_tasks(reader, split, o.tasks);
+  const int64_t K = o.samples;
+  const uint64_t total = tasks.size() * static_cast<uint64_t>(K);
+  const int64_t max_len =
+      o.max_len > 0 ? o.max_len
+                    : static_cast<int64_t>((search_augmented ? manifest.trace_lengths.max : 0) + manifest.plan_lengths.max + 2);
+
+  nlohmann::ordered_json params;
+  params["checkpoint_xxh64"] = hex16(xxh64_file(paths.checkpoint + "/model.safetensors"));
+  params["config_xxh64"] = hex16(xxh64(read_file(paths.checkpoint + "/config.json")));
+  params["dataset"] = manifest.identity();
+  params["split"] = o.split;
+  params["tasks"] = tasks.size();
+  params["samples"] = K;
+  params["temperature"] = o.temperature;
+  params["top_k"] = o.top_k;
+  params["max_len"] = max_len;
+  params["seed"] = o.seed;
+  params["astar_runs"] = o.astar_runs;
+
+  EvalSummary summary;
+  summary.out_dir = paths.out;
+  summary.mode = info.mode;
+  summary.samples_total = static_cast<int64_t>(total);
+  const std::string params_path = paths.out + "/" + kParamsFile;
+  const std::string summary_path = paths.out + "/" + kSummaryFile;
+  const std::string samples_path = paths.out + "/" + kSamplesFile;
+  const std::string partial_path = paths.out + "/" + kPartialFile;
+  if (exists(params_path)) {
+    nlohmann::json found;
+    try {
+      found = nlohmann::json::parse(read_file(params_path)).at("parameters");
+    } catch (const nlohmann::json::exception&) {
+      found = nullptr;
+    }
+    if (found != nlohmann::json(params)) {
+      if (!o.force)
+        throw UserError(paths.out + " holds an evaluation with other parameters: " +
+                        (found.is_object() ? differences(found, params) : "unreadable " + params_path) +
+                        "; use --force to replace it or --out for another directory");
+      for (const char* f : {kSummaryFile, kSamplesFile, kPartialFile, kParamsFile})
+        std::remove((paths.out + "/" + f).c_str());
+    } else if (exists(summary_path) && exists(samples_path)) {
+      summary.json = read_summary(summary_path);
+      summary.finished = summary.already_done = true;
+      summary.samples_done = summary.samples_total;
+      return summary;
+    }
+  }
+
+  // The model (its weights checked against config.json) before anything is written.
+  configure_threads(o.threads);
+  const torch::Device device(device_name);
+  ModelInfo loaded;
+  EncoderDecoder model = load_model(paths.checkpoint, &loaded, device);
+  model->eval();
+
+  fs::create_directories(paths.out);
+  if (!exists(params_path)) {
+    nlohmann::ordered_json file;
+    file["format"] = "traceplay-eval";
+    file["version"] = 1;
+    file["parameters"] = params;
+    file["checkpoint"] = paths.checkpoint;
+    file["data"] = o.data_dir;
+    file["mode"] = info.mode;
+    write_file_atomic(params_path, file.dump(2) + "\n");
+  }
+
+  // Resume: the finished samples are read back (and replayed again), not resampled.
+  const Vocabulary& vocabulary = reader.vocabulary();
+  uint64_t kept_bytes = 0;
+  const bool sampled_all = exists(samples_path);
+  std::vector<SampleOutcome> outcomes =
+      read_done(sampled_all ? samples_path : partial_path, tasks, K, vocabulary, &kept_bytes);
+  outcomes.reserve(total);
+  summary.samples_done = static_cast<int64_t>(outcomes.size());
+
+  if (outcomes.size() < total) {
+    if (sampled_all) throw UserError(samples_path + ": holds only " + std::to_string(outcomes.size()) + " of " +
+                                     std::to_string(total) + " samples (use --force to start over)");
+    std::vector<std::vector<int32_t>> prompts;
+    prompts.reserve(tasks.size());
+    for (const EvalTask& t : tasks) {
+      std::vector<int32_t> p{Vocabulary::kBos};
+      p.insert(p.end(), t.prompt_ids.begin(), t.prompt_ids.end());
+      p.push_back(Vocabulary::kEos);
+      prompts.push_back(std::move(p));
+    }
+    SamplerOptions so;
+    so.batch = o.batch;
+    so.max_len = max_len;
+    so.temperature = o.temperature;
+    so.top_k = o.top_k;
+    so.seed = o.seed;
+    so.samples_per_prompt = K;
+    Sampler sampler(*model, device, so);
+
+    SampleAppender file(partial_path, kept_bytes);
+    OrderedWriter writer(file, outcomes.size());
+    std::map<uint64_t, SampleOutcome> finished_early;  // outcomes waiting for their turn, as their lines
+    std::unique_ptr<Progress> progress;
+    if (o.progress) progress = std::make_unique<Progress>("eval", total, "samples");
+    const SamplerStats stats = sampler.run(prompts, outcomes.size(), total, [&](SampledSequence&& seq) {
+      const EvalTask& task = tasks[seq.index / static_cast<uint64_t>(K)];
+      SampleRecord record;
+      record.id = task.id;
+      record.sample = static_cast<int64_t>(seq.index % static_cast<uint64_t>(K));
+      record.tokens = vocabulary.decode(seq.tokens);
+      const ResponseCheck check = check_response(task, record.tokens);
+      record.outcome = check.outcome;
+      record.reason = check.reason;
+      finished_early.emplace(seq.index, check.outcome);
+      writer.add(seq.index, format_line(record));
+      while (!finished_early.empty() && finished_early.begin()->first == outcomes.size()) {
+        outcomes.push_back(finished_early.begin()->second);
+        finished_early.erase(finished_early.begin());
+      }
+      if (progress) progress->update(outcomes.size());
+    }, o.stop);
+    writer.flush();
+    file.close();
+    if (progress) progress->finish();
+    summary.tokens_sampled = stats.tokens;
+    summary.sampling_s = stats.seconds;
+    summary.samples_done = static_cast<int64_t>(outcomes.size());
+    if (outcomes.size() < total) return summary;  // stopped: the finished lines are kept
+    if (std::rename(partial_path.c_str(), samples_path.c_str()) != 0)
+      throw std::runtime_error("cannot rename " + partial_path + " to " + samples_path);
+  }
+
+  // t* of every task, then the metrics.
+  std::vector<TaskOutcome> scored(tasks.size());
+  std::unique_ptr<Progress> progress;
+  if (o.progress && o.astar_runs > 0) progress = std::make_unique<Progress>("A* reference", tasks.size(), "tasks");
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    TaskOutcome& t = scored[i];
+    t.reference_plan_positions = tasks[i].reference_plan_positions;
+    t.samples.assign(outcomes.begin() + static_cast<int64_t>(i) * K, outcomes.begin() + static_cast<int64_t>(i + 1) * K);
+    if (o.astar_runs > 0) {
+      t.astar_trace_tokens = astar_mean_trace_tokens(tasks[i], static_cast<int>(o.astar_runs), o.stop);
+      if (o.stop && o.stop->load()) return summary;  // the samples are all kept; A* is redone
+      if (progress) progress->update(i + 1);
+    }
+  }
+  if (progress) progress->finish();
+  summary.json = compute_metrics(scored, search_augmented).to_json();
+  write_file_atomic(summary_path, summary.json.dump() + "\n");
+  summary.finished = true;
+  return summary;
+}
+
+}  // namespace traceplay::models
