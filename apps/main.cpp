@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   apps::add_inspect_command(app, exit_code);
   apps::add_run_command(app, exit_code);
   apps::add_bench_command(app, exit_code);
+  apps::add_eval_command(app, exit_code);
   apps::add_train_command(app, exit_code);
   try {
     app.parse(argc, argv);
