@@ -2,12 +2,18 @@
 // replays every plan, and prints the paper's metrics (models/evaluate.h, DESIGN.md
 // "Metrics"). A table on the terminal (rates in percent); with --json the pinned summary
 // object as the last stdout line. Ctrl-C / SIGTERM keeps the finished samples and exits
-// 130 / 143; the same command resumes; a finished evaluation is a no-op.
+// 130 / 143; the same command resumes; a finished evaluation is a no-op. Settings come
+// from flags or a TOML config's [eval] table (--config; flags win).
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "apps/commands.h"
+#include "apps/model_options.h"
+#include "core/config.h"
 #include "core/error.h"
 #include "core/signals.h"
 #include "models/evaluate.h"
@@ -17,9 +23,37 @@ namespace traceplay::apps {
 namespace {
 
 struct EvalArgs {
-  models::EvalOptions options;
+  models::EvalOptions options;  // checkpoint, data, out, force: flags only
+  std::string config;
   bool json = false;
+  // Flags given on the command line (they override the config).
+  std::vector<std::pair<CLI::Option*, std::function<void(models::EvalOptions&)>>> given;
 };
+
+// An option whose value, when given, is copied into EvalOptions after the config.
+template <class T>
+CLI::Option* flag(CLI::App* cmd, EvalArgs& a, const std::string& name, T models::EvalOptions::*field,
+                  const std::string& help) {
+  auto value = std::make_shared<T>();
+  CLI::Option* option = cmd->add_option(name, *value, help);
+  a.given.emplace_back(option, [value, field](models::EvalOptions& o) { o.*field = *value; });
+  return option;
+}
+
+models::EvalOptions resolve(const EvalArgs& a) {
+  models::EvalOptions o = a.options;
+  if (!a.config.empty()) {
+    const nlohmann::json config = load_toml(a.config);
+    for (auto it = config.begin(); it != config.end(); ++it)
+      if (it.value().is_object() && it.key() != "eval" && it.key() != "model" && it.key() != "train" &&
+          it.key() != "data")
+        throw UserError(a.config + ": unknown table [" + it.key() + "] (eval reads [eval])");
+    if (config.contains("eval")) apply_eval_table(config["eval"], o, a.config + " [eval]");
+  }
+  for (const auto& [option, apply] : a.given)
+    if (option->count()) apply(o);
+  return o;
+}
 
 // CLI11 would wrap "-1" around into a uint64_t seed.
 const CLI::Validator kDigits(
@@ -66,27 +100,29 @@ void print_table(const models::EvalSummary& s) {
 void add_eval_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("eval", "Sample responses with a checkpoint, replay every plan, print the paper's metrics");
   auto a = std::make_shared<EvalArgs>();
-  models::EvalOptions& o = a->options;
-  cmd->add_option("--checkpoint", o.checkpoint_dir, "A checkpoint directory or a training run directory")->required();
-  cmd->add_option("--data", o.data_dir, "The dataset the model was trained on")->required();
-  cmd->add_option("--split", o.split, "train | test (default test)");
-  cmd->add_option("--tasks", o.tasks, "The first N tasks of the split (default 0: all)");
-  cmd->add_option("--samples", o.samples, "Responses per task, K (default 64)");
-  cmd->add_option("--temperature", o.temperature, "Sampling temperature; 0 = greedy (default 1)");
-  cmd->add_option("--top-k", o.top_k, "Sample among the k most likely tokens (default 0: all)");
-  cmd->add_option("--batch", o.batch, "Rows decoded together (default 64)");
-  cmd->add_option("--max-len", o.max_len,
-                  "Tokens per response, bos and eos included (default 0: the dataset's longest sequence)");
-  cmd->add_option("--astar-runs", o.astar_runs, "Non-deterministic A* runs per task for ILR (default 64; 0: no ILR)");
-  cmd->add_option("--seed", o.seed, "Sampling seed (default 1)")->check(kDigits);
-  cmd->add_option("--device", o.device, "cpu | cuda | cuda:N (default cpu)");
-  cmd->add_option("--threads", o.threads, "Torch threads (default 0: all cores)");
-  cmd->add_option("--out", o.out_dir, "Output directory (default RUN_DIR/eval-<split>)");
-  cmd->add_flag("--force", o.force, "Replace an evaluation made with other parameters");
+  using O = models::EvalOptions;
+  cmd->add_option("--checkpoint", a->options.checkpoint_dir, "A checkpoint directory or a training run directory")
+      ->required();
+  cmd->add_option("--data", a->options.data_dir, "The dataset the model was trained on")->required();
+  cmd->add_option("--out", a->options.out_dir, "Output directory (default RUN_DIR/eval-<split>)");
+  cmd->add_option("--config", a->config, "TOML file with an [eval] table (flags win)");
+  flag(cmd, *a, "--split", &O::split, "train | test (default test)");
+  flag(cmd, *a, "--tasks", &O::tasks, "The first N tasks of the split (default 0: all)");
+  flag(cmd, *a, "--samples", &O::samples, "Responses per task, K (default 64)");
+  flag(cmd, *a, "--temperature", &O::temperature, "Sampling temperature; 0 = greedy (default 1)");
+  flag(cmd, *a, "--top-k", &O::top_k, "Sample among the k most likely tokens (default 0: all)");
+  flag(cmd, *a, "--batch", &O::batch, "Rows decoded together (default 64)");
+  flag(cmd, *a, "--max-len", &O::max_len,
+       "Tokens per response, bos and eos included (default 0: the dataset's longest sequence)");
+  flag(cmd, *a, "--astar-runs", &O::astar_runs, "Non-deterministic A* runs per task for ILR (default 64; 0: no ILR)");
+  flag(cmd, *a, "--seed", &O::seed, "Sampling seed (default 1)")->check(kDigits);
+  flag(cmd, *a, "--device", &O::device, "cpu | cuda | cuda:N (default cpu)");
+  flag(cmd, *a, "--threads", &O::threads, "Torch threads (default 0: all cores)");
+  cmd->add_flag("--force", a->options.force, "Replace an evaluation made with other parameters");
   cmd->add_flag("--json", a->json, "Print the summary as JSON on the last line");
   cmd->callback([&exit_code, a] {
+    models::EvalOptions options = resolve(*a);
     install_stop_handlers();
-    models::EvalOptions options = a->options;
     options.stop = &stop_flag();
     const models::EvalSummary s = models::evaluate(options);
     if (!s.finished) {

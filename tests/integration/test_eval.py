@@ -199,6 +199,17 @@ def test_rerun_is_a_no_op_other_parameters_are_refused(setup, tmp_path):
     assert json.load(open(out / "eval.json"))["parameters"]["temperature"] == 0.5
 
 
+def test_config_eval_table_and_flags_win(setup, tmp_path):
+    config = tmp_path / "e.toml"
+    config.write_text("[eval]\ntasks = 3\nsamples = 2\ntemperature = 0.5\nastar_runs = 4\n")
+    out = tmp_path / "c"
+    r = run("eval", "--checkpoint", setup["runs"]["search-augmented"], "--data", setup["data"], "--config", config,
+            "--samples", "3", "--threads", "1", "--out", out, "--json")
+    assert r.returncode == 0, r.stderr
+    params = json.load(open(out / "eval.json"))["parameters"]
+    assert (params["tasks"], params["samples"], params["temperature"], params["astar_runs"]) == (3, 3, 0.5, 4)
+
+
 def test_default_output_is_inside_the_run_directory(setup, tmp_path):
     run_dir = setup["runs"]["solution-only"]
     r = run("eval", "--checkpoint", os.path.join(run_dir, "checkpoint"), "--data", setup["data"], "--tasks", "2",
@@ -214,6 +225,8 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(setup, tmp_path):
                "--out", other_data).returncode == 0
     bare = tmp_path / "bare"
     bare.mkdir()
+    bad_config = tmp_path / "bad.toml"
+    bad_config.write_text("[eval]\nsampels = 3\n")
     cases = [
         (["--checkpoint", sa, "--data", setup["data"], "--samples", "0"], "--samples"),
         (["--checkpoint", sa, "--data", setup["data"], "--temperature", "-1"], "--temperature"),
@@ -227,6 +240,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(setup, tmp_path):
         (["--checkpoint", sa, "--data", tmp_path / "missing"], "missing"),
         (["--checkpoint", sa, "--data", other_data], "vocabulary"),
         (["--data", setup["data"]], "--checkpoint"),
+        (["--checkpoint", sa, "--data", setup["data"], "--config", bad_config], "sampels"),
     ]
     for args, mention in cases:
         out = tmp_path / "never"
