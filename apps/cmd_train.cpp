@@ -2,9 +2,12 @@
 // or a TOML config's [model] and [train] tables (--config; flags win). Every check runs
 // before the output directory is touched. --nproc N runs N local ranks of one
 // data-parallel run (apps/train_launcher.h).
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "apps/commands.h"
 #include "apps/model_options.h"
@@ -129,7 +132,13 @@ void add_train_command(CLI::App& app, int& exit_code) {
       if (o.world_size != 1 || o.rank != 0) throw UserError("--nproc and --world-size/--rank exclude each other");
       o.world_size = a->nproc;
       models::validate_train_options(o);  // bad flags fail once, here, not in every rank
-      exit_code = launch_ranks(a->nproc, own_arguments_without_nproc());
+      std::vector<std::string> args = own_arguments_without_nproc();
+      // Ranks share this machine's cores unless told otherwise.
+      if (o.threads == 0) {
+        const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        args.insert(args.end(), {"--threads", std::to_string(std::max(1, cores / a->nproc))});
+      }
+      exit_code = launch_ranks(a->nproc, args);
       return;
     }
     install_stop_handlers();
