@@ -1,20 +1,30 @@
 // `traceplay run CONFIG.toml`: a whole experiment, every step of every arm, skipping
-// what is already done (DESIGN.md). Today the steps are the datasets; training and
-// evaluation (issue [2]) plug in after them. Everything goes under RUNS/<name>/:
+// what is already done (DESIGN.md): the dataset, then -- for arms with a [train] table --
+// training and evaluation. Everything goes under RUNS/<name>/:
 //   run.json              resolved config, seeds, versions, machine, start and end
 //   data-<domain>-<hash>/ one dataset per distinct [data] table (arms share them)
+//   <arm>/train/          the arm's training run (checkpoint/, metrics.jsonl)
+//   <arm>/eval-<split>/   its evaluation (samples.jsonl, summary.json)
+// An arm with train.steps = 0 evaluates the untrained model: the control that shows
+// what training added.
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "apps/commands.h"
 #include "apps/dataset_options.h"
+#include "apps/model_options.h"
 #include "core/atomic_file.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/provenance.h"
+#include "core/signals.h"
+#include "models/evaluate.h"
+#include "models/train.h"
+#include "models/torch_runtime.h"
 
 namespace traceplay::apps {
 
@@ -33,6 +43,14 @@ struct ArmPlan {
   nlohmann::json config;
   DatasetSpec spec;
   std::string data_dir;
+  // Set when the arm trains and evaluates a model (it has a [train] table).
+  std::optional<models::TrainOptions> train;
+  std::optional<models::EvalOptions> eval;
+};
+
+// What an arm reached, for the results table.
+struct ArmOutcome {
+  nlohmann::json train = nullptr, eval = nullptr;
 };
 
 // A dataset's folder is named by what defines its contents (not by thread counts), so
@@ -43,6 +61,42 @@ std::string dataset_dir_name(const nlohmann::json& data, uint64_t seed) {
   identity["seed"] = seed;
   const std::string domain = data.value("domain", std::string("unknown"));
   return "data-" + domain + "-" + hex16(xxh64(identity.dump())).substr(0, 8);
+}
+
+// The training and evaluation settings of an arm with a [train] table (validated
+// here, before anything runs, so that a typo in the last arm fails at once).
+void plan_model(ArmPlan& plan, const RunArgs& args, const std::string& experiment, const std::string& where) {
+  const nlohmann::json& c = plan.config;
+  if (!c.contains("train")) {
+    if (c.contains("model") || c.contains("eval"))
+      throw UserError(where + ": [model] and [eval] need a [train] table (train.steps = 0 for an untrained control)");
+    return;
+  }
+  const std::string arm_dir = args.runs_dir + "/" + experiment + "/" + plan.name;
+  models::TrainOptions train;
+  train.seed = *plan.spec.seed;
+  if (c.contains("model")) apply_model_table(c["model"], train, where + " [model]");
+  apply_train_table(c["train"], train, where + " [train]");
+  if (args.threads > 0) train.threads = args.threads;
+  train.data_dir = plan.data_dir;
+  train.out_dir = arm_dir + "/train";
+  train.force = args.force;
+  train.stop = &stop_flag();
+  models::check_device(train.device, where + " [train] device");
+
+  models::EvalOptions eval;
+  eval.seed = train.seed;
+  eval.device = train.device;
+  if (c.contains("eval")) apply_eval_table(c["eval"], eval, where + " [eval]");
+  if (args.threads > 0) eval.threads = args.threads;
+  models::check_device(eval.device, where + " [eval] device");
+  eval.checkpoint_dir = train.out_dir;
+  eval.data_dir = plan.data_dir;
+  eval.out_dir = arm_dir + "/eval-" + eval.split;
+  eval.force = args.force;
+  eval.stop = &stop_flag();
+  plan.train = train;
+  plan.eval = eval;
 }
 
 std::vector<ArmPlan> plan_arms(const Experiment& experiment, const RunArgs& args, const std::string& where) {
@@ -62,6 +116,7 @@ std::vector<ArmPlan> plan_arms(const Experiment& experiment, const RunArgs& args
     if (args.threads > 0) plan.spec.threads = args.threads;
     validate_spec(plan.spec);
     plan.data_dir = args.runs_dir + "/" + experiment.name + "/" + dataset_dir_name(data, *plan.spec.seed);
+    plan_model(plan, args, experiment.name, arm_where);
     plans.push_back(std::move(plan));
   }
   return plans;
@@ -84,11 +139,49 @@ void print_table(const std::vector<ArmPlan>& plans, const std::vector<BuildResul
   std::printf("(prompt, trace and plan: mean tokens per record)\n");
 }
 
+// Percent with one decimal, or "-" for null (ILR of solution-only models).
+std::string percent(const nlohmann::json& v) {
+  if (!v.is_number()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", 100.0 * v.get<double>());
+  return buf;
+}
+
+std::string fixed(const nlohmann::json& v, int digits) {
+  if (!v.is_number()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v.get<double>());
+  return buf;
+}
+
+// The paper's table (DESIGN.md, "Metrics"): rates in percent.
+void print_model_table(const std::vector<ArmPlan>& plans, const std::vector<ArmOutcome>& outcomes) {
+  bool any = false;
+  for (const auto& o : outcomes) any = any || !o.eval.is_null();
+  if (!any) return;
+  std::printf("\n%-18s %9s %6s %8s %7s %7s %7s %7s %7s %7s %8s %8s\n", "arm", "params", "steps", "val_loss", "solved",
+              "optimal", "sol/smp", "opt/smp", "SWC", "ILR-s", "ILR-o", "trace");
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    const ArmOutcome& o = outcomes[i];
+    if (o.eval.is_null()) continue;
+    const nlohmann::json& t = o.train;
+    const nlohmann::json& e = o.eval;
+    auto get = [](const nlohmann::json& j, const char* k) { return j.is_object() && j.contains(k) ? j[k] : nlohmann::json(); };
+    std::printf("%-18s %9s %6s %8s %7s %7s %7s %7s %7s %7s %8s %8s\n", plans[i].name.c_str(),
+                fixed(get(t, "parameters"), 0).c_str(), fixed(get(t, "step"), 0).c_str(),
+                fixed(get(t, "val_loss"), 4).c_str(), percent(get(e, "solved")).c_str(),
+                percent(get(e, "optimal")).c_str(), percent(get(e, "solved_per_sample")).c_str(),
+                percent(get(e, "optimal_per_sample")).c_str(), percent(get(e, "swc")).c_str(),
+                percent(get(e, "ilr_solved")).c_str(), percent(get(e, "ilr_optimal")).c_str(),
+                fixed(get(e, "mean_trace_tokens"), 1).c_str());
+  }
+  std::printf("(rates in %%, over the evaluated tasks; trace: mean trace tokens per response)\n");
+}
+
 int run_experiment(const RunArgs& args) {
   const nlohmann::json config = load_toml(args.config);
-  // Training, evaluation and model keys arrive with issue [2]; until then a config
-  // that asks for them is refused rather than silently half-run.
-  const Experiment experiment = resolve_experiment(config, {"name", "seed", "data"}, args.config);
+  const Experiment experiment =
+      resolve_experiment(config, {"name", "seed", "data", "model", "train", "eval"}, args.config);
   const std::vector<ArmPlan> plans = plan_arms(experiment, args, args.config);
 
   const std::string run_dir = args.runs_dir + "/" + experiment.name;
@@ -101,20 +194,33 @@ int run_experiment(const RunArgs& args) {
                            {"config", config},
                            {"arms", nlohmann::json::array()},
                            {"build", build_info()},
-                           {"libraries", {{"libtorch", nullptr}, {"cuda", nullptr}}},
+                           {"libraries", models::library_info()},
                            {"machine", machine_info()},
                            {"start", now_iso8601()},
                            {"end", nullptr},
                            {"status", "running"}};
-  for (const auto& plan : plans)
-    record["arms"].push_back({{"name", plan.name}, {"config", plan.config}, {"seed", *plan.spec.seed},
-                              {"dataset", plan.data_dir}, {"status", "pending"}});
+  for (const auto& plan : plans) {
+    nlohmann::json arm = {{"name", plan.name}, {"config", plan.config}, {"seed", *plan.spec.seed},
+                          {"dataset", plan.data_dir}, {"status", "pending"}};
+    if (plan.train) arm["train_dir"] = plan.train->out_dir, arm["eval_dir"] = plan.eval->out_dir;
+    record["arms"].push_back(arm);
+  }
   const std::string record_path = run_dir + "/run.json";
   write_run_record(record_path, record);
 
+  auto interrupted = [&](int exit_code) {
+    record["status"] = "interrupted";
+    record["end"] = now_iso8601();
+    write_run_record(record_path, record);
+    std::fprintf(stderr, "traceplay run: interrupted; run the same command to resume\n");
+    return exit_code;
+  };
+
   std::vector<BuildResult> results;
+  std::vector<ArmOutcome> outcomes(plans.size());
   for (size_t i = 0; i < plans.size(); ++i) {
     const ArmPlan& plan = plans[i];
+    nlohmann::json& arm_record = record["arms"][i];
     std::fprintf(stderr, "[%s] dataset %s\n", plan.name.c_str(), plan.data_dir.c_str());
     BuildResult result = build_dataset(plan.spec, plan.data_dir, args.force);
     const char* status = result.status == BuildStatus::kAlreadyDone ? "already done"
@@ -123,28 +229,47 @@ int run_experiment(const RunArgs& args) {
     std::fprintf(stderr, "[%s] dataset %s: %llu train + %llu test records\n", plan.name.c_str(), status,
                  static_cast<unsigned long long>(result.manifest.train),
                  static_cast<unsigned long long>(result.manifest.test));
-    record["arms"][i]["status"] = status;
-    record["arms"][i]["dataset_summary"] = result.summary(plan.data_dir);
-    if (result.exit_code != 0) {
-      record["status"] = "interrupted";
-      record["end"] = now_iso8601();
-      write_run_record(record_path, record);
-      std::fprintf(stderr, "traceplay run: interrupted; run the same command to resume\n");
-      return result.exit_code;
-    }
+    arm_record["status"] = std::string("dataset ") + status;
+    arm_record["dataset_summary"] = result.summary(plan.data_dir);
+    if (result.exit_code != 0) return interrupted(result.exit_code);
     results.push_back(std::move(result));
     write_run_record(record_path, record);
+    if (!plan.train) continue;
+
+    // Training resumes whatever a previous (interrupted) run of this arm left; a
+    // finished one is "already done".
+    models::TrainOptions train = *plan.train;
+    train.resume = true;
+    std::fprintf(stderr, "[%s] train %s\n", plan.name.c_str(), train.out_dir.c_str());
+    const models::TrainResult trained = models::train(train);
+    outcomes[i].train = trained.to_json();
+    arm_record["train"] = outcomes[i].train;
+    arm_record["status"] = trained.finished ? "trained" : "training interrupted";
+    write_run_record(record_path, record);
+    if (!trained.finished) return interrupted(stop_exit_code());
+
+    std::fprintf(stderr, "[%s] eval %s\n", plan.name.c_str(), plan.eval->out_dir.c_str());
+    const models::EvalSummary evaluated = models::evaluate(*plan.eval);
+    outcomes[i].eval = evaluated.json;
+    arm_record["eval"] = evaluated.json;
+    arm_record["status"] = evaluated.finished ? "done" : "evaluation interrupted";
+    write_run_record(record_path, record);
+    if (!evaluated.finished) return interrupted(stop_exit_code());
   }
   record["status"] = "done";
   record["end"] = now_iso8601();
   write_run_record(record_path, record);
 
   print_table(plans, results);
+  print_model_table(plans, outcomes);
   std::printf("run record: %s\n", record_path.c_str());
   if (args.json) {
     nlohmann::json summary = {{"name", experiment.name}, {"run_dir", run_dir}, {"arms", nlohmann::json::array()}};
-    for (size_t i = 0; i < plans.size(); ++i)
-      summary["arms"].push_back({{"name", plans[i].name}, {"dataset", results[i].summary(plans[i].data_dir)}});
+    for (size_t i = 0; i < plans.size(); ++i) {
+      nlohmann::json arm = {{"name", plans[i].name}, {"dataset", results[i].summary(plans[i].data_dir)}};
+      if (plans[i].train) arm["train"] = outcomes[i].train, arm["eval"] = outcomes[i].eval;
+      summary["arms"].push_back(arm);
+    }
     std::printf("%s\n", summary.dump().c_str());
   }
   std::fflush(stdout);

@@ -119,7 +119,7 @@ void apply_eval_table(const nlohmann::json& table, models::EvalOptions& o, const
   r.integer("top_k", o.top_k, 0);
   r.integer("batch", o.batch, 1);
   r.integer("max_len", o.max_len, 0);
-  r.integer("astar_runs", o.astar_runs, 1);
+  r.integer("astar_runs", o.astar_runs, 0);  // 0: no A* runs, ILR null
   r.integer("seed", o.seed, 0);
   r.string("device", o.device);
   r.integer("threads", o.threads, 0);

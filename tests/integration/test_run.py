@@ -71,15 +71,150 @@ def test_run_builds_every_arm_and_records_provenance(tmp_path):
     assert (tmp_path / maze_dir / "manifest.json").read_bytes() == manifest
 
 
+def shrink(table):
+    """The same experiment at toy scale: small datasets, a few steps, a few tasks."""
+    small = {"count": 60, "steps": 3, "tasks": 3, "samples": 2, "dim": 16, "layers": 1, "heads": 2,
+             "batch_tokens": 512, "val_sequences": 4, "preset": "custom", "eval_every": 2, "astar_runs": 2}
+    out = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out[key] = shrink(value)
+        elif isinstance(value, list):
+            out[key] = [shrink(v) for v in value]
+        elif key in small and not isinstance(value, bool):
+            out[key] = small[key] if key != "steps" or value else 0
+        else:
+            out[key] = value
+    return out
+
+
+def to_toml(config):
+    """Just enough TOML for experiment configs: scalars, tables, arrays of tables."""
+    def scalar(v):
+        return json.dumps(v) if not isinstance(v, bool) else ("true" if v else "false")
+
+    def flat(prefix, table):
+        for key, value in table.items():
+            if isinstance(value, dict):
+                yield from flat(f"{prefix}{key}.", value)
+            else:
+                yield f"{prefix}{key} = {scalar(value)}"
+
+    lines = [f"{k} = {scalar(v)}" for k, v in config.items() if not isinstance(v, (dict, list))]
+    for key, value in config.items():
+        if isinstance(value, dict):
+            lines += [f"[{key}]", *flat("", value)]
+    for arm in config.get("arms", []):
+        lines += ["[[arms]]", *flat("", arm)]
+    return "\n".join(lines) + "\n"
+
+
 def test_default_experiment_config_is_valid(tmp_path):
-    # The config `make run` runs, resolved without building anything large: a copy with
-    # small counts must run to the end.
-    text = (SOURCE / "experiments/default.toml").read_text()
-    text = text.replace("count = 2000", "count = 50").replace("data.count = 500", "data.count = 20")
-    (tmp_path / "default.toml").write_text(text)
-    result = run(["run", "default.toml"], tmp_path)
+    # The config `make run` runs, at toy scale: every arm (datasets, training, the
+    # untrained control, evaluation) must run to the end and print the results tables.
+    import tomllib
+    config = tomllib.loads((SOURCE / "experiments/default.toml").read_text())
+    assert any(arm.get("train", {}).get("steps", None) == 0 for arm in config["arms"]), "no untrained control arm"
+    (tmp_path / "default.toml").write_text(to_toml(shrink(config)))
+    result = run(["run", "default.toml", "--threads", "1", "--json"], tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "maze-5x5" in result.stdout and "sokoban-7x7" in result.stdout
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    for arm in config["arms"]:
+        assert arm["name"] in result.stdout
+    trained = [a for a in summary["arms"] if "eval" in a]
+    assert len(trained) >= 3
+    for arm in trained:
+        assert set(arm["eval"]) >= {"tasks", "samples", "solved", "optimal", "swc", "ilr_solved", "ilr_optimal"}
+    assert "optimal" in result.stdout and "SWC" in result.stdout
+
+
+TRAIN_CONFIG = """
+name = "learn"
+seed = 2
+[data]
+domain = "maze"
+size = 5
+count = 300
+test_fraction = 0.3
+[model]
+dim = 16
+layers = 1
+heads = 2
+[train]
+steps = 4
+batch_tokens = 1024
+warmup = 2
+eval_every = 2
+val_sequences = 8
+[eval]
+tasks = 4
+samples = 2
+astar_runs = 3
+[[arms]]
+name = "untrained"
+train.steps = 0
+[[arms]]
+name = "solution-only"
+model.mode = "solution-only"
+[[arms]]
+name = "search-augmented"
+"""
+
+
+def test_run_trains_and_evaluates_every_arm_and_skips_what_is_done(tmp_path):
+    (tmp_path / "learn.toml").write_text(TRAIN_CONFIG)
+    first = run(["run", "learn.toml", "--threads", "1", "--json"], tmp_path)
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout.strip().splitlines()[-1])
+    arms = {a["name"]: a for a in summary["arms"]}
+    assert arms["untrained"]["train"]["step"] == 0
+    assert arms["solution-only"]["train"]["step"] == 4
+    assert arms["solution-only"]["eval"]["ilr_solved"] is None  # solution-only: no trace
+    assert arms["search-augmented"]["eval"]["mean_astar_trace_tokens"] > 0
+    for name in arms:
+        assert (tmp_path / f"runs/learn/{name}/train/checkpoint/model.safetensors").is_file()
+        samples = (tmp_path / f"runs/learn/{name}/eval-test/samples.jsonl").read_text().splitlines()
+        assert len(samples) == 4 * 2
+        assert json.loads((tmp_path / f"runs/learn/{name}/eval-test/summary.json").read_text()) == arms[name]["eval"]
+    record = json.loads((tmp_path / "runs/learn/run.json").read_text())
+    assert record["status"] == "done"
+    assert [a["status"] for a in record["arms"]] == ["done"] * 3
+    assert record["libraries"]["libtorch"]
+    assert record["arms"][1]["eval"] == arms["solution-only"]["eval"]
+
+    # A second run finds everything done and changes nothing.
+    weights = (tmp_path / "runs/learn/search-augmented/train/checkpoint/model.safetensors").read_bytes()
+    again = run(["run", "learn.toml", "--threads", "1", "--json"], tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout.strip().splitlines()[-1])["arms"][2]["eval"] == arms["search-augmented"]["eval"]
+    assert (tmp_path / "runs/learn/search-augmented/train/checkpoint/model.safetensors").read_bytes() == weights
+
+
+def test_interrupted_training_resumes_to_the_same_model(tmp_path):
+    config = TRAIN_CONFIG.replace("steps = 4", "steps = 400").replace("count = 300", "count = 600")
+    (tmp_path / "learn.toml").write_text(config)
+    proc = subprocess.Popen([BIN, "run", "learn.toml", "--threads", "1"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    metrics = tmp_path / "runs/learn/solution-only/train/metrics.jsonl"
+    deadline = time.time() + 120
+    while time.time() < deadline and not (metrics.exists() and metrics.read_text().count("\n") >= 2):
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    record = json.loads((tmp_path / "runs/learn/run.json").read_text())
+    assert record["status"] == "interrupted"
+    assert record["arms"][1]["status"] == "training interrupted"
+    resumed = run(["run", "learn.toml", "--threads", "1", "--json"], tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    # The same arm trained straight through elsewhere gives the same weights.
+    straight = tmp_path / "straight"
+    straight.mkdir()
+    (straight / "learn.toml").write_text(config)
+    done = run(["run", "learn.toml", "--threads", "1"], straight)
+    assert done.returncode == 0, done.stderr
+    name = "runs/learn/solution-only/train/checkpoint/model.safetensors"
+    assert (tmp_path / name).read_bytes() == (straight / name).read_bytes()
 
 
 @pytest.mark.parametrize("body, message", [
@@ -88,7 +223,12 @@ def test_default_experiment_config_is_valid(tmp_path):
     ('name = "x"\n[data]\ndomain = "chess"\nsize = 5\ncount = 5\n', "chess"),
     ('name = "x"\n[data]\ndomain = "maze"\nsize = 5\ncount = 0\n', "count"),
     ('name = "x"\n', "a [data] table is required"),
-    ('name = "x"\n[model]\npreset = "s"\n[data]\ndomain = "maze"\nsize = 5\ncount = 5\n', 'unknown key "model"'),
+    ('name = "x"\n[model]\npreset = "s"\n[data]\ndomain = "maze"\nsize = 5\ncount = 5\n', "need a [train] table"),
+    ('name = "x"\n[data]\ndomain = "maze"\nsize = 5\ncount = 5\n[train]\nsteps = -1\n', '"steps"'),
+    ('name = "x"\n[data]\ndomain = "maze"\nsize = 5\ncount = 5\n[train]\nlr = "fast"\n', '"lr"'),
+    ('name = "x"\n[data]\ndomain = "maze"\nsize = 5\ncount = 5\n[train]\n[model]\nmode = "both"\n', '"mode"'),
+    ('name = "x"\n[data]\ndomain = "maze"\nsize = 5\ncount = 5\n[train]\n[eval]\nsampels = 3\n', 'unknown key "sampels"'),
+    ('name = "x"\n[data]\ndomain = "maze"\nsize = 5\ncount = 5\n[train]\ndevice = "tpu"\n', "tpu"),
     ('name = "x"\nseed = -1\n[data]\ndomain = "maze"\nsize = 5\ncount = 5\n', "seed"),
 ])
 def test_bad_configs_exit_2_with_one_message_and_write_nothing(tmp_path, body, message):
@@ -118,4 +258,4 @@ def test_interrupted_run_resumes(tmp_path):
     assert proc.returncode == 130, err
     record = json.loads((tmp_path / "runs/big/run.json").read_text())
     assert record["status"] == "interrupted"
-    assert record["arms"][0]["status"] == "interrupted"
+    assert record["arms"][0]["status"] == "dataset interrupted"
