@@ -1,8 +1,9 @@
-// `traceplay bench astar|sokoban`: benchmarks printing JSON lines (bench/).
+// `traceplay bench astar|sokoban|train|decode`: benchmarks printing JSON lines (bench/).
 #include <string>
 
 #include "apps/commands.h"
 #include "bench/bench.h"
+#include "bench/model_bench.h"
 #include "core/error.h"
 
 namespace traceplay::apps {
@@ -12,7 +13,9 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<bench::BenchOptions>();
   auto name = std::make_shared<std::string>();
   options->data_dir = TRACEPLAY_DEFAULT_DATA_DIR;
-  cmd->add_option("name", *name, "astar | sokoban")->required()->check(CLI::IsMember({"astar", "sokoban"}));
+  cmd->add_option("name", *name, "astar | sokoban | train | decode")
+      ->required()
+      ->check(CLI::IsMember({"astar", "sokoban", "train", "decode"}));
   cmd->add_option("--threads", options->threads, "Threads for the all-threads cases (0: all cores)")
       ->check(CLI::Range(0, 1024));
   cmd->add_option("--seconds", options->seconds, "Measuring time per case")->check(CLI::Range(0.05, 3600.0));
@@ -20,7 +23,9 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--quick", options->quick, "A short run (for tests)");
   cmd->callback([&exit_code, options, name] {
     if (*name == "astar") exit_code = bench::run_astar_bench(*options);
-    else exit_code = bench::run_sokoban_bench(*options);
+    else if (*name == "sokoban") exit_code = bench::run_sokoban_bench(*options);
+    else if (*name == "train") exit_code = bench::run_train_bench(*options);
+    else exit_code = bench::run_decode_bench(*options);
   });
 }
 

@@ -8,6 +8,8 @@
 
 #include <torch/version.h>
 
+#include "models/cpu_decode_kernels.h"
+
 namespace traceplay::models {
 
 namespace detail {
@@ -281,7 +283,7 @@ DecoderCache EncoderDecoderImpl::new_cache(const torch::Tensor& features, const 
   const int64_t B = features.size(0), H = config_.heads, hd = config_.head_dim();
   DecoderCache cache;
   cache.capacity = capacity;
-  cache.prompt_mask = prompt_mask.to(torch::kBool).clone();
+  cache.prompt_mask = prompt_mask.to(torch::kBool).contiguous().clone();
   cache.cross_bias = per_head_bias(cache.prompt_mask, H, features.scalar_type());
   cache.lengths = torch::zeros({B}, features.options().dtype(torch::kLong));
   cache.host_lengths.assign(static_cast<size_t>(B), 0);
@@ -311,6 +313,8 @@ torch::Tensor EncoderDecoderImpl::decode_step(DecoderCache& cache, const torch::
   }
   const int64_t L = longest + 1;  // keys in play this step
   c10::InferenceMode guard;
+  if (fused_cpu_decoding_ && cache.lengths.is_cpu() && cache.self_k[0].scalar_type() == torch::kFloat)
+    return decode_step_cpu(cache, tokens);
   const auto& pos = cache.lengths;  // [B]: where this step's token goes
   auto cos = rope_cos_.index_select(0, pos).view({B, 1, hd});
   auto sin = rope_sin_.index_select(0, pos).view({B, 1, hd});
@@ -347,6 +351,63 @@ torch::Tensor EncoderDecoderImpl::decode_step(DecoderCache& cache, const torch::
   cache.lengths.add_(1);
   for (auto& n : cache.host_lengths) ++n;
   return decoder->output(x).to(torch::kFloat);
+}
+
+// The same step as decode_step's ATen path, with the per-row work in fused kernels: a
+// layer is 6 linear maps, 4 kernels and one activation.
+torch::Tensor EncoderDecoderImpl::decode_step_cpu(DecoderCache& cache, const torch::Tensor& tokens) {
+  namespace kernels = cpu_kernels;
+  const int64_t B = static_cast<int64_t>(cache.host_lengths.size()), H = config_.heads, hd = config_.head_dim(),
+                d = config_.dim, C = cache.capacity, P = cache.prompt_mask.size(1), f = config_.ffn_hidden();
+  const float eps = static_cast<float>(config_.norm_eps);
+  const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd)));
+  const int64_t* pos = cache.host_lengths.data();
+  std::vector<int64_t> self_keys(static_cast<size_t>(B)), cross_keys(static_cast<size_t>(B), P);
+  for (int64_t b = 0; b < B; ++b) self_keys[static_cast<size_t>(b)] = pos[b] + 1;
+  auto cos = rope_cos_.index_select(0, cache.lengths), sin = rope_sin_.index_select(0, cache.lengths);
+  // x [B, K] W^T (+ residual): our kernel for the few rows of a step, BLAS beyond.
+  auto linear = [&](const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& residual = {}) {
+    if (B > 16) return residual.defined() ? torch::addmm(residual, x, w.t()) : torch::mm(x, w.t());
+    auto y = torch::empty({B, w.size(0)}, x.options());
+    kernels::small_m_linear(x.data_ptr<float>(), w.data_ptr<float>(),
+                            residual.defined() ? residual.data_ptr<float>() : nullptr, y.data_ptr<float>(), B,
+                            w.size(0), w.size(1));
+    return y;
+  };
+  auto norm = [&](const torch::Tensor& x, detail::RMSNormImpl& n) {
+    auto y = torch::empty_like(x);
+    kernels::rms_norm(x.data_ptr<float>(), n.weight.data_ptr<float>(), y.data_ptr<float>(), B, d, eps);
+    return y;
+  };
+  auto x = decoder->embedding->weight.index_select(0, tokens);  // [B, d]
+  for (size_t l = 0; l < decoder->blocks.size(); ++l) {
+    auto& block = *decoder->blocks[l];
+    auto qkv = linear(norm(x, *block.attention_norm), cache.fused_qkv[l]);  // [B, 3 d]
+    auto q = torch::empty({B, d}, x.options());
+    kernels::rope_and_store(qkv.data_ptr<float>(), cos.data_ptr<float>(), sin.data_ptr<float>(), pos,
+                            q.data_ptr<float>(), cache.self_k[l].data_ptr<float>(), cache.self_v[l].data_ptr<float>(),
+                            B, H, hd, C);
+    auto o = torch::empty({B, d}, x.options());
+    kernels::single_query_attention(q.data_ptr<float>(), cache.self_k[l].data_ptr<float>(),
+                                    cache.self_v[l].data_ptr<float>(), o.data_ptr<float>(), B, H, hd, C * hd,
+                                    self_keys.data(), nullptr, 0, scale);
+    auto h = linear(o, block.attention->wo->weight, x);
+
+    auto& feat = *block.attention_feat;
+    auto cq = linear(norm(h, *block.attention_feat_norm), feat.wq->weight);
+    auto co = torch::empty({B, d}, x.options());
+    kernels::single_query_attention(cq.data_ptr<float>(), cache.cross_k[l].data_ptr<float>(),
+                                    cache.cross_v[l].data_ptr<float>(), co.data_ptr<float>(), B, H, hd, P * hd,
+                                    cross_keys.data(), cache.prompt_mask.data_ptr<bool>(), P, scale);
+    h = linear(co, feat.wo->weight, h);
+
+    auto ab = linear(norm(h, *block.ffn_norm), cache.fused_w13[l]);  // [B, 2 f]
+    x = linear(torch::silu(ab.slice(1, 0, f)).mul_(ab.slice(1, f)), block.feed_forward->w2->weight, h);
+  }
+  auto logits = linear(norm(x, *decoder->output->norm), decoder->output->linear->weight);
+  cache.lengths.add_(1);
+  for (auto& n : cache.host_lengths) ++n;
+  return logits;
 }
 
 void EncoderDecoderImpl::reset_rows(DecoderCache& cache, const torch::Tensor& rows, const torch::Tensor& features,

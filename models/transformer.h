@@ -146,6 +146,11 @@ class EncoderDecoderImpl : public torch::nn::Module {
   void reset_rows(DecoderCache& cache, const torch::Tensor& rows, const torch::Tensor& features,
                   const torch::Tensor& prompt_mask);
 
+  // decode_step on CPU fp32 caches uses fused kernels (models/cpu_decode_kernels.h) unless
+  // this is turned off; the other path is the ATen ops that GPUs use. Same results up to
+  // fp32 rounding (tests run both).
+  void set_fused_cpu_decoding(bool on) { fused_cpu_decoding_ = on; }
+
   // RoPE as the model applies it: x [N, head_dim] rotated at positions [N] int64 (for
   // tests of the rotation itself).
   torch::Tensor rotate(const torch::Tensor& x, const torch::Tensor& positions);
@@ -158,9 +163,11 @@ class EncoderDecoderImpl : public torch::nn::Module {
   // sin [n, head_dim] (-sin, +sin per pair), so that rope(x) = x cos + swap_pairs(x) sin.
   // Buffers (they follow .to(device)), never parameters; grown on demand.
   void ensure_rope(int64_t n);
+  torch::Tensor decode_step_cpu(DecoderCache& cache, const torch::Tensor& tokens);
 
   TransformerConfig config_;
   torch::Tensor rope_cos_, rope_sin_;
+  bool fused_cpu_decoding_ = true;
 };
 TORCH_MODULE(EncoderDecoder);
 

@@ -177,9 +177,15 @@ TEST(Transformer, RopeDotProductsDependOnlyOnThePositionDifference) {
 }
 
 // Cached decoding: every step's logits equal the full decoder's at that position, for
-// rows with different prompt lengths, and for a row restarted mid-way.
-TEST(Transformer, CachedStepsMatchTheFullDecoder) {
+// rows with different prompt lengths, and for a row restarted mid-way; both with the
+// fused CPU kernels and with the ATen ops that GPUs run.
+class CachedDecoding : public ::testing::TestWithParam<bool> {};
+INSTANTIATE_TEST_SUITE_P(Transformer, CachedDecoding, ::testing::Values(true, false),
+                         [](const auto& info) { return info.param ? "FusedCpu" : "AtenOps"; });
+
+TEST_P(CachedDecoding, StepsMatchTheFullDecoder) {
   auto model = tiny_model();
+  model->set_fused_cpu_decoding(GetParam());
   torch::NoGradGuard no_grad;
   auto b = sample_batch();
   const int64_t T = b.decoder.size(1);
@@ -194,8 +200,23 @@ TEST(Transformer, CachedStepsMatchTheFullDecoder) {
   EXPECT_THROW(model->decode_step(cache, torch::zeros({3}, torch::kLong)), std::out_of_range);
 }
 
-TEST(Transformer, ResetRowsRestartsOneRowWhileTheOthersGoOn) {
+// More rows than the fused path's small-matrix kernel takes (it hands them to BLAS).
+TEST_P(CachedDecoding, ManyRowsMatchTheFullDecoder) {
   auto model = tiny_model();
+  model->set_fused_cpu_decoding(GetParam());
+  torch::NoGradGuard no_grad;
+  auto b = sample_batch();
+  auto prompt = b.prompt.repeat({7, 1}), mask = b.prompt_mask.repeat({7, 1}), decoder = b.decoder.repeat({7, 1});
+  auto features = model->encode(prompt, mask);
+  auto full = model->decode(decoder, features, mask);
+  auto cache = model->new_cache(features, mask, decoder.size(1));
+  for (int64_t t = 0; t < decoder.size(1); ++t)
+    EXPECT_LE(max_abs_diff(model->decode_step(cache, decoder.select(1, t).contiguous()), full.select(1, t)), 1e-4);
+}
+
+TEST_P(CachedDecoding, ResetRowsRestartsOneRowWhileTheOthersGoOn) {
+  auto model = tiny_model();
+  model->set_fused_cpu_decoding(GetParam());
   torch::NoGradGuard no_grad;
   auto b = sample_batch();
   const int64_t T = b.decoder.size(1);
