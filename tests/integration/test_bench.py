@@ -44,3 +44,23 @@ def test_bench_rejects_unknown_names():
     result = subprocess.run([BIN, "bench", "chess"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stdout == ""
+
+
+def test_bench_train_quick_prints_model_cases():
+    lines = bench_lines("train")
+    assert [line["case"] for line in lines] == ["tiny-b4-p16-t32"]
+    line = lines[0]
+    assert line["unit"] == "tokens/s" and line["value"] > 0 and line["steps"] >= 2
+    assert line["peak_rss_mib"] > 0 and line["parameters"] > 0
+    # The PyTorch peer runs where Debian's python3-torch is (it is on these machines).
+    assert line["peer"] == "pytorch-eager" and line["peer_value"] > 0
+
+
+def test_bench_decode_quick_compares_cached_with_pytorch_and_uncached():
+    lines = bench_lines("decode")
+    by_case = {line["case"]: line for line in lines}
+    assert set(by_case) == {"tiny-b2-p16-n24", "tiny-b2-p16-n24-vs-uncached"}
+    assert by_case["tiny-b2-p16-n24"]["peer"] == "pytorch-eager"
+    uncached = by_case["tiny-b2-p16-n24-vs-uncached"]
+    assert uncached["peer"] == "traceplay-uncached" and uncached["peer_method"] == "every step timed"
+    assert uncached["value"] == by_case["tiny-b2-p16-n24"]["value"]
