@@ -108,28 +108,35 @@ torch::Tensor key_bias(const torch::Tensor& key_valid, torch::ScalarType dtype) 
       .unsqueeze(1);
 }
 
-// Scaled dot-product attention by hand (LibTorch 1.13 has no fused kernel; also the
-// CPU path of decode_step everywhere). q [B, H, Tq, hd], k/v [B, H, Tk, hd]; key_valid
-// [B, Tk] bool or undefined; causal: query i sees keys j <= i. Returns [B, H, Tq, hd].
-torch::Tensor attend_manual(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                            const torch::Tensor& key_valid, bool causal, double scale) {
+// Scaled dot-product attention by hand (LibTorch 1.13 has no fused kernel). q
+// [B, H, Tq, hd] comes already scaled by 1/sqrt(hd) (folded into its projection weight,
+// so the [Tq, Tk] scores are never scaled), k/v [B, H, Tk, hd]; key_valid [B, Tk] bool or
+// undefined; causal: query i sees keys j <= i. The masks are added in place to the
+// scores (a broadcast copy into baddbmm's input cost more than the matmul here).
+// Returns [B, H, Tq, hd].
+[[maybe_unused]] torch::Tensor attend_manual(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                            const torch::Tensor& key_valid, bool causal) {
   const int64_t B = q.size(0), H = q.size(1), Tq = q.size(2), Tk = k.size(2), hd = q.size(3);
-  auto q3 = q.reshape({B * H, Tq, hd});
-  auto kt = k.reshape({B * H, Tk, hd}).transpose(1, 2);
-  torch::Tensor bias;
+  auto scores = torch::bmm(q.reshape({B * H, Tq, hd}), k.reshape({B * H, Tk, hd}).transpose(1, 2));
   if (key_valid.defined())
-    bias = key_bias(key_valid, q.scalar_type()).unsqueeze(1).expand({B, H, 1, Tk}).reshape({B * H, 1, Tk});
-  if (causal) {
-    auto c = torch::full({Tq, Tk}, kNegInf, q.options()).triu_(1);
-    bias = bias.defined() ? bias + c : c;
-  }
-  auto scores = bias.defined() ? torch::baddbmm(bias, q3, kt, 1.0, scale) : torch::bmm(q3, kt).mul_(scale);
+    scores.add_(key_bias(key_valid, q.scalar_type()).unsqueeze(1).expand({B, H, 1, Tk}).reshape({B * H, 1, Tk}));
+  if (causal) scores.add_(torch::full({Tq, Tk}, kNegInf, q.options()).triu_(1));
   auto out = torch::bmm(torch::softmax(scores, -1), v.reshape({B * H, Tk, hd}));
   return out.view({B, H, Tq, hd});
 }
 
+#if TORCH_VERSION_MAJOR >= 2
+constexpr bool kFusedAttention = true;
+#else
+constexpr bool kFusedAttention = false;
+#endif
+
+// 1/sqrt(hd) for the manual path, which folds it into q's projection; 1 for the fused
+// kernel, which scales by itself.
+double q_scale(int64_t hd) { return kFusedAttention ? 1.0 : 1.0 / std::sqrt(static_cast<double>(hd)); }
+
 torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                     const torch::Tensor& key_valid, bool causal, double scale) {
+                     const torch::Tensor& key_valid, bool causal) {
 #if TORCH_VERSION_MAJOR >= 2
   // The fused kernels (flash / memory-efficient on CUDA, bf16 under autocast). The
   // default scale is 1/sqrt(head_dim), the same as ours; the mask is boolean
@@ -138,7 +145,7 @@ torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch
   if (key_valid.defined()) mask = key_valid.view({key_valid.size(0), 1, 1, key_valid.size(1)});
   return at::scaled_dot_product_attention(q, k, v, mask, 0.0, causal);
 #else
-  return attend_manual(q, k, v, key_valid, causal, scale);
+  return attend_manual(q, k, v, key_valid, causal);
 #endif
 }
 
@@ -146,10 +153,11 @@ torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch
 torch::Tensor self_attention(detail::AttentionImpl& att, const torch::Tensor& xn, const torch::Tensor& cos,
                              const torch::Tensor& sin, const torch::Tensor& key_valid, bool causal, int64_t heads) {
   const int64_t B = xn.size(0), T = xn.size(1), d = xn.size(2), hd = d / heads;
-  auto w = torch::cat({att.wq->weight, att.wk->weight, att.wv->weight}, 0);
+  // RoPE is linear, so q's scale can go into wq (exact where hd is a power of two, as in `s`).
+  auto w = torch::cat({att.wq->weight * q_scale(hd), att.wk->weight, att.wv->weight}, 0);
   auto qkv = torch::linear(xn, w).view({B, T, 3, heads, hd}).permute({2, 0, 3, 1, 4});  // [3, B, H, T, hd]
   auto q = rope(qkv[0], cos, sin), k = rope(qkv[1], cos, sin);
-  auto o = attend(q, k, qkv[2], key_valid, causal, 1.0 / std::sqrt(static_cast<double>(hd)));
+  auto o = attend(q, k, qkv[2], key_valid, causal);
   return att.wo(o.transpose(1, 2).reshape({B, T, d}));
 }
 
@@ -157,11 +165,11 @@ torch::Tensor self_attention(detail::AttentionImpl& att, const torch::Tensor& xn
 torch::Tensor cross_attention(detail::AttentionImpl& att, const torch::Tensor& xn, const torch::Tensor& features,
                               const torch::Tensor& prompt_valid, int64_t heads) {
   const int64_t B = xn.size(0), T = xn.size(1), d = xn.size(2), hd = d / heads, P = features.size(1);
-  auto q = att.wq(xn).view({B, T, heads, hd}).transpose(1, 2);
+  auto q = torch::linear(xn, att.wq->weight * q_scale(hd)).view({B, T, heads, hd}).transpose(1, 2);
   auto kv = torch::linear(features, torch::cat({att.wk->weight, att.wv->weight}, 0))
                 .view({B, P, 2, heads, hd})
                 .permute({2, 0, 3, 1, 4});
-  auto o = attend(q, kv[0], kv[1], prompt_valid, false, 1.0 / std::sqrt(static_cast<double>(hd)));
+  auto o = attend(q, kv[0], kv[1], prompt_valid, false);
   return att.wo(o.transpose(1, 2).reshape({B, T, d}));
 }
 
