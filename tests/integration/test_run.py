@@ -73,7 +73,7 @@ def test_run_builds_every_arm_and_records_provenance(tmp_path):
 
 def shrink(table):
     """The same experiment at toy scale: small datasets, a few steps, a few tasks."""
-    small = {"count": 60, "steps": 3, "tasks": 3, "samples": 2, "dim": 16, "layers": 1, "heads": 2,
+    small = {"count": 600, "test_fraction": 0.3, "steps": 3, "warmup": 1, "log_every": 1, "checkpoint_every": 2, "tasks": 3, "samples": 2, "dim": 16, "layers": 1, "heads": 2,
              "batch_tokens": 512, "val_sequences": 4, "preset": "custom", "eval_every": 2, "astar_runs": 2}
     out = {}
     for key, value in table.items():
