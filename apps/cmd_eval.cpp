@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "apps/cli_validators.h"
 #include "apps/commands.h"
 #include "apps/model_options.h"
 #include "core/config.h"
@@ -54,15 +55,6 @@ models::EvalOptions resolve(const EvalArgs& a) {
     if (option->count()) apply(o);
   return o;
 }
-
-// CLI11 would wrap "-1" around into a uint64_t seed.
-const CLI::Validator kDigits(
-    [](std::string& text) {
-      return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos
-                 ? std::string()
-                 : "must be a non-negative integer, got " + text;
-    },
-    "UINT");
 
 std::string percent(const nlohmann::ordered_json& j, const char* key) {
   char buf[32];

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "apps/cli_validators.h"
 #include "apps/commands.h"
 #include "apps/dataset_options.h"
 #include "core/error.h"
@@ -24,15 +25,6 @@ struct GenArgs {
       *o_fraction, *o_threads, *o_shard,
       *o_max_expansions, *o_max_trace_tokens;
 };
-
-// CLI11 would wrap "-1" around into a uint64_t seed.
-const CLI::Validator kDigits(
-    [](std::string& text) {
-      return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos
-                 ? std::string()
-                 : "must be a non-negative integer, got " + text;
-    },
-    "UINT");
 
 template <class T>
 void flag_value(std::optional<T>& into, const CLI::Option* option, const T& value) {
