@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "search/prompt_reader.h"
 
 namespace traceplay::search {
 
@@ -33,32 +34,15 @@ std::vector<std::string> maze_prompt(const maze::MazeTask& task) {
 }
 
 maze::MazeTask maze_task_from_prompt(const std::vector<std::string>& prompt, int width, int height) {
-  auto fail = [](size_t i, const std::string& why) {
-    return UserError("maze prompt token " + std::to_string(i) + ": " + why);
-  };
-  auto number = [&](size_t i, int bound) {
-    if (i >= prompt.size()) throw fail(i, "expected a coordinate, got the end of the prompt");
-    const std::string& t = prompt[i];
-    if (t.empty() || t.size() > 4 || t.find_first_not_of("0123456789") != std::string::npos)
-      throw fail(i, "expected a coordinate, got \"" + t + "\"");
-    const int v = std::stoi(t);
-    if (v >= bound)
-      throw fail(i, "coordinate " + t + " is outside the " + std::to_string(width) + "x" + std::to_string(height) +
-                        " grid");
-    return v;
-  };
-  auto keyword = [&](size_t i, const char* expected) {
-    if (i >= prompt.size()) throw fail(i, std::string("expected \"") + expected + "\", got the end of the prompt");
-    if (prompt[i] != expected) throw fail(i, std::string("expected \"") + expected + "\", got \"" + prompt[i] + "\"");
-  };
-  keyword(0, "start");
-  const Pos start{number(1, width), number(2, height)};
-  keyword(3, "goal");
-  const Pos goal{number(4, width), number(5, height)};
+  const PromptReader reader(prompt, width, height, "maze prompt");
+  reader.expect(0, "start");
+  const Pos start = reader.position(1);
+  reader.expect(3, "goal");
+  const Pos goal = reader.position(4);
   std::vector<Pos> walls;
   for (size_t i = 6; i < prompt.size(); i += 3) {
-    keyword(i, "wall");
-    walls.push_back({number(i + 1, width), number(i + 2, height)});
+    reader.expect(i, "wall");
+    walls.push_back(reader.position(i + 1));
   }
   return maze::MazeTask(width, height, start, goal, std::move(walls));  // its own UserError for an invalid task
 }

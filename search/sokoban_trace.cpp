@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/error.h"
+#include "search/prompt_reader.h"
 #include "search/sokoban_domain.h"
 
 namespace traceplay::search {
@@ -155,24 +156,13 @@ std::vector<std::string> sokoban_layout_tokens(const std::vector<std::string>& p
 }
 
 sokoban::Level level_from_prompt(const std::vector<std::string>& prompt, int width, int height) {
-  auto fail = [](size_t i, const std::string& why) -> UserError {
-    return UserError("Sokoban prompt token " + std::to_string(i) + ": " + why);
-  };
-  auto number = [&](size_t i, int bound) {
-    if (i >= prompt.size()) throw fail(i, "expected a coordinate, got the end of the prompt");
-    const std::string& t = prompt[i];
-    if (t.empty() || t.size() > 4 || t.find_first_not_of("0123456789") != std::string::npos)
-      throw fail(i, "expected a coordinate, got \"" + t + "\"");
-    const int v = std::stoi(t);
-    if (v >= bound) throw fail(i, "coordinate " + t + " is outside the " + std::to_string(width) + "x" + std::to_string(height) + " grid");
-    return v;
-  };
+  const PromptReader reader(prompt, width, height, "Sokoban prompt");
   std::vector<Pos> workers, boxes, docks, walls;
   for (size_t i = 0; i < prompt.size(); i += 3) {
     const std::string& k = prompt[i];
     std::vector<Pos>* into = k == "worker" ? &workers : k == "box" ? &boxes : k == "dock" ? &docks : k == "wall" ? &walls : nullptr;
-    if (!into) throw fail(i, "expected worker, box, dock or wall, got \"" + k + "\"");
-    into->push_back({number(i + 1, width), number(i + 2, height)});
+    if (!into) throw reader.error(i, "expected worker, box, dock or wall, got \"" + k + "\"");
+    into->push_back(reader.position(i + 1));
   }
   if (workers.size() != 1) throw UserError("Sokoban prompt: expected one worker, got " + std::to_string(workers.size()));
   try {
