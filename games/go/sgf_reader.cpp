@@ -18,6 +18,14 @@ std::string shown(std::string_view raw) {
   return out;
 }
 
+// Numbers may be padded with spaces in hand-edited files ("SZ[ 19 ]"); FF[4]'s types
+// do not allow it, but nothing is ambiguous about it.
+std::string_view trimmed(std::string_view raw) {
+  while (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) raw.remove_prefix(1);
+  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
+  return raw;
+}
+
 class TreeReader {
  public:
   TreeReader(const SgfTree& tree, const std::string& name) : tree_(tree), name_(name) {}
@@ -54,10 +62,11 @@ class TreeReader {
     const SgfProperty* sz = root.find("SZ");
     if (!sz) return;
     const std::string& raw = single(*sz);
-    const size_t colon = raw.find(':');
-    const auto columns = decode_sgf_number(raw.substr(0, colon));
+    const std::string_view size = trimmed(raw);
+    const size_t colon = size.find(':');
+    const auto columns = decode_sgf_number(trimmed(size.substr(0, colon)));
     auto rows = columns;
-    if (colon != std::string::npos) rows = decode_sgf_number(raw.substr(colon + 1));
+    if (colon != std::string::npos) rows = decode_sgf_number(trimmed(size.substr(colon + 1)));
     if (!columns || !rows) fail(value_offset(*sz, 0), "bad board size SZ[" + shown(raw) + "] (a number such as 19)");
     if (*columns != *rows) fail(value_offset(*sz, 0), "board SZ[" + shown(raw) + "] is not square; only square boards are played");
     if (*columns < kMinBoardSize || *columns > kMaxBoardSize)
@@ -103,16 +112,18 @@ class TreeReader {
     const std::string& id = p.id;
     if (id == "KM") {
       const std::string& raw = single(p);
-      if (raw.empty()) return true;
-      const auto komi = decode_sgf_real(raw);
+      if (trimmed(raw).empty()) return true;
+      const auto komi = decode_sgf_real(trimmed(raw));
       if (!komi) fail(value_offset(p, 0), "bad komi KM[" + shown(raw) + "] (a number such as 6.5)");
       record.komi = *komi;
     } else if (id == "HA") {
       const std::string& raw = single(p);
-      if (raw.empty()) return true;
-      const auto handicap = decode_sgf_number(raw);
-      if (!handicap || *handicap < 0 || *handicap > record.size * record.size)
-        fail(value_offset(p, 0), "bad handicap HA[" + shown(raw) + "] for a " + board(record));
+      if (trimmed(raw).empty()) return true;
+      // HA only informs (the stones are AB's); any count a board could hold.
+      const auto handicap = decode_sgf_number(trimmed(raw));
+      if (!handicap || *handicap < 0 || *handicap > kMaxBoardSize * kMaxBoardSize)
+        fail(value_offset(p, 0), "bad handicap HA[" + shown(raw) + "] (a number of stones, 0.." +
+                                     std::to_string(kMaxBoardSize * kMaxBoardSize) + ")");
       record.handicap = static_cast<int>(*handicap);
     } else if (id == "RU" || id == "PB" || id == "PW" || id == "RE" || id == "DT") {
       std::string text = decode_sgf_text(single(p), /*simple=*/true);
@@ -128,12 +139,12 @@ class TreeReader {
   }
 
   void check_format(const SgfProperty& p) const {
-    const auto ff = decode_sgf_number(single(p));
+    const auto ff = decode_sgf_number(trimmed(single(p)));
     if (!ff || *ff < 1 || *ff > 4) fail(value_offset(p, 0), "unknown file format FF[" + shown(p.values[0]) + "] (1..4)");
   }
 
   void check_game(const SgfProperty& p) const {
-    if (single(p) != "1") fail(value_offset(p, 0), "not a game of Go: GM[" + shown(p.values[0]) + "] (Go is GM[1])");
+    if (trimmed(single(p)) != "1") fail(value_offset(p, 0), "not a game of Go: GM[" + shown(p.values[0]) + "] (Go is GM[1])");
   }
 
   static std::string board(const GameRecord& record) {

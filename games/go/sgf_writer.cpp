@@ -68,7 +68,7 @@ void check_record(const GameRecord& r) {
     if (!std::isfinite(k) || std::fabs(k) > 1e6 || std::strtod(encode_sgf_real(k).c_str(), nullptr) != k)
       invalid("komi is not a finite number with at most 17 decimals within +-1e6");
   }
-  if (r.handicap < 0) invalid("negative handicap");
+  if (r.handicap < 0 || r.handicap > kMaxBoardSize * kMaxBoardSize) invalid("handicap outside 0..625");
   check_text(r.rules, true, "RU");
   check_text(r.black_player, true, "PB");
   check_text(r.white_player, true, "PW");

@@ -12,8 +12,8 @@ namespace traceplay::go {
 
 // Throws std::invalid_argument (a programming error, not bad user input) for a record
 // that would not read back the same: a size outside 2..25, a point off the board, a
-// komi that is not finite or not exact in 17 decimals (or beyond +-1e6), a negative
-// handicap, line breaks or tabs in single-line text (RU, PB, PW, RE, DT) or carriage
+// komi that is not finite or not exact in 17 decimals (or beyond +-1e6), a handicap
+// outside 0..625, line breaks or tabs in single-line text (RU, PB, PW, RE, DT) or carriage
 // returns in comments, and `other` properties with a malformed identifier, no value,
 // a raw value with an unescaped ']' or a trailing lone '\', or an identifier this
 // writer writes itself.
