@@ -1,0 +1,139 @@
+#include "games/go/dead_stones.h"
+
+#include <algorithm>
+
+#include "games/go/pass_alive.h"
+#include "games/go/playout.h"
+#include "games/go/scoring.h"
+
+namespace traceplay::go {
+
+namespace {
+
+struct ChainInfo {
+  Color color;
+  std::vector<int> stones;     // indices x + n*y
+  std::vector<int> neighbours; // chain ids of opponent chains touching it or sharing a liberty
+  double survival = 0;
+  bool pass_alive = false;
+};
+
+}  // namespace
+
+DeadStoneEstimate estimate_dead_stones(const Board& board, const DeadStoneOptions& options) {
+  const Position& start = board.position();
+  const int n = start.size();
+  const size_t points = static_cast<size_t>(n * n);
+  const int playouts = options.playouts > 0 ? options.playouts : n <= 9 ? 400 : 200;
+
+  // Ownership by playouts: count, per point, the playouts ending with it Black's / White's.
+  std::vector<int> black(points, 0), white(points, 0);
+  Rng rng = Rng::stream(options.seed, static_cast<uint64_t>(start.hash()));
+  Position scratch(n);
+  for (int k = 0; k < playouts; ++k) {
+    scratch = start;
+    run_playout(scratch, board.to_move(), rng);
+    const std::vector<Color> owner = area_owners(scratch);
+    for (size_t i = 0; i < points; ++i) {
+      black[i] += owner[i] == Color::kBlack;
+      white[i] += owner[i] == Color::kWhite;
+    }
+  }
+  DeadStoneEstimate out;
+  out.ownership.resize(points);
+  out.survival.assign(points, -1.0f);
+  for (size_t i = 0; i < points; ++i) out.ownership[i] = static_cast<float>(black[i] - white[i]) / playouts;
+
+  // Chains with their survival (mean share of playouts their colour kept their points).
+  std::vector<int> chain_id(points, -1);
+  std::vector<ChainInfo> chains;
+  const std::vector<bool> alive_b = pass_alive_stones(start, Color::kBlack);
+  const std::vector<bool> alive_w = pass_alive_stones(start, Color::kWhite);
+  for (int y = 0; y < n; ++y)
+    for (int x = 0; x < n; ++x) {
+      const size_t i = static_cast<size_t>(x + n * y);
+      const Color c = start.at(x, y);
+      if (c == Color::kEmpty || chain_id[i] >= 0) continue;
+      ChainInfo info;
+      info.color = c;
+      const int rep = start.chain_of(start.point(x, y));
+      int s = rep;
+      do {
+        const int j = start.x_of(s) + n * start.y_of(s);
+        chain_id[static_cast<size_t>(j)] = static_cast<int>(chains.size());
+        info.stones.push_back(j);
+        s = start.next_in_chain(s);
+      } while (s != rep);
+      double kept = 0;
+      for (int j : info.stones) {
+        const int own = c == Color::kBlack ? black[static_cast<size_t>(j)] : white[static_cast<size_t>(j)];
+        out.survival[static_cast<size_t>(j)] = static_cast<float>(own) / playouts;
+        kept += static_cast<double>(own) / playouts;
+      }
+      info.survival = kept / static_cast<double>(info.stones.size());
+      info.pass_alive = (c == Color::kBlack ? alive_b : alive_w)[i];
+      chains.push_back(std::move(info));
+    }
+  // Opponent chains adjacent to a chain or to one of its liberties.
+  for (size_t a = 0; a < chains.size(); ++a) {
+    auto& nb = chains[a].neighbours;
+    auto note = [&](int x, int y) {
+      if (x < 0 || y < 0 || x >= n || y >= n) return;
+      const int id = chain_id[static_cast<size_t>(x + n * y)];
+      if (id >= 0 && chains[static_cast<size_t>(id)].color != chains[a].color &&
+          std::find(nb.begin(), nb.end(), id) == nb.end())
+        nb.push_back(id);
+    };
+    for (int j : chains[a].stones) {
+      const int x = j % n, y = j / n;
+      const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+      for (int d = 0; d < 4; ++d) {
+        const int qx = x + dx[d], qy = y + dy[d];
+        if (!start.on_board(qx, qy)) continue;
+        if (start.at(qx, qy) != Color::kEmpty) {
+          note(qx, qy);
+        } else {
+          for (int e = 0; e < 4; ++e) note(qx + dx[e], qy + dy[e]);
+        }
+      }
+    }
+  }
+
+  std::vector<char> dead(chains.size(), 0);
+  for (size_t a = 0; a < chains.size(); ++a) {
+    const ChainInfo& ch = chains[a];
+    if (ch.pass_alive || ch.survival >= options.dead_below) continue;
+    bool shaky_neighbour = false;
+    for (int id : ch.neighbours) shaky_neighbour |= chains[static_cast<size_t>(id)].survival < options.shaky_below;
+    dead[a] = !shaky_neighbour;
+  }
+
+  // Rule 3: with the dead stones off, each dead chain must sit in the opponent's area.
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::vector<Color> stones = start.stones();
+    for (size_t a = 0; a < chains.size(); ++a)
+      if (dead[a])
+        for (int j : chains[a].stones) stones[static_cast<size_t>(j)] = Color::kEmpty;
+    Position removed(n);
+    removed.set_stones(stones);
+    const std::vector<Color> owner = area_owners(removed);
+    for (size_t a = 0; a < chains.size(); ++a) {
+      if (!dead[a]) continue;
+      for (int j : chains[a].stones)
+        if (owner[static_cast<size_t>(j)] != opponent(chains[a].color)) {
+          dead[a] = 0;
+          changed = true;
+          break;
+        }
+    }
+  }
+
+  for (size_t i = 0; i < points; ++i) {
+    const int id = chain_id[i];
+    if (id >= 0 && dead[static_cast<size_t>(id)]) out.dead.push_back(Move::at(static_cast<int>(i) % n, static_cast<int>(i) / n));
+  }
+  return out;
+}
+
+}  // namespace traceplay::go
