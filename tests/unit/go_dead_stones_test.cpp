@@ -66,12 +66,12 @@ TEST(GoDeadStones, SekiIsNotDead) {
 }
 
 TEST(GoDeadStones, TwoEyedGroupInsideTheOpponentsAreaLives) {
-  Board board = board_from({"....XO...", "....XO...", "....XO...", "....XOXXX", "....XOX.X",
-                            "....XOXXX", "....XOX.X", "....XOXXX", "....XO..."});
-  EXPECT_TRUE(pass_alive_stones(board.position(), B)[6 + 9 * 3]);
+  Board board = board_from({"..XO.....", "..XO.....", "..XO.....", "..XO.....", "..XO.....",
+                            "..XO.....", "..XO..XXX", "..XO..X.X", "..XO..XX."});
+  EXPECT_TRUE(pass_alive_stones(board.position(), B)[6 + 9 * 6]);
   const DeadStoneEstimate e = estimate_dead_stones(board);
   EXPECT_TRUE(e.dead.empty());
-  EXPECT_GT(e.survival[6 + 9 * 3], 0.99f);
+  EXPECT_GT(e.survival[6 + 9 * 6], 0.99f);
 }
 
 }  // namespace
