@@ -16,5 +16,6 @@ struct BenchOptions {
 
 int run_astar_bench(const BenchOptions& options);
 int run_sokoban_bench(const BenchOptions& options);
+int run_go_bench(const BenchOptions& options);
 
 }  // namespace traceplay::bench
