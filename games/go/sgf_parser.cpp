@@ -1,6 +1,7 @@
 #include "games/go/sgf_parser.h"
 
 #include <cstdio>
+#include <unordered_map>
 
 namespace traceplay::go {
 
@@ -111,6 +112,7 @@ class Parser {
 
   // After ';': identifiers, each with one or more values, until something else comes.
   void parse_properties(SgfNode& node) {
+    property_index_.clear();
     for (;;) {
       skip_space();
       if (at_end() || !is_letter(peek())) return;
@@ -128,13 +130,10 @@ class Parser {
         fail(start, "property identifier longer than the limit of " + std::to_string(limits_.max_identifier_length));
       skip_space();
       if (at_end() || peek() != '[') fail(pos_, "property " + id + " has no value (expected '[')");
-      SgfProperty* property = nullptr;
-      for (auto& p : node.properties)
-        if (p.id == id) property = &p;
-      if (!property) {
-        node.properties.push_back({id, {}, {}, start});
-        property = &node.properties.back();
-      }
+      // A hash look-up, not a scan: a hostile node may carry 100,000 identifiers.
+      const auto [slot, added] = property_index_.try_emplace(id, node.properties.size());
+      if (added) node.properties.push_back({id, {}, {}, start});
+      SgfProperty* property = &node.properties[slot->second];
       while (!at_end() && peek() == '[') {
         read_value(*property);
         skip_space();
@@ -166,6 +165,7 @@ class Parser {
   size_t pos_ = 0;
   size_t node_count_ = 0, value_count_ = 0;
   std::vector<SgfTree> games_;
+  std::unordered_map<std::string, size_t> property_index_;  // the current node's: id -> index
 };
 
 }  // namespace

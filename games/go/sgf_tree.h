@@ -16,6 +16,7 @@ struct SgfProperty {
   std::vector<size_t> value_offsets;  // byte offset of each value's '[' in the file
   size_t offset = 0;                  // byte offset of the identifier
 
+  // Equal identifiers and values; where they were in a file does not count.
   bool operator==(const SgfProperty& o) const { return id == o.id && values == o.values; }
 };
 

@@ -4,6 +4,7 @@
 // recursive-descent reading of FF[4]'s grammar.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 
@@ -354,6 +355,29 @@ TEST(GoSgfParser, HugeValuesParseAndHugeUnterminatedValuesFailCleanly) {
   // Many open parentheses never closed, many closing ones never opened.
   EXPECT_EQ(error_offset(std::string(1 << 20, '('), {}, &message), 1u);
   EXPECT_EQ(error_offset("(;)" + std::string(1 << 20, ')'), {}, &message), 3u);
+}
+
+TEST(GoSgfParser, ManyPropertiesInOneNodeTakeLinearTime) {
+  // 200,000 distinct identifiers in one node, then each repeated: a scan per property
+  // would be quadratic (minutes); a look-up takes a fraction of a second.
+  std::string text = "(;";
+  auto id = [](int i) {
+    std::string s;
+    for (int k = 0; k < 4; ++k, i /= 26) s += static_cast<char>('A' + i % 26);
+    return s;
+  };
+  const int count = 200000;
+  for (int i = 0; i < count; ++i) text += id(i) + "[]";
+  for (int i = 0; i < count; ++i) text += id(i) + "[x]";
+  text += ")";
+  const auto start = std::chrono::steady_clock::now();
+  const auto trees = parse_sgf(text, "wide.sgf");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto& props = trees[0].root().properties;
+  ASSERT_EQ(props.size(), static_cast<size_t>(count));
+  EXPECT_EQ(props[1234].id, id(1234));
+  EXPECT_EQ(props[1234].values, (std::vector<std::string>{"", "x"}));
+  EXPECT_LT(seconds, 20.0);
 }
 
 // Random SGF-like text: a generated game tree, often mutated by a few random edits.
