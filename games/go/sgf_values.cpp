@@ -131,8 +131,10 @@ std::optional<double> decode_sgf_real(std::string_view raw) {
 }
 
 std::string encode_sgf_real(double value) {
+  // Up to 32 decimals: whatever decode_sgf_real read (32 characters at most) is found
+  // again, never longer than it was.
   char buffer[400];
-  for (int decimals = 0; decimals <= 17; ++decimals) {
+  for (int decimals = 0; decimals <= 32; ++decimals) {
     std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
     if (std::strtod(buffer, nullptr) == value) break;
   }

@@ -41,8 +41,8 @@ std::optional<std::vector<Move>> decode_sgf_point_list(std::string_view raw, int
 std::optional<long long> decode_sgf_number(std::string_view raw);
 std::optional<double> decode_sgf_real(std::string_view raw);
 
-// The shortest fixed-point form of `value` that reads back to the same double (6.5 ->
-// "6.5", 7 -> "7"), never an exponent, as SGF's Real wants.
+// The shortest fixed-point form of `value` (at most 32 decimals) that reads back to the
+// same double (6.5 -> "6.5", 7 -> "7"), never an exponent, as SGF's Real wants.
 std::string encode_sgf_real(double value);
 
 }  // namespace traceplay::go

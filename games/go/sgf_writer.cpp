@@ -65,8 +65,8 @@ void check_record(const GameRecord& r) {
   if (r.size < kMinBoardSize || r.size > kMaxBoardSize) invalid("board size " + std::to_string(r.size));
   if (r.komi) {
     const double k = *r.komi;
-    if (!std::isfinite(k) || std::fabs(k) > 1e6 || std::strtod(encode_sgf_real(k).c_str(), nullptr) != k)
-      invalid("komi is not a finite number with at most 17 decimals within +-1e6");
+    const auto back = std::isfinite(k) ? decode_sgf_real(encode_sgf_real(k)) : std::nullopt;
+    if (!back || *back != k) invalid("komi is not a number SGF's Real writes exactly in 32 characters");
   }
   if (r.handicap < 0 || r.handicap > kMaxBoardSize * kMaxBoardSize) invalid("handicap outside 0..625");
   check_text(r.rules, true, "RU");
