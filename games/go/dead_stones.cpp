@@ -13,10 +13,41 @@ namespace {
 struct ChainInfo {
   Color color;
   std::vector<int> stones;     // indices x + n*y
-  std::vector<int> neighbours; // chain ids of opponent chains touching it or sharing a liberty
   double survival = 0;
   bool pass_alive = false;
 };
+
+// Would c at empty point p be refused or leave c's chain there with at most one liberty
+// while capturing nothing? (Filling a shared liberty of a seki is such a move for both.)
+bool self_atari(const Position& position, Color c, int p) {
+  if (!position.is_legal(c, p)) return true;
+  if (position.captures_if_played(c, p) > 0) return false;
+  Position after = position;
+  after.play(c, p);
+  return after.at(p) != c || after.liberties(p) <= 1;
+}
+
+// Rule 2: a chain is in seki (so not dead) when one of its liberties, shared with an
+// opponent chain, is a self-atari for both sides: neither can fill it.
+bool in_seki(const Position& position, const std::vector<int>& stones, Color c) {
+  const int n = position.size();
+  for (int j : stones) {
+    const int x = j % n, y = j / n;
+    const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+    for (int d = 0; d < 4; ++d) {
+      const int lx = x + dx[d], ly = y + dy[d];
+      if (!position.on_board(lx, ly) || position.at(lx, ly) != Color::kEmpty) continue;
+      bool shared = false;
+      for (int e = 0; e < 4; ++e) {
+        const int qx = lx + dx[e], qy = ly + dy[e];
+        shared |= position.on_board(qx, qy) && position.at(qx, qy) == opponent(c);
+      }
+      const int p = position.point(lx, ly);
+      if (shared && self_atari(position, c, p) && self_atari(position, opponent(c), p)) return true;
+    }
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -32,7 +63,8 @@ DeadStoneEstimate estimate_dead_stones(const Board& board, const DeadStoneOption
   Position scratch(n);
   for (int k = 0; k < playouts; ++k) {
     scratch = start;
-    run_playout(scratch, board.to_move(), rng);
+    // Both sides start half the playouts: after two passes neither is really "to move".
+    run_playout(scratch, k % 2 == 0 ? board.to_move() : opponent(board.to_move()), rng);
     const std::vector<Color> owner = area_owners(scratch);
     for (size_t i = 0; i < points; ++i) {
       black[i] += owner[i] == Color::kBlack;
@@ -74,38 +106,11 @@ DeadStoneEstimate estimate_dead_stones(const Board& board, const DeadStoneOption
       info.pass_alive = (c == Color::kBlack ? alive_b : alive_w)[i];
       chains.push_back(std::move(info));
     }
-  // Opponent chains adjacent to a chain or to one of its liberties.
-  for (size_t a = 0; a < chains.size(); ++a) {
-    auto& nb = chains[a].neighbours;
-    auto note = [&](int x, int y) {
-      if (x < 0 || y < 0 || x >= n || y >= n) return;
-      const int id = chain_id[static_cast<size_t>(x + n * y)];
-      if (id >= 0 && chains[static_cast<size_t>(id)].color != chains[a].color &&
-          std::find(nb.begin(), nb.end(), id) == nb.end())
-        nb.push_back(id);
-    };
-    for (int j : chains[a].stones) {
-      const int x = j % n, y = j / n;
-      const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
-      for (int d = 0; d < 4; ++d) {
-        const int qx = x + dx[d], qy = y + dy[d];
-        if (!start.on_board(qx, qy)) continue;
-        if (start.at(qx, qy) != Color::kEmpty) {
-          note(qx, qy);
-        } else {
-          for (int e = 0; e < 4; ++e) note(qx + dx[e], qy + dy[e]);
-        }
-      }
-    }
-  }
-
   std::vector<char> dead(chains.size(), 0);
   for (size_t a = 0; a < chains.size(); ++a) {
     const ChainInfo& ch = chains[a];
     if (ch.pass_alive || ch.survival >= options.dead_below) continue;
-    bool shaky_neighbour = false;
-    for (int id : ch.neighbours) shaky_neighbour |= chains[static_cast<size_t>(id)].survival < options.shaky_below;
-    dead[a] = !shaky_neighbour;
+    dead[a] = !in_seki(start, ch.stones, ch.color);
   }
 
   // Rule 3: with the dead stones off, each dead chain must sit in the opponent's area.

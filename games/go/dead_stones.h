@@ -3,10 +3,11 @@
 //
 // Light playouts from the position give each point's ownership (how often it ends as
 // Black's or White's area). A chain is dead when its points end up the opponent's in
-// most playouts, except that (1) a pass-alive chain (Benson) is never dead; (2) a chain
-// next to an opponent chain that is itself shaky in the playouts is not dead (a seki or
-// an unsettled fight, where random play kills whoever moves first); (3) dead stones must
-// lie in the opponent's area once they are removed (otherwise they are not surrounded).
+// most playouts (both sides start half of them), except that (1) a pass-alive chain
+// (Benson) is never dead; (2) a chain in seki is not dead: one of its liberties, shared
+// with the opponent, is a self-atari for both sides (random playouts fill such points and
+// kill whoever fills first); (3) dead stones must lie in the opponent's area once they
+// are removed (otherwise they are not surrounded).
 // Rule (1) and (2) keep it from inventing dead stones in settled positions, where every
 // dead stone was already captured (two true eyes survive every playout by the eye rule).
 #pragma once
@@ -21,8 +22,7 @@ namespace traceplay::go {
 struct DeadStoneOptions {
   int playouts = 0;           // 0: 400 on boards up to 9x9, 200 beyond (about 20 ms here)
   uint64_t seed = 1;          // the estimate is deterministic for a seed
-  double dead_below = 0.5;    // a chain is dead when it keeps its points in fewer playouts
-  double shaky_below = 0.7;   // an opponent neighbour this shaky saves the chain (rule 2)
+  double dead_below = 0.55;   // a chain is dead when it keeps its points in fewer playouts
 };
 
 struct DeadStoneEstimate {
