@@ -63,30 +63,6 @@ int Position::liberties(int p) const {
   return count;
 }
 
-bool Position::is_suicide(Color c, int p) const {
-  if (nbr_count(p, 0) > 0) return false;
-  const uint8_t own = static_cast<uint8_t>(c);
-  for (int q : {p - stride_, p - 1, p + 1, p + stride_}) {
-    const uint8_t v = color_[q];
-    if (v == kBorder) continue;
-    const bool atari = in_atari(chain_[q]);
-    if (v == own ? !atari : atari) return false;  // own chain keeps a liberty, or an enemy chain is captured
-  }
-  return true;
-}
-
-bool Position::is_eye(Color c, int p) const {
-  if (nbr_count(p, static_cast<int>(c)) != 4) return false;
-  const uint8_t enemy = static_cast<uint8_t>(opponent(c));
-  int bad = 0;
-  bool edge = false;
-  for (int q : {p - stride_ - 1, p - stride_ + 1, p + stride_ - 1, p + stride_ + 1}) {
-    bad += color_[q] == enemy;
-    edge |= color_[q] == kBorder;
-  }
-  return bad < (edge ? 1 : 2);
-}
-
 void Position::place_stone(Color c, int p) {
   const int ci = static_cast<int>(c);
   color_[p] = static_cast<uint8_t>(ci);

@@ -69,13 +69,31 @@ class Position {
   // not? (Not superko: that needs the game's history, see Board.)
   bool is_empty(int p) const { return color_[p] == 0; }
   bool is_ko_blocked(Color c, int p) const { return p == ko_point_ && c == ko_color_; }
-  bool is_suicide(Color c, int p) const;
+  bool is_suicide(Color c, int p) const {
+    if (nbr_count(p, 0) > 0) return false;
+    const uint8_t own = static_cast<uint8_t>(c);
+    const int nbrs[4] = {p - stride_, p - 1, p + 1, p + stride_};
+    for (int q : nbrs) {
+      const uint8_t v = color_[q];
+      if (v == kBorder) continue;
+      const bool atari = in_atari(chain_[q]);
+      if (v == own ? !atari : atari) return false;  // own chain keeps a liberty, or an enemy chain is captured
+    }
+    return true;
+  }
   bool is_legal(Color c, int p, bool allow_suicide = false) const {
     return color_[p] == 0 && !is_ko_blocked(c, p) && (allow_suicide || !is_suicide(c, p));
   }
   // A true eye of c by the playout rule: all four neighbours c or border, and at most
   // one diagonal of the opponent (none when the point is on the edge).
-  bool is_eye(Color c, int p) const;
+  bool is_eye(Color c, int p) const {
+    if (nbr_count(p, static_cast<int>(c)) != 4) return false;
+    const uint8_t enemy = static_cast<uint8_t>(opponent(c));
+    const uint8_t d[4] = {color_[p - stride_ - 1], color_[p - stride_ + 1], color_[p + stride_ - 1], color_[p + stride_ + 1]};
+    const int bad = (d[0] == enemy) + (d[1] == enemy) + (d[2] == enemy) + (d[3] == enemy);
+    const bool edge = (d[0] == kBorder) | (d[1] == kBorder) | (d[2] == kBorder) | (d[3] == kBorder);
+    return bad < (edge ? 1 : 2);
+  }
 
   // Places c at p, captures, and removes c's own chain when it has no liberty left
   // (suicide; only call so when suicide is allowed). p must be empty and on the board;
