@@ -3,7 +3,7 @@
 // opening moves; every move it makes must be legal for our Board, and at the end:
 //  - with --capture-all-dead (GNU Go removes every dead stone before passing) our
 //    estimator must call nothing dead and our Tromp-Taylor score must equal GNU Go's
-//    final_score;
+//    final_score (in games without seki, where Tromp-Taylor and GNU Go's count agree);
 //  - without it, our dead stones against GNU Go's final_status_list dead: agreement
 //    |ours & theirs| / |ours | theirs| over all games must be >= 0.9.
 // Skipped when GNU Go is not installed.
@@ -120,6 +120,7 @@ struct FinishedGame {
   Board board;
   std::string gnugo_score;
   std::set<std::pair<int, int>> gnugo_dead;
+  std::set<std::pair<int, int>> gnugo_seki;
   bool resigned = false;
 };
 
@@ -128,7 +129,7 @@ FinishedGame play_game(GnuGo& gnugo, uint64_t seed, int opening) {
   const int n = 9;
   Rules rules;
   rules.komi = 7.5;
-  FinishedGame game{Board(n, rules), "", {}, false};
+  FinishedGame game{Board(n, rules), "", {}, {}, false};
   Board& board = game.board;
   gnugo.send("boardsize 9");
   gnugo.send("clear_board");
@@ -153,6 +154,7 @@ FinishedGame play_game(GnuGo& gnugo, uint64_t seed, int opening) {
   }
   game.gnugo_score = gnugo.send("final_score");
   game.gnugo_dead = parse_vertices(gnugo.send("final_status_list dead"), n);
+  game.gnugo_seki = parse_vertices(gnugo.send("final_status_list seki"), n);
   return game;
 }
 
@@ -187,6 +189,9 @@ TEST(GoGnuGo, CaptureAllDeadGamesScoreAsGnuGoAndHaveNoDeadStones) {
     if (game.resigned || !game.board.game_over()) continue;
     const DeadStoneEstimate ours = estimate_dead_stones(game.board);
     EXPECT_TRUE(ours.dead.empty()) << "game " << g << ": " << ours.dead.size() << " stones called dead";
+    // GNU Go's Chinese count leaves a seki's shared liberties uncounted even where only
+    // one colour surrounds them; Tromp-Taylor counts them. Without seki the two agree.
+    if (!game.gnugo_seki.empty()) continue;
     EXPECT_EQ(format_result(area_score(game.board, ours.dead).score()), game.gnugo_score)
         << "game " << g << " GNU Go's dead: " << game.gnugo_dead.size() << "\n" << diagram(game.board);
     ++scored;
