@@ -94,7 +94,9 @@ void random_game(int n, Rules rules, uint64_t seed, int steps) {
     ref.play(c, m.x, m.y);
     ++played;
     ASSERT_EQ(board.game_over(), board.consecutive_passes() >= 2) << where;
-    if (!m.is_pass()) ASSERT_EQ(board.consecutive_passes(), 0) << where;
+    if (!m.is_pass()) {
+      ASSERT_EQ(board.consecutive_passes(), 0) << where;
+    }
     expect_same(board, ref, where);
     if (::testing::Test::HasFatalFailure()) return;
   }

@@ -36,7 +36,7 @@ TEST(GoSymmetry, GroupProperties) {
           EXPECT_EQ(both[static_cast<size_t>(p)], second[static_cast<size_t>(map[static_cast<size_t>(p)])]);
       }
     }
-    if (n > 1) EXPECT_EQ(distinct.size(), 8u) << n;  // eight different maps
+    EXPECT_EQ(distinct.size(), 8u) << n;  // eight different maps
     EXPECT_EQ(symmetry_map(0, n), symmetry_map(compose_symmetries(3, 3), n));
   }
   EXPECT_EQ(apply_symmetry(1, Move::at(0, 2), 9), Move::at(8, 2));

@@ -61,7 +61,9 @@ TEST(GoPlayout, EveryPlayoutMoveIsLegalAndNeverFillsAnOwnEye) {
         for (int y = 0; y < n; ++y)
           for (int x = 0; x < n; ++x) {
             const int p = pos.point(x, y);
-            if (pos.is_empty(p)) ASSERT_EQ(pos.is_eye(c, p), eye_by_coordinates(pos, c, x, y)) << x << "," << y;
+            if (pos.is_empty(p)) {
+              ASSERT_EQ(pos.is_eye(c, p), eye_by_coordinates(pos, c, x, y)) << x << "," << y;
+            }
             eyes_skipped += eye_by_coordinates(pos, c, x, y);
             any_playable |= pos.is_legal(c, p) && !pos.is_eye(c, p);
           }
