@@ -6,11 +6,17 @@
 //   <arm>/train/          the arm's training run (checkpoint/, metrics.jsonl)
 //   <arm>/eval-<split>/   its evaluation (samples.jsonl, summary.json)
 // An arm with train.steps = 0 evaluates the untrained model: the control that shows
-// what training added.
+// what training added. The datasets are built first; then `parallel` arms (top-level key
+// or --parallel) train and evaluate at once, each on its share of the cores: on a small
+// model one core each does more per core than all cores on one arm.
+#include <atomic>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "apps/commands.h"
@@ -35,6 +41,7 @@ namespace fs = std::filesystem;
 struct RunArgs {
   std::string config, runs_dir = "runs";
   int threads = 0;
+  int parallel = 0;  // arms trained at once (0: the config's "parallel", else 1)
   bool force = false, json = false;
 };
 
@@ -78,6 +85,13 @@ void plan_model(ArmPlan& plan, const RunArgs& args, const std::string& experimen
   if (c.contains("model")) apply_model_table(c["model"], train, where + " [model]");
   apply_train_table(c["train"], train, where + " [train]");
   if (args.threads > 0) train.threads = args.threads;
+  // Arms side by side share the cores (each arm's thread count applies to its own torch
+  // calls) and write plain log lines instead of redrawing one progress line.
+  const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int share = std::max(1, hardware / std::max(1, args.parallel));
+  if (args.parallel > 1 && train.threads == 0) train.threads = share;
+  if (args.parallel > 1) train.progress = false;
+  train.label = plan.name + " train";
   train.data_dir = plan.data_dir;
   train.out_dir = arm_dir + "/train";
   train.force = args.force;
@@ -89,6 +103,9 @@ void plan_model(ArmPlan& plan, const RunArgs& args, const std::string& experimen
   eval.device = train.device;
   if (c.contains("eval")) apply_eval_table(c["eval"], eval, where + " [eval]");
   if (args.threads > 0) eval.threads = args.threads;
+  if (args.parallel > 1 && eval.threads == 0) eval.threads = share;
+  if (args.parallel > 1) eval.progress = false;
+  eval.label = plan.name + " eval";
   models::check_device(eval.device, where + " [eval] device");
   eval.checkpoint_dir = train.out_dir;
   eval.data_dir = plan.data_dir;
@@ -122,8 +139,36 @@ std::vector<ArmPlan> plan_arms(const Experiment& experiment, const RunArgs& args
   return plans;
 }
 
-void write_run_record(const std::string& path, nlohmann::json record) {
-  write_file_atomic(path, record.dump(2) + "\n");
+// run.json, rewritten (atomically) after every change; arms trained side by side
+// update it from their own threads.
+class RunRecord {
+ public:
+  RunRecord(std::string path, nlohmann::json record) : path_(std::move(path)), record_(std::move(record)) { write(); }
+
+  template <class F>
+  void update(F&& change) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    change(record_);
+    write();
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  void write() { write_file_atomic(path_, record_.dump(2) + "\n"); }
+
+  std::string path_;
+  nlohmann::json record_;
+  std::mutex mutex_;
+};
+
+// How many arms train at once: the flag, else the config's top-level "parallel", else 1.
+int parallel_arms(const nlohmann::json& config, const RunArgs& args, const std::string& where) {
+  if (args.parallel > 0) return args.parallel;
+  if (!config.contains("parallel")) return 1;
+  const nlohmann::json& p = config["parallel"];
+  if (!p.is_number_integer() || p.get<int64_t>() < 1 || p.get<int64_t>() > 64)
+    throw UserError(where + ": \"parallel\" must be an integer from 1 to 64 (arms trained at once)");
+  return p.get<int>();
 }
 
 void print_table(const std::vector<ArmPlan>& plans, const std::vector<BuildResult>& results) {
@@ -178,10 +223,79 @@ void print_model_table(const std::vector<ArmPlan>& plans, const std::vector<ArmO
   std::printf("(rates in %%, over the evaluated tasks; trace: mean trace tokens per response)\n");
 }
 
-int run_experiment(const RunArgs& args) {
+// Trains and evaluates one arm (resuming whatever an interrupted run left); false when a
+// stop request cut it short (a checkpoint or the finished samples are kept).
+bool train_and_evaluate(const ArmPlan& plan, size_t index, ArmOutcome& outcome, RunRecord& record) {
+  // Training resumes whatever a previous (interrupted) run of this arm left; a finished
+  // one is "already done".
+  models::TrainOptions train = *plan.train;
+  train.resume = true;
+  std::fprintf(stderr, "[%s] train %s\n", plan.name.c_str(), train.out_dir.c_str());
+  const models::TrainResult trained = models::train(train);
+  outcome.train = trained.to_json();
+  record.update([&](nlohmann::json& r) {
+    r["arms"][index]["train"] = outcome.train;
+    r["arms"][index]["status"] = trained.finished ? "trained" : "training interrupted";
+  });
+  if (!trained.finished) return false;
+
+  std::fprintf(stderr, "[%s] eval %s\n", plan.name.c_str(), plan.eval->out_dir.c_str());
+  const models::EvalSummary evaluated = models::evaluate(*plan.eval);
+  outcome.eval = evaluated.json;
+  record.update([&](nlohmann::json& r) {
+    r["arms"][index]["eval"] = evaluated.json;
+    r["arms"][index]["status"] = evaluated.finished ? "done" : "evaluation interrupted";
+  });
+  return evaluated.finished;
+}
+
+// Runs train_and_evaluate for the arms that have a model, `parallel` at a time. An arm
+// that fails does not stop the others (their work is kept and resumable); the first
+// error is rethrown once all have returned. False when a stop request cut any arm short.
+bool train_arms(const std::vector<ArmPlan>& plans, int parallel, std::vector<ArmOutcome>& outcomes, RunRecord& record) {
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < plans.size(); ++i)
+    if (plans[i].train) todo.push_back(i);
+  std::atomic<size_t> next{0};
+  std::atomic<bool> all_finished{true};
+  std::mutex error_mutex;
+  std::exception_ptr first_error;
+  auto worker = [&] {
+    for (size_t k; (k = next.fetch_add(1)) < todo.size();) {
+      if (stop_requested()) {
+        all_finished = false;
+        return;
+      }
+      const size_t i = todo[k];
+      try {
+        if (!train_and_evaluate(plans[i], i, outcomes[i], record)) all_finished = false;
+      } catch (const std::exception& e) {
+        all_finished = false;
+        std::fprintf(stderr, "[%s] failed: %s\n", plans[i].name.c_str(), e.what());
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!first_error) first_error = std::current_exception();
+      }
+    }
+  };
+  const size_t n = std::min(todo.size(), static_cast<size_t>(parallel));
+  if (n <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < n; ++t) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+  }
+  if (first_error) std::rethrow_exception(first_error);
+  return all_finished;
+}
+
+int run_experiment(RunArgs args) {
+  // From the start: a Ctrl-C at any point finishes the current unit of work and saves it.
+  install_stop_handlers();
   const nlohmann::json config = load_toml(args.config);
   const Experiment experiment =
-      resolve_experiment(config, {"name", "seed", "data", "model", "train", "eval"}, args.config);
+      resolve_experiment(config, {"name", "seed", "parallel", "data", "model", "train", "eval"}, args.config);
+  args.parallel = parallel_arms(config, args, args.config);
   const std::vector<ArmPlan> plans = plan_arms(experiment, args, args.config);
 
   const std::string run_dir = args.runs_dir + "/" + experiment.name;
@@ -189,38 +303,38 @@ int run_experiment(const RunArgs& args) {
   fs::create_directories(run_dir, ec);
   if (ec) throw UserError("cannot create " + run_dir + ": " + ec.message());
 
-  nlohmann::json record = {{"name", experiment.name},
-                           {"config_file", args.config},
-                           {"config", config},
-                           {"arms", nlohmann::json::array()},
-                           {"build", build_info()},
-                           {"libraries", models::library_info()},
-                           {"machine", machine_info()},
-                           {"start", now_iso8601()},
-                           {"end", nullptr},
-                           {"status", "running"}};
+  nlohmann::json initial = {{"name", experiment.name},
+                            {"config_file", args.config},
+                            {"config", config},
+                            {"parallel", args.parallel},
+                            {"arms", nlohmann::json::array()},
+                            {"build", build_info()},
+                            {"libraries", models::library_info()},
+                            {"machine", machine_info()},
+                            {"start", now_iso8601()},
+                            {"end", nullptr},
+                            {"status", "running"}};
   for (const auto& plan : plans) {
     nlohmann::json arm = {{"name", plan.name}, {"config", plan.config}, {"seed", *plan.spec.seed},
                           {"dataset", plan.data_dir}, {"status", "pending"}};
     if (plan.train) arm["train_dir"] = plan.train->out_dir, arm["eval_dir"] = plan.eval->out_dir;
-    record["arms"].push_back(arm);
+    initial["arms"].push_back(arm);
   }
-  const std::string record_path = run_dir + "/run.json";
-  write_run_record(record_path, record);
+  RunRecord record(run_dir + "/run.json", std::move(initial));
 
   auto interrupted = [&](int exit_code) {
-    record["status"] = "interrupted";
-    record["end"] = now_iso8601();
-    write_run_record(record_path, record);
+    record.update([](nlohmann::json& r) {
+      r["status"] = "interrupted";
+      r["end"] = now_iso8601();
+    });
     std::fprintf(stderr, "traceplay run: interrupted; run the same command to resume\n");
     return exit_code;
   };
 
+  // Datasets first, one at a time (each generator uses every thread it is given).
   std::vector<BuildResult> results;
-  std::vector<ArmOutcome> outcomes(plans.size());
   for (size_t i = 0; i < plans.size(); ++i) {
     const ArmPlan& plan = plans[i];
-    nlohmann::json& arm_record = record["arms"][i];
     std::fprintf(stderr, "[%s] dataset %s\n", plan.name.c_str(), plan.data_dir.c_str());
     BuildResult result = build_dataset(plan.spec, plan.data_dir, args.force);
     const char* status = result.status == BuildStatus::kAlreadyDone ? "already done"
@@ -229,40 +343,25 @@ int run_experiment(const RunArgs& args) {
     std::fprintf(stderr, "[%s] dataset %s: %llu train + %llu test records\n", plan.name.c_str(), status,
                  static_cast<unsigned long long>(result.manifest.train),
                  static_cast<unsigned long long>(result.manifest.test));
-    arm_record["status"] = std::string("dataset ") + status;
-    arm_record["dataset_summary"] = result.summary(plan.data_dir);
+    record.update([&](nlohmann::json& r) {
+      r["arms"][i]["status"] = std::string("dataset ") + status;
+      r["arms"][i]["dataset_summary"] = result.summary(plan.data_dir);
+    });
     if (result.exit_code != 0) return interrupted(result.exit_code);
     results.push_back(std::move(result));
-    write_run_record(record_path, record);
-    if (!plan.train) continue;
-
-    // Training resumes whatever a previous (interrupted) run of this arm left; a
-    // finished one is "already done".
-    models::TrainOptions train = *plan.train;
-    train.resume = true;
-    std::fprintf(stderr, "[%s] train %s\n", plan.name.c_str(), train.out_dir.c_str());
-    const models::TrainResult trained = models::train(train);
-    outcomes[i].train = trained.to_json();
-    arm_record["train"] = outcomes[i].train;
-    arm_record["status"] = trained.finished ? "trained" : "training interrupted";
-    write_run_record(record_path, record);
-    if (!trained.finished) return interrupted(stop_exit_code());
-
-    std::fprintf(stderr, "[%s] eval %s\n", plan.name.c_str(), plan.eval->out_dir.c_str());
-    const models::EvalSummary evaluated = models::evaluate(*plan.eval);
-    outcomes[i].eval = evaluated.json;
-    arm_record["eval"] = evaluated.json;
-    arm_record["status"] = evaluated.finished ? "done" : "evaluation interrupted";
-    write_run_record(record_path, record);
-    if (!evaluated.finished) return interrupted(stop_exit_code());
   }
-  record["status"] = "done";
-  record["end"] = now_iso8601();
-  write_run_record(record_path, record);
+
+  // Then the models: training and evaluation, `parallel` arms at a time.
+  std::vector<ArmOutcome> outcomes(plans.size());
+  if (!train_arms(plans, args.parallel, outcomes, record)) return interrupted(stop_exit_code());
+  record.update([](nlohmann::json& r) {
+    r["status"] = "done";
+    r["end"] = now_iso8601();
+  });
 
   print_table(plans, results);
   print_model_table(plans, outcomes);
-  std::printf("run record: %s\n", record_path.c_str());
+  std::printf("run record: %s\n", record.path().c_str());
   if (args.json) {
     nlohmann::json summary = {{"name", experiment.name}, {"run_dir", run_dir}, {"arms", nlohmann::json::array()}};
     for (size_t i = 0; i < plans.size(); ++i) {
@@ -284,6 +383,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("config", args->config, "Experiment config (TOML), e.g. experiments/default.toml")->required();
   cmd->add_option("--runs-dir", args->runs_dir, "Where runs/<name>/ goes (default: runs)");
   cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  cmd->add_option("--parallel", args->parallel,
+                  "Arms trained and evaluated at once (default: the config's \"parallel\", else 1)")
+      ->check(CLI::Range(1, 64));
   cmd->add_flag("--force", args->force, "Rebuild results made with other parameters");
   cmd->add_flag("--json", args->json, "Print a JSON summary as the last line");
   cmd->callback([&exit_code, args] { exit_code = run_experiment(*args); });

@@ -19,6 +19,7 @@
 #include "core/hash.h"
 #include "core/progress.h"
 #include "core/shard.h"
+#include "models/allocator.h"
 #include "models/astar_reference.h"
 #include "models/checkpoint.h"
 #include "models/response_check.h"
@@ -258,6 +259,7 @@ EvalSummary evaluate(const EvalOptions& o) {
 
   // The model (its weights checked against config.json) before anything is written.
   configure_threads(o.threads);
+  keep_freed_memory();  // the sampler's per-step tensors reuse the heap (allocator.h)
   const torch::Device device(device_name);
   ModelInfo loaded;
   EncoderDecoder model = load_model(paths.checkpoint, &loaded, device);
@@ -308,7 +310,7 @@ EvalSummary evaluate(const EvalOptions& o) {
     OrderedWriter writer(file, outcomes.size());
     std::map<uint64_t, SampleOutcome> finished_early;  // outcomes waiting for their turn, as their lines
     std::unique_ptr<Progress> progress;
-    if (o.progress) progress = std::make_unique<Progress>("eval", total, "samples");
+    if (o.progress) progress = std::make_unique<Progress>(o.label, total, "samples");
     const SamplerStats stats = sampler.run(prompts, outcomes.size(), total, [&](SampledSequence&& seq) {
       const EvalTask& task = tasks[seq.index / static_cast<uint64_t>(K)];
       SampleRecord record;
@@ -340,7 +342,7 @@ EvalSummary evaluate(const EvalOptions& o) {
   // t* of every task, then the metrics.
   std::vector<TaskOutcome> scored(tasks.size());
   std::unique_ptr<Progress> progress;
-  if (o.progress && o.astar_runs > 0) progress = std::make_unique<Progress>("A* reference", tasks.size(), "tasks");
+  if (o.progress && o.astar_runs > 0) progress = std::make_unique<Progress>(o.label + " A* reference", tasks.size(), "tasks");
   for (size_t i = 0; i < tasks.size(); ++i) {
     TaskOutcome& t = scored[i];
     t.reference_plan_positions = tasks[i].reference_plan_positions;

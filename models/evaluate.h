@@ -47,6 +47,7 @@ struct EvalOptions {
   bool force = false;           // replace an output made with other parameters
   const std::atomic<bool>* stop = nullptr;
   bool progress = true;
+  std::string label = "eval";  // names the progress line ("solution-only eval" in a run)
 };
 
 // The pinned summary: {"tasks","samples","solved","optimal","solved_per_sample",

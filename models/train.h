@@ -42,6 +42,7 @@ struct TrainOptions {
   const std::atomic<bool>* stop = nullptr;     // Ctrl-C / SIGTERM: checkpoint and return
   bool progress = true;                        // the terminal progress line
   bool quiet = false;                          // no log lines on stderr (ranks other than 0)
+  std::string label = "train";                 // names the log lines ("solution-only train" in a run)
 };
 
 // Throws UserError naming the flag for values out of range or combinations that do not

@@ -7,9 +7,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 
-#include <malloc.h>
 #include <unistd.h>
 
 #include <torch/torch.h>
@@ -22,6 +22,7 @@
 #include "core/dataset.h"
 #include "core/error.h"
 #include "core/progress.h"
+#include "models/allocator.h"
 #include "models/checkpoint.h"
 #include "models/sequence_data.h"
 #include "models/torch_runtime.h"
@@ -37,15 +38,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-// glibc hands allocations above its mmap threshold back to the kernel on free, so the
-// activations of every step (tens of MB each) came back as fresh pages: measured here,
-// a tenth of a preset-s step went to page faults and zeroing. Keeping freed memory in
-// the heap makes steps reuse it; the heap then stays at the peak of one step.
-void keep_freed_memory() {
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, static_cast<int>((1u << 31) - 1));
-}
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -253,7 +245,7 @@ class Trainer {
   // A log line on stderr (over the progress line on a terminal).
   void say(const std::string& line) const {
     if (o_.quiet) return;
-    std::fprintf(stderr, "%s%s\n", tty_ ? "\r\033[K" : "", line.c_str());
+    std::fprintf(stderr, "%s%s: %s\n", tty_ ? "\r\033[K" : "", o_.label.c_str(), line.c_str());
     std::fflush(stderr);
   }
 
@@ -421,8 +413,15 @@ TrainResult Trainer::run() {
 
   // The model: seeded initialisation, or the checkpoint's weights (rank 0), then the
   // same values everywhere.
-  torch::manual_seed(o_.seed);
-  model_ = EncoderDecoder(arch_);
+  {
+    // Module constructors draw from torch's global generator: one model at a time, so
+    // the initial weights depend on the seed alone, also when `traceplay run` trains
+    // arms side by side in one process.
+    static std::mutex global_generator;
+    std::lock_guard<std::mutex> lock(global_generator);
+    torch::manual_seed(o_.seed);
+    model_ = EncoderDecoder(arch_);
+  }
   model_->to(device_);
   if (lead && start == Start::kResume) {
     ModelInfo info;
@@ -466,7 +465,7 @@ TrainResult Trainer::run() {
     if (start == Start::kFresh) checkpoint(0, o_.steps == 0);
     char line[256];
     std::snprintf(line, sizeof line,
-                  "train: %s model, %.2fM parameters, %zu training sequences%s, %zu held out, %s, %s at step %lld of %lld",
+                  "%s model, %.2fM parameters, %zu training sequences%s, %zu held out, %s, %s at step %lld of %lld",
                   arch_.preset.c_str(), arch_.num_parameters() / 1e6, train_.items.size(),
                   dropped_ ? (" (" + std::to_string(dropped_) + " too long, dropped)").c_str() : "",
                   val_.items.size(), o_.mode.c_str(), start == Start::kResume ? "resuming" : "starting",
@@ -477,7 +476,7 @@ TrainResult Trainer::run() {
   BatchStream stream(train_, static_cast<size_t>(o_.batch_tokens), o_.seed);
   const bool token_mode = o_.loss_average == "token";
   std::optional<Progress> progress;
-  if (lead && tty_) progress.emplace("train", static_cast<uint64_t>(o_.steps), "steps");
+  if (lead && tty_) progress.emplace(o_.label, static_cast<uint64_t>(o_.steps), "steps");
 
   auto window_start = Clock::now(), last_said = Clock::now();
   int64_t window_tokens = 0, window_padded = 0, run_tokens = 0;
@@ -540,7 +539,7 @@ TrainResult Trainer::run() {
       // On a terminal the progress line shows the pace; elsewhere a plain line every 10 s.
       if (val || (!tty_ && seconds_since(last_said) >= 10) || last) {
         char text[160];
-        std::snprintf(text, sizeof text, "train: step %lld/%lld loss %.4f lr %.3g %.0f tokens/s",
+        std::snprintf(text, sizeof text, "step %lld/%lld loss %.4f lr %.3g %.0f tokens/s",
                       static_cast<long long>(step), static_cast<long long>(o_.steps), line["loss"].get<double>(), lr,
                       line["tokens_per_s"].get<double>());
         std::string said = text;

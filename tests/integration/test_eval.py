@@ -146,14 +146,18 @@ def test_solution_only_has_null_ilr(setup, tmp_path):
 
 @pytest.mark.parametrize("sig,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_interrupt_and_resume_give_the_same_result(setup, tmp_path, sig, code):
-    # Long enough to be stopped mid-way: an untrained model writes until eos or the limit.
+    # Long enough to be stopped mid-way: an untrained model writes until eos or the limit,
+    # and the stopped run decodes one sequence at a time (the partial file is flushed
+    # every second, so the run must last well beyond that on a fast machine).
     args = ["--max-len", "120", "--astar-runs", "8"]
-    straight = evaluate(setup, "search-augmented", tmp_path / "straight", "--batch", "8", *args, tasks=60, samples=16)
+    tasks, samples = 100, 16
+    straight = evaluate(setup, "search-augmented", tmp_path / "straight", "--batch", "16", *args, tasks=tasks,
+                        samples=samples)
     assert straight.returncode == 0, straight.stderr
 
     out = tmp_path / "stopped"
-    cmd = [BIN, "eval", "--checkpoint", setup["runs"]["search-augmented"], "--data", setup["data"], "--tasks", "60",
-           "--samples", "16", "--threads", "1", "--out", out, "--json", "--batch", "4", *args]
+    cmd = [BIN, "eval", "--checkpoint", setup["runs"]["search-augmented"], "--data", setup["data"], "--tasks", tasks,
+           "--samples", samples, "--threads", "1", "--out", out, "--json", "--batch", "1", *args]
     proc = subprocess.Popen(list(map(str, cmd)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     partial = out / "samples.jsonl.partial"
     deadline = time.time() + 60
@@ -168,11 +172,11 @@ def test_interrupt_and_resume_give_the_same_result(setup, tmp_path, sig, code):
     assert "interrupted" in stderr and stdout == ""
     assert not (out / "summary.json").exists() and not (out / "samples.jsonl").exists()
     kept = partial.read_text()
-    assert kept.endswith("\n") and 0 < kept.count("\n") < 60 * 16
+    assert kept.endswith("\n") and 0 < kept.count("\n") < tasks * samples
     with open(partial, "a") as f:
         f.write('{"id": "0123')  # what a kill mid-line would leave: dropped on resume
 
-    resumed = evaluate(setup, "search-augmented", out, "--batch", "6", *args, tasks=60, samples=16)
+    resumed = evaluate(setup, "search-augmented", out, "--batch", "6", *args, tasks=tasks, samples=samples)
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.strip().splitlines()[-1] == straight.stdout.strip().splitlines()[-1]
     assert (out / "samples.jsonl").read_bytes() == (tmp_path / "straight" / "samples.jsonl").read_bytes()

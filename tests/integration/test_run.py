@@ -190,6 +190,37 @@ def test_run_trains_and_evaluates_every_arm_and_skips_what_is_done(tmp_path):
     assert (tmp_path / "runs/learn/search-augmented/train/checkpoint/model.safetensors").read_bytes() == weights
 
 
+def test_parallel_arms_give_what_sequential_arms_give(tmp_path):
+    # Arms trained side by side (one thread each) make the same models and results as
+    # arms trained one after another with one thread: each arm owns its seed and data.
+    for mode, flags in (("sequential", ["--parallel", "1"]), ("parallel", ["--parallel", "3"])):
+        (tmp_path / mode).mkdir()
+        (tmp_path / mode / "learn.toml").write_text(TRAIN_CONFIG)
+        done = run(["run", "learn.toml", "--threads", "1", "--json", *flags], tmp_path / mode)
+        assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "parallel/runs/learn/run.json").read_text())["parallel"] == 3
+    assert json.loads((tmp_path / "sequential/runs/learn/run.json").read_text())["parallel"] == 1
+    one = json.loads(run(["run", "learn.toml", "--json"], tmp_path / "sequential").stdout.strip().splitlines()[-1])
+    both = json.loads(run(["run", "learn.toml", "--json"], tmp_path / "parallel").stdout.strip().splitlines()[-1])
+    assert [a["eval"] for a in one["arms"]] == [a["eval"] for a in both["arms"]]
+    for name in ("untrained", "solution-only", "search-augmented"):
+        arm = f"runs/learn/{name}"
+        for file in ("train/checkpoint/model.safetensors", "eval-test/samples.jsonl"):
+            assert (tmp_path / "sequential" / arm / file).read_bytes() == (tmp_path / "parallel" / arm / file).read_bytes()
+        losses = [[json.loads(line)["loss"] for line in (tmp_path / mode / arm / "train/metrics.jsonl").read_text().splitlines()]
+                  for mode in ("sequential", "parallel")]
+        assert losses[0] == losses[1]
+
+
+@pytest.mark.parametrize("value", ["0", "65", "1.5", '"two"'])
+def test_bad_parallel_value_exits_2(tmp_path, value):
+    (tmp_path / "p.toml").write_text(TRAIN_CONFIG.replace('name = "learn"', f'name = "learn"\nparallel = {value}', 1))
+    result = run(["run", "p.toml"], tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert '"parallel"' in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "runs").exists()
+
+
 def test_interrupted_training_resumes_to_the_same_model(tmp_path):
     config = TRAIN_CONFIG.replace("steps = 4", "steps = 400").replace("count = 300", "count = 600")
     (tmp_path / "learn.toml").write_text(config)
@@ -252,7 +283,11 @@ def test_interrupted_run_resumes(tmp_path):
         'name = "big"\nseed = 1\n[data]\ndomain = "maze"\nsize = 30\ncount = 400000\nshard_records = 2000\n')
     proc = subprocess.Popen([BIN, "run", "big.toml", "--threads", "1"], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
+    # run.json is written once the stop handlers are in place; then the dataset is under way.
+    deadline = time.time() + 60
+    while time.time() < deadline and not (tmp_path / "runs/big/run.json").exists():
+        time.sleep(0.05)
+    time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
