@@ -58,6 +58,13 @@ struct Mcts::Leaf {
   uint64_t seed = 0;
 };
 
+struct Mcts::Batch {
+  std::vector<Leaf> leaves;
+  std::vector<size_t> pending;  // leaves to evaluate (the others ended the game)
+  std::vector<EvalQuery> queries;
+  std::vector<EvalResult> results;
+};
+
 double winrate_lcb(double winrate, int64_t n) {
   if (n <= 0) return 0;
   const double z = 1.96, nn = static_cast<double>(n);
@@ -160,8 +167,12 @@ Analysis Mcts::search(const go::Board& board, const ThinkLimits& limits, const T
   s.workers_left = config_.threads;
 
   const auto start = Clock::now();
+  if (!root_.expanded) {  // the root's own evaluation first, so that every later simulation goes through a child
+    Batch buffers;
+    run_batch(s, 1, buffers);
+  }
   std::vector<std::thread> workers;
-  for (int t = 0; t < config_.threads; ++t) workers.emplace_back([this, &s, t] { run_worker(s, t); });
+  for (int t = 0; t < config_.threads; ++t) workers.emplace_back([this, &s] { run_worker(s); });
   auto last_report = start;
   for (;;) {
     {
@@ -181,47 +192,50 @@ Analysis Mcts::search(const go::Board& board, const ThinkLimits& limits, const T
   return snapshot(s);
 }
 
-void Mcts::run_worker(Shared& s, int /*index*/) {
+// Picks up to `batch` leaves, evaluates them in one call, backs them up. Returns false
+// when no simulation could be started (the limits are reached or the search stops).
+bool Mcts::run_batch(Shared& s, size_t batch, Batch& b) {
+  if (b.leaves.size() < batch) b.leaves.resize(batch);
+  b.pending.clear();
+  size_t picked = 0;
+  for (; picked < batch; ++picked) {
+    Leaf& leaf = b.leaves[picked];
+    if (!select_leaf(s, leaf)) break;
+    if (leaf.terminal) expand_and_backup(s, leaf, nullptr, {});
+    else b.pending.push_back(picked);
+  }
+  if (!b.pending.empty()) {
+    b.queries.resize(b.pending.size());
+    for (size_t i = 0; i < b.pending.size(); ++i) {
+      const Leaf& leaf = b.leaves[b.pending[i]];
+      EvalQuery& q = b.queries[i];
+      q.position = &leaf.position;
+      q.to_move = leaf.to_move;
+      q.komi = s.komi;
+      q.consecutive_passes = leaf.passes;
+      q.seed = leaf.seed;
+      q.want_ownership = s.want_ownership;
+      q.history.clear();
+      for (auto it = leaf.past.rbegin(); it != leaf.past.rend() && static_cast<int>(q.history.size()) < s.history_wanted; ++it)
+        q.history.push_back(&*it);
+      for (const go::Position& p : s.root_past)
+        if (static_cast<int>(q.history.size()) < s.history_wanted) q.history.push_back(&p);
+    }
+    evaluator_.evaluate(b.queries, b.results);
+    for (size_t i = 0; i < b.pending.size(); ++i) {
+      Leaf& leaf = b.leaves[b.pending[i]];
+      std::vector<MctsNode> children;
+      if (leaf.expand) children = make_children(s, leaf, b.results[i]);
+      expand_and_backup(s, leaf, &b.results[i], std::move(children));
+    }
+  }
+  return picked == batch;
+}
+
+void Mcts::run_worker(Shared& s) {
   const size_t batch = static_cast<size_t>(std::max(1, evaluator_.preferred_batch()));
-  std::vector<Leaf> leaves(batch);
-  std::vector<size_t> pending;
-  std::vector<EvalQuery> queries;
-  std::vector<EvalResult> results;
-  for (;;) {
-    pending.clear();
-    size_t picked = 0;
-    for (; picked < batch; ++picked) {
-      Leaf& leaf = leaves[picked];
-      if (!select_leaf(s, leaf)) break;
-      if (leaf.terminal) expand_and_backup(s, leaf, nullptr, {});
-      else pending.push_back(picked);
-    }
-    if (!pending.empty()) {
-      queries.resize(pending.size());
-      for (size_t i = 0; i < pending.size(); ++i) {
-        const Leaf& leaf = leaves[pending[i]];
-        EvalQuery& q = queries[i];
-        q.position = &leaf.position;
-        q.to_move = leaf.to_move;
-        q.komi = s.komi;
-        q.consecutive_passes = leaf.passes;
-        q.seed = leaf.seed;
-        q.want_ownership = s.want_ownership;
-        q.history.clear();
-        for (auto it = leaf.past.rbegin(); it != leaf.past.rend() && static_cast<int>(q.history.size()) < s.history_wanted; ++it)
-          q.history.push_back(&*it);
-        for (const go::Position& p : s.root_past)
-          if (static_cast<int>(q.history.size()) < s.history_wanted) q.history.push_back(&p);
-      }
-      evaluator_.evaluate(queries, results);
-      for (size_t i = 0; i < pending.size(); ++i) {
-        const Leaf& leaf = leaves[pending[i]];
-        std::vector<MctsNode> children;
-        if (leaf.expand) children = make_children(s, leaf, results[i]);
-        expand_and_backup(s, leaves[pending[i]], &results[i], std::move(children));
-      }
-    }
-    if (picked < batch) break;  // no more simulations to start
+  Batch buffers;
+  while (run_batch(s, batch, buffers)) {
   }
   std::lock_guard<std::mutex> lock(s.done_mutex);
   if (--s.workers_left == 0) s.done_cv.notify_all();

@@ -70,10 +70,12 @@ class Mcts {
   struct Leaf;
   struct Worker;
   struct Shared;
+  struct Batch;
 
   bool reuse_for(const go::Board& board);
   void prune_root_children(const go::Board& board);
-  void run_worker(Shared& shared, int index);
+  void run_worker(Shared& shared);
+  bool run_batch(Shared& shared, size_t batch, Batch& buffers);
   bool select_leaf(Shared& shared, Leaf& leaf);
   void expand_and_backup(Shared& shared, Leaf& leaf, const EvalResult* result, std::vector<MctsNode> children);
   std::vector<MctsNode> make_children(const Shared& shared, const Leaf& leaf, const EvalResult& result) const;
