@@ -39,7 +39,7 @@ namespace traceplay::search {
 struct MctsConfig {
   int threads = 1;
   uint64_t seed = 1;
-  double c_puct = 1.0;
+  double c_puct = 2.0;
   bool use_uct = false;
   double c_uct = 0.7;
   int virtual_loss = 1;
