@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -241,6 +242,56 @@ TEST(Mcts, ReportsCarryOwnershipAndScoreWhenAsked) {
     EXPECT_FALSE(m.pv.empty());
     EXPECT_EQ(m.pv[0], m.move);
   }
+}
+
+// An evaluator as a network would be: it wants batches of 8 and 3 past positions; it
+// records what it is asked and answers with rollouts.
+class RecordingEvaluator final : public Evaluator {
+ public:
+  void evaluate(const std::vector<EvalQuery>& queries, std::vector<EvalResult>& results) const override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      batch_sizes.push_back(queries.size());
+      for (const EvalQuery& q : queries) {
+        history_sizes.push_back(q.history.size());
+        // history[0] is the position one move ago: it differs from the leaf unless that move was a pass.
+        if (!q.history.empty() && q.history[0]->hash() != q.position->hash()) ++history_differs;
+      }
+    }
+    rollouts_.evaluate(queries, results);
+  }
+  int history_wanted() const override { return 3; }
+  int preferred_batch() const override { return 8; }
+  std::string name() const override { return "recording"; }
+
+  mutable std::vector<size_t> batch_sizes, history_sizes;
+  mutable int history_differs = 0;
+
+ private:
+  mutable std::mutex mutex_;
+  RolloutEvaluator rollouts_;
+};
+
+TEST(Mcts, BatchedEvaluatorGetsBatchesWithHistoryFromTwoThreads) {
+  RecordingEvaluator evaluator;
+  MctsConfig config;
+  config.threads = 2;
+  Mcts mcts(config, evaluator);
+  Board board(9);
+  board.play(Move::at(4, 4));
+  board.play(Move::at(2, 2));
+  ThinkLimits limits;
+  limits.max_visits = 801;
+  const Analysis a = mcts.search(board, limits, {});
+  EXPECT_EQ(a.root_visits, 801);
+  ASSERT_FALSE(a.moves.empty());
+  EXPECT_TRUE(board.is_legal(Color::kBlack, a.moves[0].move));
+  EXPECT_EQ(evaluator.batch_sizes.front(), 1u);  // the root alone, before the threads start
+  // 800 more leaves in batches of at most 8 (fewer only where a game ended on the path).
+  EXPECT_LE(*std::max_element(evaluator.batch_sizes.begin(), evaluator.batch_sizes.end()), 8u);
+  EXPECT_GT(std::count(evaluator.batch_sizes.begin(), evaluator.batch_sizes.end(), 8u), 80);
+  for (size_t h : evaluator.history_sizes) EXPECT_EQ(h, 3u);
+  EXPECT_GT(evaluator.history_differs, 700);
 }
 
 // --- strength ---------------------------------------------------------------------------
