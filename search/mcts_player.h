@@ -45,6 +45,8 @@ struct MctsOptions {
   int64_t max_tree_nodes = 1'000'000;  // memory cap (about 64 bytes a node); leaves past it are not expanded
 };
 
+// One think() at a time per player (the tree is the player's); run several players for
+// several games at once.
 class MctsPlayer final : public GoPlayer {
  public:
   // Throws std::invalid_argument for bad options (threads < 1, unknown evaluator, ...).
