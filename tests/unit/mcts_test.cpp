@@ -147,6 +147,22 @@ TEST(Mcts, ShouldStopEndsTheSearchAfterTheThirdReport) {
   EXPECT_FALSE(r.resign);
 }
 
+TEST(Mcts, WallTimeLimitEndsTheSearch) {
+  RolloutEvaluator evaluator;
+  MctsConfig config;
+  config.threads = 2;
+  Mcts mcts(config, evaluator);
+  ThinkLimits limits;
+  limits.max_seconds = 0.05;  // and no visit limit
+  const auto start = std::chrono::steady_clock::now();
+  const Analysis a = mcts.search(Board(9), limits, {});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_GE(seconds, 0.05);
+  EXPECT_LT(seconds, 1.0);  // generous: a loaded machine
+  EXPECT_GT(a.root_visits, 1);
+  EXPECT_EQ(a.root_visits, mcts.last_simulations());
+}
+
 TEST(Mcts, TwoThreadsReturnLegalMovesAndConsistentVisits) {
   MctsConfig config;
   config.threads = 2;
