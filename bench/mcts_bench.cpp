@@ -2,8 +2,11 @@
 // the rollout evaluator, one playout per leaf) on 9x9 from the empty board, for 1, 2, ...
 // threads up to the hardware's (or --threads). Each case searches one fresh tree for the
 // measuring time; the 1-thread figure is the baseline peer of the others (ratio = speed-up).
+// `cpu_value` (simulations per CPU second of the process) beside the wall-clock `value`
+// tells the search's own cost from a shared machine's scheduling.
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <thread>
 #include <vector>
@@ -23,6 +26,7 @@ struct MctsRate {
   double simulations_per_s = 0;
   int64_t simulations = 0;
   double seconds = 0;
+  double cpu_seconds = 0;
 };
 
 MctsRate mcts_rate(int threads, double seconds) {
@@ -34,8 +38,10 @@ MctsRate mcts_rate(int threads, double seconds) {
   search::ThinkLimits limits;
   limits.max_seconds = seconds;
   const auto start = std::chrono::steady_clock::now();
+  const std::clock_t cpu_start = std::clock();
   mcts.search(go::Board(9), limits, {});
   MctsRate r;
+  r.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.simulations = mcts.last_simulations();
   r.simulations_per_s = static_cast<double>(r.simulations) / r.seconds;
@@ -52,7 +58,8 @@ int run_mcts_bench(const BenchOptions& options) {
     const MctsRate r = mcts_rate(threads, seconds);
     nlohmann::json line = {{"bench", "mcts"}, {"case", "9x9-light"}, {"threads", threads},
                            {"value", r.simulations_per_s}, {"unit", "simulations/s"},
-                           {"simulations", r.simulations}, {"seconds", r.seconds}};
+                           {"simulations", r.simulations}, {"seconds", r.seconds},
+                           {"cpu_value", r.cpu_seconds > 0 ? static_cast<double>(r.simulations) / r.cpu_seconds : 0.0}};
     if (threads == 1) {
       baseline = r.simulations_per_s;
     } else {

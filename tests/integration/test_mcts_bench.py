@@ -16,7 +16,7 @@ def test_bench_mcts_quick_prints_every_thread_count():
     for line in lines:
         assert line["bench"] == "mcts" and line["case"] == "9x9-light"
         assert line["unit"] == "simulations/s" and line["value"] > 0
-        assert line["simulations"] > 0
+        assert line["simulations"] > 0 and line["cpu_value"] > 0
     assert "peer" not in lines[0]
     two = lines[1]
     assert two["peer_value"] == lines[0]["value"]
