@@ -55,6 +55,7 @@ struct MatchArgs {
   double komi = 7, timeout_s = 60;
   uint64_t seed = 1;
   bool json = false;
+  CLI::Option* max_moves_option = nullptr;
 };
 
 // One side of the match: its command, its process (restarted after a failure), its name.
@@ -74,7 +75,8 @@ void validate(const MatchArgs& a) {
                     std::to_string(go::kMaxBoardSize) + ", got " + std::to_string(a.size));
   if (!std::isfinite(a.komi) || std::fabs(a.komi) > 1000) throw UserError("--komi must be a number in -1000..1000");
   if (a.random_opening < 0) throw UserError("--random-opening must be >= 0");
-  if (a.max_moves < 0) throw UserError("--max-moves must be >= 1");
+  if (a.max_moves_option->count() && a.max_moves < 1)
+    throw UserError("--max-moves must be at least 1, got " + std::to_string(a.max_moves));
   if (!(a.timeout_s > 0)) throw UserError("--timeout must be > 0 seconds");
 }
 
@@ -222,7 +224,7 @@ void add_match_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--komi", a->komi, "Komi")->capture_default_str();
   cmd->add_option("--random-opening", a->random_opening, "Random legal moves opening each game")
       ->capture_default_str();
-  cmd->add_option("--max-moves", a->max_moves, "Moves after which a game is a draw (default 3 x size^2)");
+  a->max_moves_option = cmd->add_option("--max-moves", a->max_moves, "Moves after which a game is a draw (default 3 x size^2)");
   cmd->add_option("--sgf-dir", a->sgf_dir, "Write game-NNNN.sgf, games.jsonl and the engines' stderr logs here");
   cmd->add_option("--seed", a->seed, "Seed of the random openings")->check(kDigits)->capture_default_str();
   cmd->add_option("--timeout", a->timeout_s, "Seconds an engine may take for one command before it forfeits")

@@ -101,6 +101,8 @@ def test_broken_engine_forfeits_every_game(tmp_path, mode, reason):
     (["--engine-a", "x", "--engine-b", "y", "--games", "2", "--size", "1"], "--size must be in 2..25, got 1"),
     (["--engine-a", "x", "--engine-b", "y", "--games", "2", "--size", "26"], "--size must be in 2..25, got 26"),
     (["--engine-a", "x", "--engine-b", "y", "--games", "2", "--timeout", "0"], "--timeout must be > 0"),
+    (["--engine-a", "x", "--engine-b", "y", "--games", "2", "--max-moves", "0"], "--max-moves must be at least 1, got 0"),
+    (["--engine-a", "x", "--engine-b", "y", "--games", "2", "--random-opening", "-1"], "--random-opening must be >= 0"),
     (["--engine-a", "/nonexistent/engine", "--engine-b", GNUGO + " --mode gtp", "--games", "1"],
      "engine A (/nonexistent/engine) did not start: engine A exited (exit 127) without answering 'name'"),
     (["--engine-a", GNUGO + " --mode gtp", "--engine-b", "exit 0", "--games", "1"],
