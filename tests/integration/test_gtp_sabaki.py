@@ -9,6 +9,7 @@ without it this test fails, it does not skip."""
 
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -143,3 +144,47 @@ def test_a_port_in_use_is_refused(server):
                        timeout=30)
     assert r.returncode == 2
     assert "127.0.0.1:%d" % server.port in r.stderr
+
+
+def preprocess(raw):
+    """The spec's preprocessing (what the engine must do before parsing), in Python."""
+    kept = bytes(c for c in raw if c >= 32 and c != 127 or c == 9)
+    kept = kept.split(b"#", 1)[0].replace(b"\t", b" ")
+    return kept if kept.strip(b" ") else b""
+
+
+def test_random_input_gets_one_well_formed_response_per_line():
+    """The real bot under random bytes and random command mixes over stdin."""
+    rng = random.Random(9)
+    names = ["protocol_version", "name", "version", "known_command", "list_commands", "boardsize", "clear_board",
+             "komi", "play", "genmove", "undo", "showboard", "final_score", "final_status_list", "fixed_handicap",
+             "place_free_handicap", "set_free_handicap", "time_settings", "time_left", "kgs-time_settings",
+             "loadsgf", "reg_genmove", "lz-analyze", "lz-genmove_analyze", "kata-analyze", "kata-genmove_analyze",
+             "stop", "foo"]
+    words = ["b", "w", "black", "x", "d4", "E5", "a1", "j9", "t19", "pass", "0", "2", "3", "5", "9", "13", "26",
+             "-1", "7.5", "nan", "interval", "10", "ownership", "true", "dead", "alive", "none", "absolute", "byoyomi",
+             "canadian", "/nonexistent.sgf", "\t", "#x"]
+    lines = []
+    for i in range(600):
+        if i % 2:
+            lines.append(bytes(rng.choice([b for b in range(256) if b != 10]) for _ in range(rng.randint(0, 30))))
+        else:
+            line = (f"{rng.randint(0, 999)} " if rng.random() < 0.3 else "") + rng.choice(names)
+            line += "".join(" " + rng.choice(words) for _ in range(rng.randint(0, 4)))
+            lines.append(line.encode())
+    lines.append(b"boardsize 9")
+    lines.append(b"genmove b")
+    r = subprocess.run([BIN, "gtp", "--size", "9", "--visits", "30"], input=b"\n".join(lines) + b"\n",
+                       capture_output=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    answered = [preprocess(line) for line in lines]
+    answered = [line for line in answered if line]
+    responses = r.stdout.decode("latin-1").split("\n\n")
+    assert responses[-1] == ""
+    responses = responses[:-1]
+    assert len(responses) == len(answered)
+    for line, response in zip(answered, responses):
+        first = line.split()[0].decode("latin-1")
+        id_ = first if re.fullmatch(r"[0-9]+", first) else ""
+        assert re.match(r"[=?]" + id_ + r"( |\n|$)", response), (line, response)
+    assert re.fullmatch(r"= ([A-HJ][1-9]|pass|resign)", responses[-1])
