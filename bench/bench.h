@@ -17,5 +17,6 @@ struct BenchOptions {
 int run_astar_bench(const BenchOptions& options);
 int run_sokoban_bench(const BenchOptions& options);
 int run_go_bench(const BenchOptions& options);
+int run_mcts_bench(const BenchOptions& options);
 
 }  // namespace traceplay::bench

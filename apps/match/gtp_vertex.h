@@ -1,6 +1,6 @@
 // GTP's names for colours and points (GTP v2 section 2.11/2.12), as the match runner
 // sends and reads them: "B"/"W", "D4" (column letters A..Z without I, row 1 at the
-// bottom), "pass". Case-insensitive on input, upper case on output.
+// bottom), "pass". Case-insensitive on input; "B"/"W", "D4" and "pass" on output.
 #pragma once
 
 #include <optional>
