@@ -10,6 +10,8 @@ and misbehaves on genmove as --genmove says:
   exit      exits without answering
   hang      never answers (sleeps)
   protocol  answers a line that is not GTP
+With --refuse-play it answers every `play` with "? illegal move" (so it refuses the moves
+of the random opening and the opponent's legal moves).
 It writes a line to stderr for every command, which the match must keep off its stdout.
 """
 
@@ -20,7 +22,8 @@ import time
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--genmove", required=True,
+    parser.add_argument("--refuse-play", action="store_true")
+    parser.add_argument("--genmove", default="illegal",
                         choices=["illegal", "garbage", "refuse", "exit", "hang", "protocol"])
     args = parser.parse_args()
     seen = []  # points played so far, in GTP notation
@@ -41,6 +44,8 @@ def main():
         elif command == "quit":
             reply(cid)
             return
+        elif command == "play" and args.refuse_play:
+            reply(cid, "illegal move", ok=False)
         elif command == "play":
             if words[2].lower() != "pass":
                 seen.append(words[2].upper())

@@ -94,6 +94,16 @@ def test_broken_engine_forfeits_every_game(tmp_path, mode, reason):
     assert "fake engine got" not in stdout
 
 
+def test_engine_refusing_a_legal_move_forfeits(tmp_path):
+    out = tmp_path / "m"
+    summary, _ = match_ok("--engine-a", gnugo(0, RULES), "--engine-b", f"{FAKE_ENGINE} --refuse-play",
+                          "--games", 2, "--random-opening", 1, "--sgf-dir", out)
+    assert (summary["forfeits_a"], summary["forfeits_b"], summary["wins_a"]) == (0, 2, 2)
+    for g in games(out):
+        assert g["forfeit"] == "B" and "engine B refused 'play B " in g["reason"], g["reason"]
+        assert len(g["moves"]) == 1  # the opening move B refused is in the record
+
+
 @pytest.mark.parametrize("args,message", [
     (["--engine-b", "x", "--games", "1"], "--engine-a is required"),
     (["--engine-a", "x", "--engine-b", "  ", "--games", "1"], "--engine-b is empty"),
