@@ -4,9 +4,9 @@
 // Without --listen it speaks GTP on stdin/stdout until `quit` or the end of stdin; with
 // it, it accepts TCP connections (one engine each, several at once; port 0 picks a free
 // port) until killed, and says on stderr where it listens. stdout carries GTP only; logs
-// go to stderr. Without --visits/--time-per-move the bot's defaults apply (3000 visits on
-// boards up to 13x13, 1500 above, at most 10 s); time_settings from the controller then
-// take over the time per move.
+// go to stderr. Without --visits/--time-per-move the bot's defaults apply (MctsOptions in
+// search/mcts_player.h: a visit count, at most 10 s); time_settings from the controller
+// then take over the time per move.
 #include <csignal>
 #include <cstdio>
 #include <memory>

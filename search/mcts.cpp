@@ -179,13 +179,15 @@ Analysis Mcts::search(const go::Board& board, const ThinkLimits& limits, const T
       std::unique_lock<std::mutex> lock(s.done_mutex);
       if (s.done_cv.wait_for(lock, std::chrono::milliseconds(1), [&] { return s.workers_left == 0; })) break;
     }
-    if (request.should_stop && request.should_stop()) s.stop = true;
-    if (limits.max_seconds > 0 && seconds_since(start) >= limits.max_seconds) s.stop = true;
-    if (request.report && request.report_interval_s > 0 &&
+    // No report once stopping (the final snapshot is the result); a report's callback may
+    // flip should_stop, which is polled right after it.
+    if (!s.stop && request.report && request.report_interval_s > 0 &&
         std::chrono::duration<double>(Clock::now() - last_report).count() >= request.report_interval_s) {
       last_report = Clock::now();
       request.report(snapshot(s));
     }
+    if (request.should_stop && request.should_stop()) s.stop = true;
+    if (limits.max_seconds > 0 && seconds_since(start) >= limits.max_seconds) s.stop = true;
   }
   for (auto& w : workers) w.join();
   last_simulations_ = s.done;
@@ -241,41 +243,48 @@ void Mcts::run_worker(Shared& s) {
   if (--s.workers_left == 0) s.done_cv.notify_all();
 }
 
+// Under the lock: walk down by PUCT/UCB1, adding virtual losses, and decide whether the
+// leaf will be expanded. Outside it: replay the path's moves on the leaf's position.
 bool Mcts::select_leaf(Shared& s, Leaf& leaf) {
-  std::lock_guard<std::mutex> lock(tree_mutex_);
-  if (s.stop.load(std::memory_order_relaxed)) return false;
-  if (s.max_simulations > 0 && s.started >= s.max_simulations) return false;
-  leaf.seed = Rng::stream(s.seed, static_cast<uint64_t>(s.started++)).next();
-  leaf.path.assign(1, &root_);
+  {
+    std::lock_guard<std::mutex> lock(tree_mutex_);
+    if (s.stop.load(std::memory_order_relaxed)) return false;
+    if (s.max_simulations > 0 && s.started >= s.max_simulations) return false;
+    leaf.seed = Rng::stream(s.seed, static_cast<uint64_t>(s.started++)).next();
+    leaf.path.assign(1, &root_);
+    leaf.passes = s.root_passes;
+    leaf.terminal = false;
+    MctsNode* node = &root_;
+    while (node->expanded) {
+      MctsNode* child = select_child(*node);
+      child->in_flight += config_.virtual_loss;
+      leaf.passes = child->move.is_pass() ? leaf.passes + 1 : 0;
+      leaf.path.push_back(child);
+      node = child;
+      if (leaf.passes >= 2) {
+        leaf.terminal = true;
+        break;
+      }
+    }
+    leaf.expand = !leaf.terminal && !node->expanded && tree_nodes_ < config_.max_tree_nodes &&
+                  (node == &root_ || node->visits + 1 >= config_.expand_visits);
+  }
+  // The nodes' moves never change, so they can be read without the lock.
   leaf.position = s.root_position;
   leaf.to_move = s.root_to_move;
-  leaf.passes = s.root_passes;
   leaf.path_hashes.clear();
   leaf.past.clear();
-  leaf.terminal = false;
-  MctsNode* node = &root_;
-  while (node->expanded) {
-    MctsNode* child = select_child(*node);
-    child->in_flight += config_.virtual_loss;
+  for (size_t d = 1; d < leaf.path.size(); ++d) {
     if (s.history_wanted > 0) leaf.past.push_back(leaf.position);
-    if (child->move.is_pass()) {
+    const go::Move m = leaf.path[d]->move;
+    if (m.is_pass()) {
       leaf.position.pass();
-      ++leaf.passes;
     } else {
-      leaf.position.play(leaf.to_move, leaf.position.point(child->move));
-      leaf.passes = 0;
+      leaf.position.play(leaf.to_move, leaf.position.point(m));
       leaf.path_hashes.push_back(leaf.position.hash());
     }
     leaf.to_move = go::opponent(leaf.to_move);
-    leaf.path.push_back(child);
-    node = child;
-    if (leaf.passes >= 2) {
-      leaf.terminal = true;
-      break;
-    }
   }
-  leaf.expand = !leaf.terminal && !node->expanded && tree_nodes_ < config_.max_tree_nodes &&
-                (node == &root_ || node->visits + 1 >= config_.expand_visits);
   return true;
 }
 

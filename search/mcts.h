@@ -19,6 +19,7 @@
 // they never help. Pass is always a child; two passes in a row end the game, scored by
 // Tromp-Taylor area with the game's komi.
 //
+// One search at a time per Mcts (search() is not reentrant; should_stop ends one early).
 // Determinism: with one thread, a search is a function of the seed, the position and the
 // kept tree (simulation k's rollout uses Rng::stream(seed, k)).
 #pragma once
@@ -39,7 +40,7 @@ namespace traceplay::search {
 struct MctsConfig {
   int threads = 1;
   uint64_t seed = 1;
-  double c_puct = 1.0;
+  double c_puct = 2.0;
   bool use_uct = false;
   double c_uct = 0.7;
   int virtual_loss = 1;

@@ -20,6 +20,7 @@ MctsConfig config_of(const MctsOptions& o) {
   c.virtual_loss = o.virtual_loss;
   c.expand_visits = o.expand_visits;
   c.reuse_tree = o.reuse_tree;
+  c.max_tree_nodes = o.max_tree_nodes;
   return c;
 }
 
@@ -29,6 +30,12 @@ bool passing_wins(const go::Board& board, uint64_t seed) {
   options.seed = seed;
   const double black_lead = go::area_score(board, go::estimate_dead_stones(board, options).dead).score();
   return board.to_move() == go::Color::kBlack ? black_lead > 0 : black_lead < 0;
+}
+
+// Does `m` do better than passing (see the header's pass policy)?
+bool better_than_pass(const MoveStats& m, const MoveStats& pass) {
+  if (m.winrate > pass.winrate + 0.02) return true;
+  return m.winrate > pass.winrate - 0.02 && m.score_lead > pass.score_lead + 0.5;
 }
 
 const MoveStats* find_move(const Analysis& a, bool pass) {
@@ -56,7 +63,7 @@ ThinkLimits MctsPlayer::limits_for(const go::Board& board, const ThinkRequest& r
   ThinkLimits limits = request.limits;
   const bool unlimited = limits.max_visits == 0 && limits.max_seconds == 0;
   if (unlimited && !request.should_stop) {  // nothing would end the search: the defaults apply
-    limits.max_visits = options_.max_visits > 0 ? options_.max_visits : board.size() <= 13 ? 3000 : 1500;
+    limits.max_visits = options_.max_visits > 0 ? options_.max_visits : 8000;
     limits.max_seconds = options_.max_seconds;
   }
   return limits;
@@ -78,9 +85,19 @@ ThinkResult MctsPlayer::think(const go::Board& board, const ThinkRequest& reques
   if (!sensible_move_left || pass_wins) {
     move = go::Move::pass();
   } else if (best_move != nullptr && (board.consecutive_passes() >= 1 || best_pass == nullptr ||
-                                      best_move->visits > best_pass->visits || best_move->winrate > best_pass->winrate)) {
+                                      best_move->visits > best_pass->visits)) {
     chosen = best_move;
     move = best_move->move;
+  } else if (best_pass != nullptr && board.consecutive_passes() == 0 &&
+             std::any_of(a.moves.begin(), a.moves.end(),
+                         [&](const MoveStats& m) { return !m.move.is_pass() && better_than_pass(m, *best_pass); })) {
+    // The search's favourite is passing, but some move does better: the most visited such.
+    for (const MoveStats& m : a.moves)
+      if (!m.move.is_pass() && better_than_pass(m, *best_pass)) {
+        chosen = &m;
+        move = m.move;
+        break;
+      }
   } else if (best_pass != nullptr && board.consecutive_passes() == 0) {
     chosen = best_pass;  // the search prefers passing and no move does better
     move = go::Move::pass();

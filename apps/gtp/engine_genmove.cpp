@@ -16,6 +16,10 @@ search::ThinkResult Engine::think_for_move(go::Color color, search::ThinkRequest
     request.limits.max_seconds =
         request.limits.max_seconds > 0 ? std::min(request.limits.max_seconds, *seconds) : *seconds;
   }
+  // A bot applies its own default limits only to a request with neither limits nor a
+  // should_stop (search/go_player.h); a move must end, so when no limit is known here,
+  // the next input line cannot cut it short either.
+  if (request.limits.max_visits == 0 && request.limits.max_seconds <= 0) request.should_stop = nullptr;
   time_.start_move(color);
   search::ThinkResult result = player_->think(position, request);
   time_.end_move(color);

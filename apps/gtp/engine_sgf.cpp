@@ -62,8 +62,15 @@ Engine::Reply Engine::cmd_loadsgf(const Command& c, const Channel&) {
     kept.nodes.push_back(node);
   }
   if (kept.nodes.empty()) kept.nodes.emplace_back();
-  // Setup only (a problem or handicap): White moves first after a handicap.
-  if (moves == 0 && loaded.handicap >= 2) board.set_to_move(go::Color::kWhite);
+  // Setup only (a problem or handicap): the root's PL says who moves; without it, White
+  // moves first after a handicap.
+  if (moves == 0) {
+    if (loaded.handicap >= 2) board.set_to_move(go::Color::kWhite);
+    for (const go::SgfProperty& p : loaded.nodes.front().other) {
+      if (p.id != "PL" || p.values.size() != 1) continue;
+      if (const auto color = parse_color(p.values[0])) board.set_to_move(*color);
+    }
+  }
   board_ = std::move(board);
   record_ = std::move(kept);
   time_.reset();

@@ -222,6 +222,24 @@ TEST(GtpAnalysis, GenmoveAnalyzeStreamsThenPlays) {
   EXPECT_EQ(e.run("lz-genmove_analyze x"), "? syntax error\n\n");
 }
 
+// With no limit from the flags or a clock, genmove_analyze leaves the limits to the bot
+// (its defaults) instead of searching until the next line.
+TEST(GtpAnalysis, GenmoveAnalyzeWithoutLimitsEnds) {
+  TestEngine e(9);
+  EngineOptions options;
+  options.board_size = 9;
+  auto player = std::make_unique<testing::TestPlayer>();
+  testing::TestPlayer* p = player.get();
+  Engine engine(std::move(player), options, e.clock);
+  std::string out;
+  Channel channel{[&](const std::string& s) { out += s; }, [] { return false; }};
+  engine.execute("lz-genmove_analyze b 1", channel);
+  EXPECT_EQ(out.substr(out.size() - 9), "play A9\n\n");
+  ASSERT_EQ(p->requests.size(), 1u);
+  EXPECT_EQ(p->requests[0].max_visits, 0);
+  EXPECT_EQ(p->requests[0].max_seconds, 0);
+}
+
 // Through a real session: the reader's next line stops the analysis and then runs.
 TEST(GtpAnalysis, NextLineStopsTheAnalysisAndRuns) {
   TestEngine e(9);

@@ -291,6 +291,15 @@ TEST(GtpEngine, LoadSgf) {
   EXPECT_EQ(e.engine->board().position().stone_count(go::Color::kBlack), 2);
   EXPECT_EQ(e.engine->board().to_move(), go::Color::kWhite);
 
+  const std::string problem = temp_path("problem.sgf");
+  write_file(problem, "(;FF[4]SZ[9]AB[cc]AW[dd]PL[W])");
+  EXPECT_EQ(e.run("loadsgf " + problem), "=\n\n");
+  EXPECT_EQ(e.engine->board().to_move(), go::Color::kWhite);
+  write_file(problem, "(;FF[4]SZ[9]HA[2]AB[cc][gg]PL[B])");
+  EXPECT_EQ(e.run("loadsgf " + problem), "=\n\n");
+  EXPECT_EQ(e.engine->board().to_move(), go::Color::kBlack);
+  EXPECT_EQ(e.run("loadsgf " + handicap), "=\n\n");
+
   // Failures leave the game as it was.
   const std::string illegal = temp_path("illegal.sgf");
   write_file(illegal, "(;FF[4]SZ[9];B[ee];W[ee])");

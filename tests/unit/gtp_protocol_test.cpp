@@ -5,7 +5,9 @@
 #include "apps/gtp/handicap.h"
 #include "apps/gtp/preprocess.h"
 #include "apps/gtp/response.h"
+#include "apps/gtp/tcp_server.h"
 #include "apps/gtp/vertex.h"
+#include "core/error.h"
 
 namespace traceplay::gtp {
 namespace {
@@ -134,6 +136,28 @@ TEST(GtpHandicap, FreePlacementGivesDistinctPoints) {
     EXPECT_TRUE(free_handicap_points(size, 1).empty());
     EXPECT_TRUE(free_handicap_points(size, size * size).empty());
   }
+}
+
+}  // namespace
+}  // namespace traceplay::gtp
+
+namespace traceplay::gtp {
+namespace {
+
+TEST(GtpListenAddress, LoopbackByDefault) {
+  ListenAddress a = parse_listen_address("127.0.0.1:0");
+  EXPECT_EQ(a.host, "127.0.0.1");
+  EXPECT_EQ(a.port, 0);
+  a = parse_listen_address("5000");
+  EXPECT_EQ(a.host, "127.0.0.1");
+  EXPECT_EQ(a.port, 5000);
+  a = parse_listen_address(":6000");
+  EXPECT_EQ(a.host, "127.0.0.1");
+  EXPECT_EQ(a.port, 6000);
+  a = parse_listen_address("0.0.0.0:65535");
+  EXPECT_EQ(a.host, "0.0.0.0");
+  for (const char* bad : {"", "x:1", "localhost:80", "1.2.3.4:70000", "1.2.3.4:", "1.2.3.4:-1", "1.2.3.4:8o"})
+    EXPECT_THROW(parse_listen_address(bad), UserError) << bad;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -61,11 +62,14 @@ TEST(Mcts, CapturesTheGroupThatWinsTheRace) {
                                   ".......",
                                   "......."},
                                  rules_with_komi(24.5));
-  MctsOptions options;
-  options.seed = 3;
-  MctsPlayer player(options);
-  const ThinkResult r = player.think(board, visits(3000));
-  EXPECT_EQ(r.move, Move::at(5, 2)) << describe(r.analysis);
+  for (bool uct : {false, true}) {
+    MctsOptions options;
+    options.seed = 3;
+    options.use_uct = uct;
+    MctsPlayer player(options);
+    const ThinkResult r = player.think(board, visits(3000));
+    EXPECT_EQ(r.move, Move::at(5, 2)) << (uct ? "UCT: " : "PUCT: ") << describe(r.analysis);
+  }
 }
 
 TEST(Mcts, SavesTheGroupInAtari) {
@@ -131,16 +135,14 @@ TEST(Mcts, ShouldStopEndsTheSearchAfterTheThirdReport) {
   ThinkRequest request;  // no limits: only should_stop ends it
   request.report_interval_s = 0.002;
   request.report = [&](const Analysis& a) {
-    EXPECT_GT(a.root_visits, 0);
-    EXPECT_FALSE(a.moves.empty());
+    EXPECT_GT(a.root_visits, 0);  // the root's own evaluation comes before any report
     if (++reports == 3) stop = true;
   };
   request.should_stop = [&] { return stop.load(); };
   const auto start = std::chrono::steady_clock::now();
   const ThinkResult r = player.think(Board(9), request);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_GE(reports.load(), 3);
-  EXPECT_LE(reports.load(), 4);  // at most one more while the last simulations finish
+  EXPECT_EQ(reports.load(), 3);  // none after the flip
   EXPECT_LT(seconds, 1.0);       // a generous bound: it stops within milliseconds of the flip
   EXPECT_FALSE(r.resign);
 }
@@ -242,6 +244,56 @@ TEST(Mcts, ReportsCarryOwnershipAndScoreWhenAsked) {
   }
 }
 
+// An evaluator as a network would be: it wants batches of 8 and 3 past positions; it
+// records what it is asked and answers with rollouts.
+class RecordingEvaluator final : public Evaluator {
+ public:
+  void evaluate(const std::vector<EvalQuery>& queries, std::vector<EvalResult>& results) const override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      batch_sizes.push_back(queries.size());
+      for (const EvalQuery& q : queries) {
+        history_sizes.push_back(q.history.size());
+        // history[0] is the position one move ago: it differs from the leaf unless that move was a pass.
+        if (!q.history.empty() && q.history[0]->hash() != q.position->hash()) ++history_differs;
+      }
+    }
+    rollouts_.evaluate(queries, results);
+  }
+  int history_wanted() const override { return 3; }
+  int preferred_batch() const override { return 8; }
+  std::string name() const override { return "recording"; }
+
+  mutable std::vector<size_t> batch_sizes, history_sizes;
+  mutable int history_differs = 0;
+
+ private:
+  mutable std::mutex mutex_;
+  RolloutEvaluator rollouts_;
+};
+
+TEST(Mcts, BatchedEvaluatorGetsBatchesWithHistoryFromTwoThreads) {
+  RecordingEvaluator evaluator;
+  MctsConfig config;
+  config.threads = 2;
+  Mcts mcts(config, evaluator);
+  Board board(9);
+  board.play(Move::at(4, 4));
+  board.play(Move::at(2, 2));
+  ThinkLimits limits;
+  limits.max_visits = 801;
+  const Analysis a = mcts.search(board, limits, {});
+  EXPECT_EQ(a.root_visits, 801);
+  ASSERT_FALSE(a.moves.empty());
+  EXPECT_TRUE(board.is_legal(Color::kBlack, a.moves[0].move));
+  EXPECT_EQ(evaluator.batch_sizes.front(), 1u);  // the root alone, before the threads start
+  // 800 more leaves in batches of at most 8 (fewer only where a game ended on the path).
+  EXPECT_LE(*std::max_element(evaluator.batch_sizes.begin(), evaluator.batch_sizes.end()), 8u);
+  EXPECT_GT(std::count(evaluator.batch_sizes.begin(), evaluator.batch_sizes.end(), 8u), 80);
+  for (size_t h : evaluator.history_sizes) EXPECT_EQ(h, 3u);
+  EXPECT_GT(evaluator.history_differs, 700);
+}
+
 // --- strength ---------------------------------------------------------------------------
 
 // A uniformly random legal move that does not fill the mover's own true eye; pass if none.
@@ -257,7 +309,7 @@ TEST(Mcts, BeatsRandomPlayOnNineByNine) {
   options.seed = 9;
   MctsPlayer player(options);
   Rng rng(123);
-  int wins = 0, total_plies = 0;
+  int wins = 0;
   const int games = 10;
   for (int g = 0; g < games; ++g) {
     player.new_game();
@@ -280,11 +332,9 @@ TEST(Mcts, BeatsRandomPlayOnNineByNine) {
       }
       ASSERT_EQ(board.play(m), go::MoveLegality::kLegal);
     }
-    total_plies += static_cast<int>(board.moves().size());
     const double black_lead = go::area_score(board).score();
     if (!resigned && (bot == Color::kBlack ? black_lead > 0 : black_lead < 0)) ++wins;
   }
-  std::printf("wins %d moves %d\n", wins, total_plies);
   EXPECT_GE(wins, 9);
 }
 
