@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   apps::add_bench_command(app, exit_code);
   apps::add_eval_command(app, exit_code);
   apps::add_train_command(app, exit_code);
+  apps::add_gtp_command(app, exit_code);
+  apps::add_match_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
