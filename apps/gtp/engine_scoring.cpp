@@ -24,13 +24,14 @@ Engine::Reply Engine::cmd_final_status_list(const Command& c, const Channel&) {
   go::DeadStoneOptions options;
   options.seed = options_.seed;
   const auto estimate = go::estimate_dead_stones(board_, options);
-  // The estimator tells dead from not dead; it does not report seki separately, so
-  // chains in seki are listed as alive and `seki` lists none.
-  if (status == "seki") return ok();
+  // Each stone is dead, in seki (alive only because neither side can fill a shared
+  // liberty), or alive: the three lists partition the stones.
+  enum Status : char { kAlive, kDead, kSeki };
   const int size = board_.size();
-  std::vector<char> dead(static_cast<size_t>(size * size), 0);
-  for (go::Move m : estimate.dead) dead[static_cast<size_t>(m.x + size * m.y)] = 1;
-  const bool want_dead = status == "dead";
+  std::vector<char> of(static_cast<size_t>(size * size), kAlive);
+  for (go::Move m : estimate.dead) of[static_cast<size_t>(m.x + size * m.y)] = kDead;
+  for (go::Move m : estimate.seki) of[static_cast<size_t>(m.x + size * m.y)] = kSeki;
+  const char want = status == "dead" ? kDead : status == "seki" ? kSeki : kAlive;
   // One chain per line (as GNU Go), chains in the order of their first stone.
   const go::Position& position = board_.position();
   std::map<int, std::string> lines;
@@ -38,7 +39,7 @@ Engine::Reply Engine::cmd_final_status_list(const Command& c, const Channel&) {
   for (int y = 0; y < size; ++y) {
     for (int x = 0; x < size; ++x) {
       if (board_.at(x, y) == go::Color::kEmpty) continue;
-      if ((dead[static_cast<size_t>(x + size * y)] != 0) != want_dead) continue;
+      if (of[static_cast<size_t>(x + size * y)] != want) continue;
       const int chain = position.chain_of(position.point(x, y));
       auto [it, inserted] = lines.emplace(chain, std::string());
       if (inserted) order.push_back(chain);

@@ -28,9 +28,11 @@ bool self_atari(const Position& position, Color c, int p) {
 }
 
 // Rule 2: a chain is in seki (so not dead) when one of its liberties, shared with an
-// opponent chain, is a self-atari for both sides: neither can fill it.
-bool in_seki(const Position& position, const std::vector<int>& stones, Color c) {
+// opponent chain, is a self-atari for both sides: neither can fill it. Returns those
+// liberties (x + size * y); none means no seki.
+std::vector<int> seki_liberties(const Position& position, const std::vector<int>& stones, Color c) {
   const int n = position.size();
+  std::vector<int> found;
   for (int j : stones) {
     const int x = j % n, y = j / n;
     const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
@@ -43,10 +45,10 @@ bool in_seki(const Position& position, const std::vector<int>& stones, Color c) 
         shared |= position.on_board(qx, qy) && position.at(qx, qy) == opponent(c);
       }
       const int p = position.point(lx, ly);
-      if (shared && self_atari(position, c, p) && self_atari(position, opponent(c), p)) return true;
+      if (shared && self_atari(position, c, p) && self_atari(position, opponent(c), p)) found.push_back(lx + n * ly);
     }
   }
-  return false;
+  return found;
 }
 
 }  // namespace
@@ -106,12 +108,28 @@ DeadStoneEstimate estimate_dead_stones(const Board& board, const DeadStoneOption
       info.pass_alive = (c == Color::kBlack ? alive_b : alive_w)[i];
       chains.push_back(std::move(info));
     }
-  std::vector<char> dead(chains.size(), 0);
+  std::vector<char> dead(chains.size(), 0), seki(chains.size(), 0);
   for (size_t a = 0; a < chains.size(); ++a) {
     const ChainInfo& ch = chains[a];
     if (ch.pass_alive || ch.survival >= options.dead_below) continue;
-    dead[a] = !in_seki(start, ch.stones, ch.color);
+    const std::vector<int> shared = seki_liberties(start, ch.stones, ch.color);
+    if (!shared.empty()) seki[a] = 1;  // (a partner chain seen earlier may have set it)
+    dead[a] = !seki[a];
+    // The opponent's chains on those liberties are the other side of the seki, even when
+    // the playouts let them live more often.
+    for (int l : shared) {
+      const int lx = l % n, ly = l / n;
+      const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+      for (int d = 0; d < 4; ++d) {
+        const int qx = lx + dx[d], qy = ly + dy[d];
+        if (!start.on_board(qx, qy) || start.at(qx, qy) != opponent(ch.color)) continue;
+        const int b = chain_id[static_cast<size_t>(qx + n * qy)];
+        if (!chains[static_cast<size_t>(b)].pass_alive) seki[static_cast<size_t>(b)] = 1;
+      }
+    }
   }
+  for (size_t a = 0; a < chains.size(); ++a)
+    if (seki[a]) dead[a] = 0;
 
   // Rule 3: with the dead stones off, each dead chain must sit in the opponent's area.
   for (bool changed = true; changed;) {
@@ -136,7 +154,10 @@ DeadStoneEstimate estimate_dead_stones(const Board& board, const DeadStoneOption
 
   for (size_t i = 0; i < points; ++i) {
     const int id = chain_id[i];
-    if (id >= 0 && dead[static_cast<size_t>(id)]) out.dead.push_back(Move::at(static_cast<int>(i) % n, static_cast<int>(i) / n));
+    if (id < 0) continue;
+    const Move m = Move::at(static_cast<int>(i) % n, static_cast<int>(i) / n);
+    if (dead[static_cast<size_t>(id)]) out.dead.push_back(m);
+    if (seki[static_cast<size_t>(id)]) out.seki.push_back(m);
   }
   return out;
 }

@@ -27,6 +27,7 @@ struct DeadStoneOptions {
 
 struct DeadStoneEstimate {
   std::vector<Move> dead;         // dead stones, row by row
+  std::vector<Move> seki;         // stones of chains kept alive only by the seki rule (2), row by row
   std::vector<float> ownership;   // per point (x + size * y): +1 always Black's .. -1 always White's
   std::vector<float> survival;    // per stone point: share of playouts its colour kept it; -1 if empty
 };

@@ -59,7 +59,11 @@ TEST(GoDeadStones, SekiIsNotDead) {
   // one eye. Whoever fills (2,0) is captured, so neither does: seki.
   Board board = board_from({".X.O.OX..", "XXXOOOX..", "OOOXXXX..", "O.OX.....", "OOOX.....",
                             "O.OX.....", "OOOX.....", "OOOX.....", "OOOX....."});
-  EXPECT_TRUE(estimate_dead_stones(board).dead.empty());
+  const DeadStoneEstimate e = estimate_dead_stones(board);
+  EXPECT_TRUE(e.dead.empty());
+  // Both chains of the seki, and nothing else, are reported as seki.
+  EXPECT_EQ(e.seki, (std::vector<Move>{Move::at(1, 0), Move::at(3, 0), Move::at(5, 0), Move::at(0, 1), Move::at(1, 1),
+                                       Move::at(2, 1), Move::at(3, 1), Move::at(4, 1), Move::at(5, 1)}));
   Board zero = board;
   zero.set_komi(0);
   EXPECT_EQ(format_result(area_score(zero).score()), "B+26");  // (2,0) is dame

@@ -193,6 +193,26 @@ TEST(GtpEngine, FinalScoreAndStatusLists) {
     EXPECT_EQ(e.run(bad), "? syntax error\n\n") << bad;
 }
 
+TEST(GtpEngine, FinalStatusListSeki) {
+  // Black's four stones (top left) and White's five share the liberty C9; each has one
+  // eye; whoever fills C9 is captured: seki (the position of GoDeadStones.SekiIsNotDead).
+  TestEngine e(9, 0);
+  const char* rows[] = {".X.O.OX..", "XXXOOOX..", "OOOXXXX..", "O.OX.....", "OOOX.....",
+                        "O.OX.....", "OOOX.....", "OOOX.....", "OOOX....."};
+  for (int y = 0; y < 9; ++y)
+    for (int x = 0; x < 9; ++x) {
+      if (rows[y][x] == '.') continue;
+      const std::string color = rows[y][x] == 'X' ? "b " : "w ";
+      ASSERT_EQ(e.run("play " + color + format_vertex(go::Move::at(x, y), 9)), "=\n\n") << x << "," << y;
+    }
+  EXPECT_EQ(e.run("final_status_list seki"), "= B9 A8 B8 C8\nD9 F9 D8 E8 F8\n\n");
+  EXPECT_EQ(e.run("final_status_list dead"), "=\n\n");
+  const std::string alive = e.run("final_status_list alive");
+  for (const char* in_seki : {"B9", "D9", "C8", "F9"}) EXPECT_EQ(alive.find(in_seki), std::string::npos) << alive;
+  EXPECT_NE(alive.find("G9"), std::string::npos) << alive;
+  EXPECT_EQ(e.run("final_score"), "= B+26\n\n");
+}
+
 TEST(GtpEngine, FixedHandicap) {
   TestEngine e(19);
   EXPECT_EQ(e.run("fixed_handicap 9"), "= D16 K16 Q16 D10 K10 Q10 D4 K4 Q4\n\n");
