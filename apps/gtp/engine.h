@@ -107,6 +107,7 @@ class Engine {
   void new_game(int size);
   // Stones added outside moves (handicap, loadsgf setup) go into the record too.
   bool add_setup(const std::vector<go::SetupStone>& stones);
+  Reply place_handicap(const Command& c, std::vector<go::Move> (*points_for)(int size, int stones));
   // Plays `move` for `color` on the board and in the record; false when illegal.
   bool play_move(go::Color color, go::Move move);
   // The bot's move for `color` within the clock's allocation (or the default limits);

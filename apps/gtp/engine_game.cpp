@@ -91,12 +91,13 @@ Engine::Reply Engine::cmd_undo(const Command&, const Channel&) {
   return ok();
 }
 
-Engine::Reply Engine::cmd_fixed_handicap(const Command& c, const Channel&) {
+// fixed_handicap and place_free_handicap differ only in where the stones go.
+Engine::Reply Engine::place_handicap(const Command& c, std::vector<go::Move> (*points_for)(int size, int stones)) {
   if (c.args.size() != 1) return fail("syntax error");
   const auto stones = parse_int(c.args[0]);
   if (!stones) return fail("syntax error");
   if (board_has_stones(board_)) return fail("board not empty");
-  const auto points = fixed_handicap_points(board_.size(), *stones);
+  const auto points = points_for(board_.size(), *stones);
   if (points.empty()) return fail("invalid number of stones");
   std::vector<go::SetupStone> setup;
   for (go::Move m : points) setup.push_back({m, go::Color::kBlack});
@@ -106,19 +107,12 @@ Engine::Reply Engine::cmd_fixed_handicap(const Command& c, const Channel&) {
   return ok(vertex_list(points, board_.size()));
 }
 
+Engine::Reply Engine::cmd_fixed_handicap(const Command& c, const Channel&) {
+  return place_handicap(c, fixed_handicap_points);
+}
+
 Engine::Reply Engine::cmd_place_free_handicap(const Command& c, const Channel&) {
-  if (c.args.size() != 1) return fail("syntax error");
-  const auto stones = parse_int(c.args[0]);
-  if (!stones) return fail("syntax error");
-  if (board_has_stones(board_)) return fail("board not empty");
-  const auto points = free_handicap_points(board_.size(), *stones);
-  if (points.empty()) return fail("invalid number of stones");
-  std::vector<go::SetupStone> setup;
-  for (go::Move m : points) setup.push_back({m, go::Color::kBlack});
-  if (!add_setup(setup)) return fail("invalid number of stones");
-  record_.handicap = *stones;
-  board_.set_to_move(go::Color::kWhite);
-  return ok(vertex_list(points, board_.size()));
+  return place_handicap(c, free_handicap_points);
 }
 
 Engine::Reply Engine::cmd_set_free_handicap(const Command& c, const Channel&) {
