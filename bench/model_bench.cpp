@@ -2,7 +2,9 @@
 // presets at realistic lengths with random tokens (throughput does not depend on them):
 //   train:  batch 16, prompt 126, 400 padded decoder tokens (rows 75%-100% real), one
 //           AdamW step with the reference's per-sequence loss and grad clipping;
-//           value = padded decoder tokens/s of the best of >= 3 steps.
+//           value = padded decoder tokens/s of the best of >= 3 steps. Also the model
+//           of experiments/default.toml at its arms' batch shapes (default-so, default-sa;
+//           run them with --threads 1, as the experiment does).
 //   decode: batch 8, prompt 126, 1,000 greedy tokens per row with the KV cache (encoder
 //           and cache set-up included); value = generated tokens/s, best of two runs
 //           (one with --quick). Beside it our own
@@ -77,7 +79,19 @@ void keep_selected(std::vector<Shape>& shapes) {
   shapes = kept;
 }
 
+// "default-so" / "default-sa": the model of experiments/default.toml (d128, 3 + 3
+// layers, 2 heads) at the shapes of its two arms' 2,048-token batches on 5x5 mazes.
+bool is_default_experiment(const std::string& preset) { return preset.rfind("default-", 0) == 0; }
+
 TransformerConfig config_of(const std::string& preset) {
+  if (is_default_experiment(preset)) {
+    TransformerConfig c;
+    c.vocab_size = kVocab;
+    c.dim = 128;
+    c.encoder_layers = c.decoder_layers = 3;
+    c.heads = 2;
+    return c;
+  }
   if (preset != "tiny") return TransformerConfig::preset_named(preset, kVocab);
   TransformerConfig c;
   c.vocab_size = kVocab;
@@ -89,6 +103,8 @@ TransformerConfig config_of(const std::string& preset) {
 
 // The peer's flags for the same model.
 std::string peer_model_flags(const std::string& preset) {
+  if (is_default_experiment(preset))
+    return "--preset custom --dim 128 --layers 3 --heads 2 --vocab " + std::to_string(kVocab);
   if (preset != "tiny") return "--preset " + preset + " --vocab " + std::to_string(kVocab);
   return "--preset custom --dim 64 --layers 2 --heads 2 --vocab " + std::to_string(kVocab);
 }
@@ -195,7 +211,7 @@ int run_train_bench(const BenchOptions& options) {
   const double seconds = options.quick ? 0.2 : options.seconds;
   std::vector<Shape> shapes;
   if (options.quick) shapes = {{"tiny", 4, 16, 32}};
-  else shapes = {{"s", 16, 126, 400}, {"m", 16, 126, 400}};
+  else shapes = {{"s", 16, 126, 400}, {"m", 16, 126, 400}, {"default-so", 80, 35, 25}, {"default-sa", 16, 35, 128}};
   keep_selected(shapes);
   for (const auto& shape : shapes) {
     torch::manual_seed(0);

@@ -8,6 +8,7 @@
 
 #include <torch/version.h>
 
+#include "models/cpu_attention.h"
 #include "models/cpu_decode_kernels.h"
 
 namespace traceplay::models {
@@ -108,7 +109,8 @@ torch::Tensor key_bias(const torch::Tensor& key_valid, torch::ScalarType dtype) 
       .unsqueeze(1);
 }
 
-// Scaled dot-product attention by hand (LibTorch 1.13 has no fused kernel). q
+// Scaled dot-product attention from ATen ops (LibTorch 1.13 has no fused kernel; on the
+// CPU in fp32, attend() takes models/cpu_attention.h instead). q
 // [B, H, Tq, hd] comes already scaled by 1/sqrt(hd) (folded into its projection weight,
 // so the [Tq, Tk] scores are never scaled), k/v [B, H, Tk, hd]; key_valid [B, Tk] bool or
 // undefined; causal: query i sees keys j <= i. The masks are added in place to the
@@ -145,6 +147,9 @@ torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch
   if (key_valid.defined()) mask = key_valid.view({key_valid.size(0), 1, 1, key_valid.size(1)});
   return at::scaled_dot_product_attention(q, k, v, mask, 0.0, causal);
 #else
+  // On the CPU in fp32 the fused kernel (the same q scaling); else (1.13 on other dtypes
+  // or devices) the ATen ops.
+  if (cpu_attention_applies(q, k, v)) return cpu_attention(q, k, v, key_valid, causal);
   return attend_manual(q, k, v, key_valid, causal);
 #endif
 }
