@@ -64,7 +64,7 @@ void print(const nlohmann::ordered_json& line) {
 }
 
 struct Shape {
-  std::string preset;  // "s", "m", or "tiny" (--quick)
+  std::string preset;  // "s", "m", or a custom_size name
   int64_t batch, prompt, decoder;
 };
 
@@ -79,34 +79,36 @@ void keep_selected(std::vector<Shape>& shapes) {
   shapes = kept;
 }
 
-// "default-so" / "default-sa": the model of experiments/default.toml (d128, 3 + 3
-// layers, 2 heads) at the shapes of its two arms' 2,048-token batches on 5x5 mazes.
-bool is_default_experiment(const std::string& preset) { return preset.rfind("default-", 0) == 0; }
+// Sizes of the cases that are not presets: "tiny" (--quick), and "default-so" /
+// "default-sa", the model of experiments/default.toml at the shapes of its two arms'
+// 2,048-token batches on 5x5 mazes. nullopt for a preset.
+struct CustomSize {
+  int64_t dim, layers, heads;
+};
+
+std::optional<CustomSize> custom_size(const std::string& preset) {
+  if (preset == "tiny") return CustomSize{64, 2, 2};
+  if (preset.rfind("default-", 0) == 0) return CustomSize{128, 3, 2};
+  return std::nullopt;
+}
 
 TransformerConfig config_of(const std::string& preset) {
-  if (is_default_experiment(preset)) {
-    TransformerConfig c;
-    c.vocab_size = kVocab;
-    c.dim = 128;
-    c.encoder_layers = c.decoder_layers = 3;
-    c.heads = 2;
-    return c;
-  }
-  if (preset != "tiny") return TransformerConfig::preset_named(preset, kVocab);
+  const auto size = custom_size(preset);
+  if (!size) return TransformerConfig::preset_named(preset, kVocab);
   TransformerConfig c;
   c.vocab_size = kVocab;
-  c.dim = 64;
-  c.encoder_layers = c.decoder_layers = 2;
-  c.heads = 2;
+  c.dim = size->dim;
+  c.encoder_layers = c.decoder_layers = size->layers;
+  c.heads = size->heads;
   return c;
 }
 
 // The peer's flags for the same model.
 std::string peer_model_flags(const std::string& preset) {
-  if (is_default_experiment(preset))
-    return "--preset custom --dim 128 --layers 3 --heads 2 --vocab " + std::to_string(kVocab);
-  if (preset != "tiny") return "--preset " + preset + " --vocab " + std::to_string(kVocab);
-  return "--preset custom --dim 64 --layers 2 --heads 2 --vocab " + std::to_string(kVocab);
+  const auto size = custom_size(preset);
+  if (!size) return "--preset " + preset + " --vocab " + std::to_string(kVocab);
+  return "--preset custom --dim " + std::to_string(size->dim) + " --layers " + std::to_string(size->layers) +
+         " --heads " + std::to_string(size->heads) + " --vocab " + std::to_string(kVocab);
 }
 
 struct Batch {
