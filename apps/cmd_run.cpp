@@ -22,6 +22,7 @@
 #include "apps/commands.h"
 #include "apps/dataset_options.h"
 #include "apps/model_options.h"
+#include "apps/run_bootstrap.h"
 #include "core/atomic_file.h"
 #include "core/config.h"
 #include "core/error.h"
@@ -53,11 +54,14 @@ struct ArmPlan {
   // Set when the arm trains and evaluates a model (it has a [train] table).
   std::optional<models::TrainOptions> train;
   std::optional<models::EvalOptions> eval;
+  // Set when the arm bootstraps its model (a [bootstrap] table with iterations > 0).
+  std::optional<BootstrapPlan> bootstrap;
 };
 
 // What an arm reached, for the results table.
 struct ArmOutcome {
   nlohmann::json train = nullptr, eval = nullptr;
+  nlohmann::json bootstrap = nullptr;  // run.json's arms[i].bootstrap: one entry per step
 };
 
 // A dataset's folder is named by what defines its contents (not by thread counts), so
@@ -75,8 +79,9 @@ std::string dataset_dir_name(const nlohmann::json& data, uint64_t seed) {
 void plan_model(ArmPlan& plan, const RunArgs& args, const std::string& experiment, const std::string& where) {
   const nlohmann::json& c = plan.config;
   if (!c.contains("train")) {
-    if (c.contains("model") || c.contains("eval"))
-      throw UserError(where + ": [model] and [eval] need a [train] table (train.steps = 0 for an untrained control)");
+    if (c.contains("model") || c.contains("eval") || c.contains("bootstrap"))
+      throw UserError(where +
+                      ": [model], [eval] and [bootstrap] need a [train] table (train.steps = 0 for an untrained control)");
     return;
   }
   const std::string arm_dir = args.runs_dir + "/" + experiment + "/" + plan.name;
@@ -114,6 +119,7 @@ void plan_model(ArmPlan& plan, const RunArgs& args, const std::string& experimen
   eval.stop = &stop_flag();
   plan.train = train;
   plan.eval = eval;
+  if (c.contains("bootstrap")) plan.bootstrap = plan_bootstrap(c["bootstrap"], train, eval, where + " [bootstrap]");
 }
 
 std::vector<ArmPlan> plan_arms(const Experiment& experiment, const RunArgs& args, const std::string& where) {
@@ -246,7 +252,23 @@ bool train_and_evaluate(const ArmPlan& plan, size_t index, ArmOutcome& outcome, 
     r["arms"][index]["eval"] = evaluated.json;
     r["arms"][index]["status"] = evaluated.finished ? "done" : "evaluation interrupted";
   });
-  return evaluated.finished;
+  if (!evaluated.finished || !plan.bootstrap) return evaluated.finished;
+
+  // Bootstrapping: step 0 is what was just trained and evaluated.
+  outcome.bootstrap = nlohmann::json::array({bootstrap_step_zero(plan.data_dir, evaluated.json)});
+  record.update([&](nlohmann::json& r) {
+    r["arms"][index]["bootstrap"] = outcome.bootstrap;
+    r["arms"][index]["status"] = "bootstrapping";
+  });
+  const bool finished = run_bootstrap_steps(*plan.bootstrap, fs::path(train.out_dir).parent_path().string(),
+                                            train.out_dir, plan.data_dir, *plan.eval, [&](const nlohmann::json& step) {
+                                              outcome.bootstrap.push_back(step);
+                                              record.update([&](nlohmann::json& r) {
+                                                r["arms"][index]["bootstrap"] = outcome.bootstrap;
+                                              });
+                                            });
+  record.update([&](nlohmann::json& r) { r["arms"][index]["status"] = finished ? "done" : "bootstrapping interrupted"; });
+  return finished;
 }
 
 // Runs train_and_evaluate for the arms that have a model, `parallel` at a time. An arm
@@ -294,7 +316,7 @@ int run_experiment(RunArgs args) {
   install_stop_handlers();
   const nlohmann::json config = load_toml(args.config);
   const Experiment experiment =
-      resolve_experiment(config, {"name", "seed", "parallel", "data", "model", "train", "eval"}, args.config);
+      resolve_experiment(config, {"name", "seed", "parallel", "data", "model", "train", "eval", "bootstrap"}, args.config);
   args.parallel = parallel_arms(config, args, args.config);
   const std::vector<ArmPlan> plans = plan_arms(experiment, args, args.config);
 
@@ -361,12 +383,15 @@ int run_experiment(RunArgs args) {
 
   print_table(plans, results);
   print_model_table(plans, outcomes);
+  for (size_t i = 0; i < plans.size(); ++i)
+    if (outcomes[i].bootstrap.is_array()) print_bootstrap_table(plans[i].name, outcomes[i].bootstrap);
   std::printf("run record: %s\n", record.path().c_str());
   if (args.json) {
     nlohmann::json summary = {{"name", experiment.name}, {"run_dir", run_dir}, {"arms", nlohmann::json::array()}};
     for (size_t i = 0; i < plans.size(); ++i) {
       nlohmann::json arm = {{"name", plans[i].name}, {"dataset", results[i].summary(plans[i].data_dir)}};
       if (plans[i].train) arm["train"] = outcomes[i].train, arm["eval"] = outcomes[i].eval;
+      if (outcomes[i].bootstrap.is_array()) arm["bootstrap"] = outcomes[i].bootstrap;
       summary["arms"].push_back(arm);
     }
     std::printf("%s\n", summary.dump().c_str());

@@ -15,6 +15,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "core/signals.h"
+#include "models/checkpoint_dir.h"
 #include "models/train.h"
 
 namespace traceplay::apps {
@@ -28,7 +29,7 @@ struct TrainArgs {
   bool json = false;
   // Flags given on the command line (they override the config).
   std::vector<std::pair<CLI::Option*, std::function<void(models::TrainOptions&)>>> given;
-  CLI::Option *o_preset = nullptr, *o_dim = nullptr, *o_layers = nullptr, *o_heads = nullptr;
+  CLI::Option *o_preset = nullptr, *o_dim = nullptr, *o_layers = nullptr, *o_heads = nullptr, *o_mode = nullptr;
 };
 
 // An option whose value, when given, is copied into TrainOptions after the config.
@@ -42,7 +43,8 @@ CLI::Option* flag(CLI::App* cmd, TrainArgs& a, const std::string& name, T models
 }
 
 models::TrainOptions resolve(const TrainArgs& a) {
-  models::TrainOptions o = a.o;  // data, out, resume, force, distributed flags
+  models::TrainOptions o = a.o;  // data, out, resume, force, distributed flags, init_from
+  bool mode_set = false;
   if (!a.config.empty()) {
     const nlohmann::json config = load_toml(a.config);
     for (auto it = config.begin(); it != config.end(); ++it)
@@ -50,6 +52,7 @@ models::TrainOptions resolve(const TrainArgs& a) {
           it.key() != "eval")
         throw UserError(a.config + ": unknown table [" + it.key() + "] (train reads [model] and [train])");
     if (config.contains("model")) apply_model_table(config["model"], o, a.config + " [model]");
+    mode_set = config.contains("model") && config["model"].contains("mode");
     if (config.contains("train")) apply_train_table(config["train"], o, a.config + " [train]");
   }
   const bool sized = a.o_dim->count() || a.o_layers->count() || a.o_heads->count();
@@ -58,6 +61,13 @@ models::TrainOptions resolve(const TrainArgs& a) {
   // A size on the command line means a custom model; a preset there drops the config's size.
   if (sized && !a.o_preset->count()) o.preset = "custom";
   if (a.o_preset->count() && !sized) o.dim = o.layers = o.heads = o.encoder_layers = o.decoder_layers = 0;
+  if (!o.init_from.empty()) {
+    // The checkpoint defines the architecture; its mode is the default mode.
+    if (a.o_preset->count() || sized)
+      throw UserError("--init-from takes the architecture from the checkpoint: drop --preset/--dim/--layers/--heads");
+    const auto checkpoint = models::read_checkpoint_summary(models::find_checkpoint_dir(o.init_from, "--init-from"));
+    if (!mode_set && !a.o_mode->count()) o.mode = checkpoint.mode;
+  }
   return o;
 }
 
@@ -91,7 +101,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
   a->o_dim = flag(cmd, *a, "--dim", &O::dim, "Custom model width");
   a->o_layers = flag(cmd, *a, "--layers", &O::layers, "Custom model: encoder and decoder layers each");
   a->o_heads = flag(cmd, *a, "--heads", &O::heads, "Custom model: attention heads");
-  flag(cmd, *a, "--mode", &O::mode, "search-augmented (bos trace plan eos) or solution-only (bos plan eos)");
+  a->o_mode = flag(cmd, *a, "--mode", &O::mode, "search-augmented (bos trace plan eos) or solution-only (bos plan eos)");
   flag(cmd, *a, "--steps", &O::steps, "Optimizer steps (0: checkpoint the untrained model)");
   flag(cmd, *a, "--batch-tokens", &O::batch_tokens, "Padded decoder tokens per micro-batch (16384)");
   flag(cmd, *a, "--accumulate", &O::accumulate, "Micro-batches per rank and step (1)");
@@ -117,6 +127,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
   flag(cmd, *a, "--val-sequences", &O::val_sequences, "Held-out sequences (test split) for val_loss (256)");
   flag(cmd, *a, "--max-decoder-tokens", &O::max_decoder_tokens, "Drop longer sequences (0: keep all)");
   flag(cmd, *a, "--train-sequences", &O::train_sequences, "Use the first N training sequences (0: all)");
+  cmd->add_option("--init-from", a->o.init_from,
+                  "Start from this checkpoint's weights (fresh optimizer and schedule; its architecture and mode)");
   cmd->add_option("--stop-at", a->o.stop_at, "Checkpoint and stop after this step (resumable chunks)");
   cmd->add_flag("--resume", a->o.resume, "Continue the unfinished run in --out");
   cmd->add_flag("--force", a->o.force, "Replace a run of other settings in --out");

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   apps::add_bench_command(app, exit_code);
   apps::add_eval_command(app, exit_code);
   apps::add_train_command(app, exit_code);
+  apps::add_bootstrap_command(app, exit_code);
   apps::add_gtp_command(app, exit_code);
   apps::add_match_command(app, exit_code);
   try {

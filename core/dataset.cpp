@@ -125,11 +125,13 @@ LengthStats LengthStats::from_state(const nlohmann::json& j) {
 // Manifest
 
 nlohmann::json Manifest::identity() const {
-  return {{"domain", domain},
-          {"params", params},
-          {"seed", seed},
-          {"deterministic", deterministic},
-          {"test_fraction", test_fraction}};
+  nlohmann::json j = {{"domain", domain},
+                      {"params", params},
+                      {"seed", seed},
+                      {"deterministic", deterministic},
+                      {"test_fraction", test_fraction}};
+  if (lineage) j["bootstrap"] = {{"parent", lineage->parent}, {"checkpoint", lineage->checkpoint}, {"step", lineage->step}};
+  return j;
 }
 
 nlohmann::ordered_json Manifest::to_json() const {
@@ -158,6 +160,13 @@ nlohmann::ordered_json Manifest::to_json() const {
   }
   j["shards"] = std::move(shard_list);
   j["created_by"] = {{"traceplay", traceplay_version}, {"git", git_sha}};
+  if (lineage) {
+    j["parent"] = lineage->parent;
+    j["checkpoint"] = lineage->checkpoint;
+    j["checkpoint_step"] = lineage->checkpoint_step;
+    j["step"] = lineage->step;
+    j["replaced"] = lineage->replaced;
+  }
   return j;
 }
 
@@ -239,6 +248,25 @@ Manifest Manifest::from_json(const nlohmann::json& j, const std::string& where) 
   const auto& created_by = field(j, "created_by", where);
   m.traceplay_version = string_field(created_by, "traceplay", where, "created_by");
   m.git_sha = string_field(created_by, "git", where, "created_by");
+  if (j.contains("parent") || j.contains("checkpoint") || j.contains("step") || j.contains("replaced")) {
+    Lineage l;
+    l.parent = field(j, "parent", where);
+    if (!l.parent.is_object()) throw UserError(where + ": \"parent\" must be an object (the parent dataset's identity)");
+    l.checkpoint = string_field(j, "checkpoint", where);
+    try {
+      parse_hex16(l.checkpoint);
+    } catch (const UserError& e) {
+      throw UserError(where + ": \"checkpoint\": " + e.what());
+    }
+    l.checkpoint_step = static_cast<int64_t>(uint_field(j, "checkpoint_step", where));
+    l.step = static_cast<int64_t>(uint_field(j, "step", where));
+    if (l.step < 1) throw UserError(where + ": \"step\" of a bootstrapped dataset must be at least 1");
+    l.replaced = uint_field(j, "replaced", where);
+    if (l.replaced > m.train)
+      throw UserError(where + ": \"replaced\" (" + std::to_string(l.replaced) + ") exceeds the training records (" +
+                      std::to_string(m.train) + ")");
+    m.lineage = std::move(l);
+  }
   return m;
 }
 

@@ -70,8 +70,21 @@ struct Manifest {
   std::vector<ShardInfo> shards;
   std::string traceplay_version, git_sha;  // "created_by"
 
+  // A bootstrapped dataset's lineage (DESIGN.md, "Bootstrapping", pinned keys after
+  // "created_by"): the dataset whose training traces it replaced, the checkpoint whose
+  // samples replaced them, and how many were replaced. Absent in datasets made by `gen`.
+  struct Lineage {
+    nlohmann::json parent;        // "parent": the parent dataset's identity()
+    std::string checkpoint;       // "checkpoint": XXH64 of the sampling model's model.safetensors (16 hex)
+    int64_t checkpoint_step = 0;  // "checkpoint_step": that model's training step
+    int64_t step = 0;             // "step": the bootstrapping step (1 + the parent's; A*'s data is step 0)
+    uint64_t replaced = 0;        // "replaced": training traces replaced by a model's
+  };
+  std::optional<Lineage> lineage;
+
   // What makes two datasets "the same parameters": domain, params, seed,
-  // deterministic, test_fraction (not counts, shards or created_by).
+  // deterministic, test_fraction (not counts, shards or created_by), and for a
+  // bootstrapped dataset its parent, checkpoint and step.
   nlohmann::json identity() const;
 
   // The pinned JSON, keys in the documented order.

@@ -20,6 +20,11 @@ struct TrainOptions {
   int64_t dim = 0, layers = 0, heads = 0;      // custom (layers: encoder and decoder each)
   int64_t encoder_layers = 0, decoder_layers = 0;  // override `layers` when > 0
   std::string mode = "search-augmented";       // | "solution-only"
+  // Start from this checkpoint's weights (a checkpoint or a run directory holding
+  // checkpoint/) with a fresh optimizer and schedule, as bootstrapping fine-tunes. The
+  // architecture is the checkpoint's (preset and sizes are ignored), the mode must be
+  // its mode, its vocabulary the dataset's; its weights' hash joins the run's settings.
+  std::string init_from;
   int64_t steps = 10000;                       // 0: checkpoint the untrained model (a control)
   int64_t batch_tokens = 16384;                // padded decoder tokens per micro-batch
   int accumulate = 1;                          // micro-batches per rank and step

@@ -24,6 +24,7 @@
 #include "core/progress.h"
 #include "models/allocator.h"
 #include "models/checkpoint.h"
+#include "models/checkpoint_dir.h"
 #include "models/sequence_data.h"
 #include "models/torch_runtime.h"
 #include "models/train.h"
@@ -249,7 +250,10 @@ class Trainer {
     std::fflush(stderr);
   }
 
+  void check_init_from();
+
   const TrainOptions& o_;
+  std::optional<CheckpointSummary> init_from_;  // --init-from, checked against the data
   torch::Device device_{torch::kCPU};
   bool tty_ = false;
   Manifest manifest_;
@@ -282,6 +286,26 @@ void Trainer::load_data() {
   if (o_.val_sequences > 0)
     val_ = load_sequences(reader, Split::kTest, mode, static_cast<size_t>(o_.val_sequences),
                           static_cast<size_t>(o_.max_decoder_tokens));
+}
+
+// --init-from: the checkpoint must fit the data and the mode; its architecture becomes
+// the run's and its weights' hash part of the run's settings (so a resume or a rerun
+// from another checkpoint can tell).
+void Trainer::check_init_from() {
+  const CheckpointSummary c = read_checkpoint_summary(find_checkpoint_dir(o_.init_from, "--init-from"));
+  if (c.vocabulary != vocabulary_)
+    throw UserError("--init-from " + o_.init_from + ": its vocabulary (" + std::to_string(c.vocabulary.size()) +
+                    " tokens) differs from that of " + o_.data_dir + " (" + std::to_string(vocabulary_.size()) +
+                    " tokens): the model was trained on other data");
+  if (!c.domain.empty() && c.domain != manifest_.domain)
+    throw UserError("--init-from " + o_.init_from + ": a " + c.domain + " model, but " + o_.data_dir + " is a " +
+                    manifest_.domain + " dataset");
+  if (c.mode != o_.mode)
+    throw UserError("--init-from " + o_.init_from + ": the checkpoint was trained " + c.mode + ", this run is " +
+                    o_.mode + " (--mode)");
+  init_from_ = c;
+  ModelInfo info = load_model_info(c.dir);
+  arch_ = info.arch;
 }
 
 Validation Trainer::validate() {
@@ -350,6 +374,7 @@ void Trainer::checkpoint(int64_t step, bool finished) {
                 {"dataset_identity", manifest_.identity()},
                 {"step", step},
                 {"steps", o_.steps}};
+  if (init_from_) info.extra["init_from"] = init_from_->weights_xxh64;
   write_checkpoint(o_.out_dir, *model_, info, *flat_, *optimizer_, state_json(step, finished));
 }
 
@@ -360,8 +385,20 @@ TrainResult Trainer::run() {
   keep_freed_memory();
   tty_ = o_.progress && !o_.quiet && ::isatty(2);
   load_data();
-  arch_ = model_config_of(o_, static_cast<int64_t>(vocabulary_.size()));
+  if (!o_.init_from.empty()) {
+    check_init_from();
+  } else {
+    arch_ = model_config_of(o_, static_cast<int64_t>(vocabulary_.size()));
+  }
   settings_ = run_settings(o_);
+  if (init_from_) {
+    settings_["model"] = {{"preset", arch_.preset},
+                          {"dim", arch_.dim},
+                          {"encoder_layers", arch_.encoder_layers},
+                          {"decoder_layers", arch_.decoder_layers},
+                          {"heads", arch_.heads}};
+    settings_["init_from"] = {{"checkpoint_xxh64", init_from_->weights_xxh64}, {"step", init_from_->step}};
+  }
   settings_["data"] = {{"identity", manifest_.identity()}, {"train", manifest_.train}, {"test", manifest_.test}};
   settings_["vocab_size"] = arch_.vocab_size;
   const nlohmann::json settings = settings_;
@@ -423,6 +460,15 @@ TrainResult Trainer::run() {
     model_ = EncoderDecoder(arch_);
   }
   model_->to(device_);
+  if (lead && start == Start::kFresh && init_from_) {
+    ModelInfo info;
+    EncoderDecoder stored = load_model(init_from_->dir, &info, device_);
+    if (info.arch.to_json() != arch_.to_json())
+      throw UserError(init_from_->dir + "/config.json changed while this run started");
+    torch::NoGradGuard no_grad;
+    auto from = stored->named_parameters();
+    for (auto& p : model_->named_parameters()) p.value().copy_(from[p.key()]);
+  }
   if (lead && start == Start::kResume) {
     ModelInfo info;
     EncoderDecoder stored = load_model(checkpoint_path(o_.out_dir), &info, device_);

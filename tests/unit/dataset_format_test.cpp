@@ -117,6 +117,41 @@ TEST(DatasetFormat, ManifestErrorsNameFileAndField) {
             "d/manifest.json: \"lengths.plan.mean\" is missing");
 }
 
+// A bootstrapped dataset's lineage (models/bootstrap.h): pinned keys after "created_by",
+// a round trip, and an identity that tells it from its parent.
+TEST(DatasetFormat, LineageKeysRoundTripAndJoinTheIdentity) {
+  Manifest parent = header();
+  parent.train = 3;
+  parent.shards = {{"train-00000.jsonl.zst", 3, 1}};
+  Manifest child = parent;
+  child.lineage = Manifest::Lineage{parent.identity(), "00000000deadbeef", 1200, 1, 2};
+  const auto j = child.to_json();
+  std::vector<std::string> keys;
+  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+  EXPECT_EQ(std::vector<std::string>(keys.end() - 6, keys.end()),
+            (std::vector<std::string>{"created_by", "parent", "checkpoint", "checkpoint_step", "step", "replaced"}));
+  EXPECT_EQ(nlohmann::json::parse(j["parent"].dump()), parent.identity());
+  const Manifest back = Manifest::from_json(nlohmann::json::parse(j.dump()), "m.json");
+  ASSERT_TRUE(back.lineage.has_value());
+  EXPECT_EQ(back.to_json(), j);
+  EXPECT_EQ(back.lineage->replaced, 2u);
+  EXPECT_NE(child.identity(), parent.identity());
+  EXPECT_EQ(child.identity()["bootstrap"]["step"], 1);
+  EXPECT_FALSE(Manifest::from_json(nlohmann::json::parse(parent.to_json().dump()), "p.json").lineage.has_value());
+
+  auto error_with = [&](const std::function<void(nlohmann::json&)>& edit) {
+    nlohmann::json bad = nlohmann::json::parse(j.dump());
+    edit(bad);
+    return error_of([&] { Manifest::from_json(bad, "d/manifest.json"); });
+  };
+  EXPECT_EQ(error_with([](auto& m) { m["replaced"] = 4; }),
+            "d/manifest.json: \"replaced\" (4) exceeds the training records (3)");
+  EXPECT_EQ(error_with([](auto& m) { m["step"] = 0; }),
+            "d/manifest.json: \"step\" of a bootstrapped dataset must be at least 1");
+  EXPECT_NE(error_with([](auto& m) { m["checkpoint"] = "xyz"; }).find("\"checkpoint\""), std::string::npos);
+  EXPECT_NE(error_with([](auto& m) { m.erase("parent"); }).find("\"parent\""), std::string::npos);
+}
+
 TEST(DatasetFormat, MissingOrMalformedManifestIsNamed) {
   ScratchDir dir;
   EXPECT_NE(error_of([&] { DatasetReader reader(dir.path()); }).find(dir / "manifest.json"), std::string::npos);

@@ -1,0 +1,177 @@
+#include "apps/run_bootstrap.h"
+
+#include <cstdio>
+#include <set>
+
+#include "apps/model_options.h"
+#include "core/error.h"
+
+namespace traceplay::apps {
+
+namespace {
+
+// A non-negative integer table value (when present).
+void read_integer(const nlohmann::json& t, const char* key, int64_t& out, int64_t min, const std::string& where) {
+  if (!t.contains(key)) return;
+  const auto& v = t.at(key);
+  if (!v.is_number_integer() || v.get<int64_t>() < min)
+    throw UserError(where + ": \"" + key + "\" must be an integer >= " + std::to_string(min));
+  out = v.get<int64_t>();
+}
+
+nlohmann::json value_or_null(const nlohmann::json& j, const char* key) {
+  return j.is_object() && j.contains(key) ? j[key] : nlohmann::json();
+}
+
+std::string percent(const nlohmann::json& v) {
+  if (!v.is_number()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", 100.0 * v.get<double>());
+  return buf;
+}
+
+// "80.0 [71.1,86.7]" when the summary carries the rate's interval.
+std::string percent_ci(const nlohmann::json& summary, const char* key) {
+  std::string text = percent(value_or_null(summary, key));
+  const nlohmann::json ci = value_or_null(summary, (std::string(key) + "_ci95").c_str());
+  if (ci.is_array() && ci.size() == 2 && ci[0].is_number() && ci[1].is_number()) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, " [%.1f,%.1f]", 100.0 * ci[0].get<double>(), 100.0 * ci[1].get<double>());
+    text += buf;
+  }
+  return text;
+}
+
+std::string fixed(const nlohmann::json& v, int digits) {
+  if (!v.is_number()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v.get<double>());
+  return buf;
+}
+
+}  // namespace
+
+std::optional<BootstrapPlan> plan_bootstrap(const nlohmann::json& table, const models::TrainOptions& train,
+                                            const models::EvalOptions& eval, const std::string& where) {
+  if (!table.is_object()) throw UserError(where + ": must be a table");
+  const std::set<std::string> keys = {"iterations", "samples", "temperature", "top_k", "max_len",
+                                      "keep_astar_candidate", "train"};
+  for (auto it = table.begin(); it != table.end(); ++it)
+    if (!keys.count(it.key())) throw UserError(where + ": unknown key \"" + it.key() + "\"");
+  BootstrapPlan plan;
+  read_integer(table, "iterations", plan.iterations, 0, where);
+  if (plan.iterations > 100) throw UserError(where + ": \"iterations\" must be at most 100");
+  if (plan.iterations == 0) return std::nullopt;
+  if (train.mode != "search-augmented")
+    throw UserError(where + ": bootstrapping shortens traces, so it needs a search-augmented arm (model.mode is " +
+                    train.mode + ")");
+  if (!table.contains("samples")) throw UserError(where + ": \"samples\" (responses per training prompt) is required");
+
+  models::BootstrapOptions& s = plan.sampling;
+  read_integer(table, "samples", s.samples, 1, where);
+  if (table.contains("temperature")) {
+    const auto& v = table["temperature"];
+    if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 100)
+      throw UserError(where + ": \"temperature\" must be a number from 0 (greedy) to 100");
+    s.temperature = v.get<double>();
+  }
+  read_integer(table, "top_k", s.top_k, 0, where);
+  read_integer(table, "max_len", s.max_len, 0, where);
+  if (s.max_len == 1) throw UserError(where + ": \"max_len\" must be 0 (from the dataset) or at least 2");
+  if (table.contains("keep_astar_candidate")) {
+    if (!table["keep_astar_candidate"].is_boolean())
+      throw UserError(where + ": \"keep_astar_candidate\" must be true or false");
+    s.keep_astar_candidate = table["keep_astar_candidate"].get<bool>();
+  }
+  // Sampling runs where the arm's evaluation runs.
+  s.batch = eval.batch;
+  s.seed = eval.seed;
+  s.device = eval.device;
+  s.threads = eval.threads;
+  s.force = eval.force;
+  s.stop = eval.stop;
+  s.progress = eval.progress;
+
+  plan.finetune = train;
+  if (table.contains("train")) apply_train_table(table["train"], plan.finetune, where + " [train]");
+  models::validate_train_options(plan.finetune);
+  return plan;
+}
+
+nlohmann::json bootstrap_step_zero(const std::string& dataset, const nlohmann::json& eval) {
+  return {{"step", 0}, {"dataset", dataset}, {"replaced", 0}, {"replaced_share", 0.0}, {"eval", eval}};
+}
+
+bool run_bootstrap_steps(const BootstrapPlan& plan, const std::string& arm_dir, const std::string& train_dir,
+                         const std::string& data_dir, const models::EvalOptions& eval,
+                         const std::function<void(const nlohmann::json&)>& on_step) {
+  std::string previous_train = train_dir, previous_data = data_dir;
+  const std::string label = eval.label.substr(0, eval.label.rfind(' '));  // "<arm>"
+  for (int64_t j = 1; j <= plan.iterations; ++j) {
+    const std::string step_dir = arm_dir + "/bootstrap-" + std::to_string(j);
+    const std::string tag = "[" + label + " bootstrap " + std::to_string(j) + "]";
+
+    models::BootstrapOptions sampling = plan.sampling;
+    sampling.checkpoint = previous_train;
+    sampling.data_dir = previous_data;
+    sampling.out_dir = step_dir + "/data";
+    sampling.label = label + " bootstrap " + std::to_string(j);
+    std::fprintf(stderr, "%s sample %s\n", tag.c_str(), sampling.out_dir.c_str());
+    const models::BootstrapResult sampled = models::bootstrap(sampling);
+    if (!sampled.finished) return false;
+
+    models::TrainOptions finetune = plan.finetune;
+    finetune.init_from = previous_train;
+    finetune.data_dir = sampling.out_dir;
+    finetune.out_dir = step_dir + "/train";
+    finetune.resume = true;
+    finetune.label = label + " fine-tune " + std::to_string(j);
+    std::fprintf(stderr, "%s fine-tune %s\n", tag.c_str(), finetune.out_dir.c_str());
+    const models::TrainResult trained = models::train(finetune);
+    if (!trained.finished) return false;
+
+    // Every step is evaluated on the arm's own dataset: bootstrapping copies the test
+    // split unchanged, so all steps answer the same tasks (paired comparisons hold).
+    models::EvalOptions step_eval = eval;
+    step_eval.checkpoint_dir = finetune.out_dir;
+    step_eval.data_dir = eval.data_dir;
+    step_eval.out_dir = step_dir + "/eval-" + eval.split;
+    step_eval.label = label + " eval " + std::to_string(j);
+    std::fprintf(stderr, "%s eval %s\n", tag.c_str(), step_eval.out_dir.c_str());
+    const models::EvalSummary evaluated = models::evaluate(step_eval);
+    if (!evaluated.finished) return false;
+
+    const nlohmann::json s = sampled.to_json();
+    on_step({{"step", j},
+             {"dataset", sampling.out_dir},
+             {"replaced", sampled.replaced},
+             {"replaced_share", s["replaced_share"]},
+             {"mean_trace_before", sampled.mean_trace_before},
+             {"mean_trace_after", sampled.mean_trace_after},
+             {"sampling", sampled.sampling},
+             {"train", trained.to_json()},
+             {"eval", evaluated.json}});
+    previous_train = finetune.out_dir;
+    previous_data = sampling.out_dir;
+  }
+  return true;
+}
+
+void print_bootstrap_table(const std::string& arm, const nlohmann::json& steps) {
+  std::printf("\nbootstrapping: %s\n", arm.c_str());
+  std::printf("%4s %-20s %-20s %7s %7s %7s %9s %9s %9s\n", "step", "solved", "optimal", "SWC", "ILR-s", "ILR-o",
+              "trace", "A* trace", "replaced");
+  for (const auto& step : steps) {
+    const nlohmann::json& e = step.value("eval", nlohmann::json());
+    std::printf("%4s %-20s %-20s %7s %7s %7s %9s %9s %9s\n", fixed(step["step"], 0).c_str(),
+                percent_ci(e, "solved").c_str(), percent_ci(e, "optimal").c_str(),
+                percent(value_or_null(e, "swc")).c_str(), fixed(value_or_null(e, "ilr_solved"), 3).c_str(),
+                fixed(value_or_null(e, "ilr_optimal"), 3).c_str(), fixed(value_or_null(e, "mean_trace_tokens"), 1).c_str(),
+                fixed(value_or_null(e, "mean_astar_trace_tokens"), 1).c_str(),
+                percent(value_or_null(step, "replaced_share")).c_str());
+  }
+  std::printf("(rates in %% with 95%% intervals; ILR as a ratio; trace: mean trace tokens per response on the test "
+              "tasks; replaced: share of training traces the step's dataset took from the model)\n");
+}
+
+}  // namespace traceplay::apps
