@@ -117,6 +117,15 @@ void add_train_command(CLI::App& app, int& exit_code) {
   flag(cmd, *a, "--val-sequences", &O::val_sequences, "Held-out sequences (test split) for val_loss (256)");
   flag(cmd, *a, "--max-decoder-tokens", &O::max_decoder_tokens, "Drop longer sequences (0: keep all)");
   flag(cmd, *a, "--train-sequences", &O::train_sequences, "Use the first N training sequences (0: all)");
+  {
+    // "p1,p2,p3,p4", parsed (and refused with one line) when the options are resolved.
+    auto text = std::make_shared<std::string>();
+    CLI::Option* option = cmd->add_option(
+        "--drop", *text,
+        "Dualformer trace dropping: probabilities p1,p2,p3,p4 of dropping the close steps, also the costs, "
+        "also 30% of the create steps, the whole trace (default 0,0,0,0: off)");
+    a->given.emplace_back(option, [text](O& o) { o.drop = models::parse_drop_spec(*text, "--drop"); });
+  }
   cmd->add_option("--stop-at", a->o.stop_at, "Checkpoint and stop after this step (resumable chunks)");
   cmd->add_flag("--resume", a->o.resume, "Continue the unfinished run in --out");
   cmd->add_flag("--force", a->o.force, "Replace a run of other settings in --out");
