@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -11,6 +12,8 @@
 #include "core/vocabulary.h"
 #include "dataset_test_util.h"
 #include "models/trace_drop.h"
+#include "search/maze_source.h"
+#include "search/sokoban_source.h"
 
 namespace traceplay::models {
 namespace {
@@ -263,6 +266,58 @@ TEST(TraceDrop, PerSequenceStreamsAreFixedAndDistinct) {
   EXPECT_NE(trace_drop_rng(2, 2, 3).next(), first);
   // Not the epoch shuffle's stream of the same seed.
   EXPECT_NE(Rng::stream(1, 2).next(), trace_drop_rng(1, 2, 0).next());
+}
+
+// Real A* traces of both domains, checked by counting tokens (DESIGN.md's step formats:
+// every step ends with its two cost tokens; a maze step has 5 tokens).
+void check_real_traces(const TraceSource& source, size_t layouts) {
+  const Vocabulary& v = source.vocabulary();
+  const TraceDropper dropper(v, source.domain(), spec(0.1, 0.1, 0.1, 0.1));
+  auto worker = source.make_worker();
+  auto count = [&](const std::vector<int32_t>& ids, const std::string& token) {
+    return static_cast<size_t>(std::count(ids.begin(), ids.end(), v.id(token)));
+  };
+  auto costs = [&](const std::vector<int32_t>& ids) {
+    size_t n = 0;
+    for (int32_t id : ids) n += v.token(id).size() > 1 && v.token(id)[0] == 'c' && std::isdigit(v.token(id)[1]);
+    return n;
+  };
+  size_t traces = 0;
+  for (uint64_t k = 0; k < layouts; ++k) {
+    for (const DatasetRecord& r : worker->generate(17, k)) {
+      ++traces;
+      Rng rng(k);
+      const size_t creates = count(r.trace, "create"), closes = count(r.trace, "close");
+      ASSERT_GT(closes, 0u);
+      ASSERT_EQ(costs(r.trace), 2 * (creates + closes));
+      const std::vector<int32_t> one = dropper.apply(r.trace, 1, rng), two = dropper.apply(r.trace, 2, rng);
+      EXPECT_EQ(count(one, "close"), 0u);
+      EXPECT_EQ(count(one, "create"), creates);
+      EXPECT_EQ(costs(one), 2 * creates);
+      EXPECT_EQ(costs(two), 0u);
+      EXPECT_EQ(two.size(), one.size() - 2 * creates);
+      if (source.domain() == "maze") EXPECT_EQ(one.size(), 5 * creates);
+      // Level 2 is level 1 without its cost tokens, in order.
+      std::vector<int32_t> stripped;
+      for (int32_t id : one)
+        if (v.token(id)[0] != 'c' || v.token(id) == "create") stripped.push_back(id);
+      EXPECT_EQ(two, stripped);
+      const std::vector<int32_t> three = dropper.apply(r.trace, 3, rng);
+      EXPECT_EQ(costs(three), 0u);
+      if (source.domain() == "maze") EXPECT_EQ(count(three, "create"), creates - (3 * creates + 5) / 10);
+    }
+  }
+  EXPECT_GT(traces, 0u);
+}
+
+TEST(TraceDrop, RealMazeAndSokobanTracesDropByTheirStepFormat) {
+  search::MazeSourceParams maze_params;
+  maze_params.width = maze_params.height = 6;
+  check_real_traces(*search::make_maze_source(maze_params), 20);
+  search::SokobanSourceParams sokoban_params;
+  sokoban_params.width = sokoban_params.height = 6;
+  sokoban_params.boxes = 1;
+  check_real_traces(*search::make_sokoban_source(sokoban_params), 10);
 }
 
 TEST(TraceDrop, BadProbabilitiesNameTheFlagOrKey) {
