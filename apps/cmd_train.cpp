@@ -129,6 +129,15 @@ void add_train_command(CLI::App& app, int& exit_code) {
   flag(cmd, *a, "--train-sequences", &O::train_sequences, "Use the first N training sequences (0: all)");
   cmd->add_option("--init-from", a->o.init_from,
                   "Start from this checkpoint's weights (fresh optimizer and schedule; its architecture and mode)");
+  {
+    // "p1,p2,p3,p4", parsed (and refused with one line) when the options are resolved.
+    auto text = std::make_shared<std::string>();
+    CLI::Option* option = cmd->add_option(
+        "--drop", *text,
+        "Dualformer trace dropping: probabilities p1,p2,p3,p4 of dropping the close steps, also the costs, "
+        "also 30% of the create steps, the whole trace (default 0,0,0,0: off)");
+    a->given.emplace_back(option, [text](O& o) { o.drop = models::parse_drop_spec(*text, "--drop"); });
+  }
   cmd->add_option("--stop-at", a->o.stop_at, "Checkpoint and stop after this step (resumable chunks)");
   cmd->add_flag("--resume", a->o.resume, "Continue the unfinished run in --out");
   cmd->add_flag("--force", a->o.force, "Replace a run of other settings in --out");

@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <set>
+#include <vector>
 
 #include "core/error.h"
 
@@ -44,6 +45,20 @@ class TableReader {
     out = x;
   }
 
+  // Dualformer's trace dropping: a list of the four probabilities p1..p4.
+  void drop(const char* key, models::DropSpec& out) const {
+    if (!table_.contains(key)) return;
+    const auto& v = table_.at(key);
+    const std::string what = where_ + ": \"" + key + "\"";
+    if (!v.is_array()) throw UserError(what + " must be a list of four probabilities [p1, p2, p3, p4]");
+    std::vector<double> values;
+    for (const auto& x : v) {
+      if (!x.is_number()) throw UserError(what + " must be a list of four probabilities [p1, p2, p3, p4]");
+      values.push_back(x.get<double>());
+    }
+    out = models::drop_spec_of(values, what);
+  }
+
   void string(const char* key, std::string& out, std::set<std::string> choices = {}) const {
     if (!table_.contains(key)) return;
     const auto& v = table_.at(key);
@@ -84,7 +99,7 @@ void apply_train_table(const nlohmann::json& table, models::TrainOptions& o, con
                       {"steps", "batch_tokens", "accumulate", "lr", "min_lr_ratio", "warmup", "weight_decay",
                        "beta1", "beta2", "grad_clip", "loss_average", "seed", "device", "threads",
                        "checkpoint_every", "log_every", "eval_every", "val_sequences", "max_decoder_tokens",
-                       "train_sequences"});
+                       "train_sequences", "drop"});
   r.integer("steps", o.steps, 0);
   r.integer("batch_tokens", o.batch_tokens, 1);
   r.integer("accumulate", o.accumulate, 1);
@@ -105,6 +120,7 @@ void apply_train_table(const nlohmann::json& table, models::TrainOptions& o, con
   r.integer("val_sequences", o.val_sequences, 0);
   r.integer("max_decoder_tokens", o.max_decoder_tokens, 0);
   r.integer("train_sequences", o.train_sequences, 0);
+  r.drop("drop", o.drop);
   if (o.beta1 >= 1 || o.beta2 >= 1) throw UserError(where + ": \"beta1\" and \"beta2\" must be below 1");
 }
 

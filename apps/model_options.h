@@ -7,7 +7,7 @@
 //   [train]  steps, batch_tokens, accumulate, lr, min_lr_ratio, warmup, weight_decay,
 //            beta1, beta2, grad_clip, loss_average, seed, device, threads,
 //            checkpoint_every, log_every, eval_every, val_sequences,
-//            max_decoder_tokens, train_sequences
+//            max_decoder_tokens, train_sequences, drop (a list [p1, p2, p3, p4])
 //   [eval]   split, tasks, samples, temperature, top_k, batch, max_len, astar_runs, seed,
 //            device, threads
 #pragma once

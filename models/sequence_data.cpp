@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "core/vocabulary.h"
+#include "models/trace_drop.h"
 
 namespace traceplay::models {
 
@@ -52,8 +53,13 @@ SequenceSet load_sequences(const DatasetReader& reader, Split split, TrainMode m
   return set;
 }
 
-BatchStream::BatchStream(const SequenceSet& set, size_t batch_tokens, uint64_t seed, size_t pool_batches)
-    : set_(set), batch_tokens_(batch_tokens), seed_(seed), pool_batches_(std::max<size_t>(1, pool_batches)) {
+BatchStream::BatchStream(const SequenceSet& set, size_t batch_tokens, uint64_t seed, size_t pool_batches,
+                         const TraceDropper* dropper)
+    : set_(set),
+      batch_tokens_(batch_tokens),
+      seed_(seed),
+      pool_batches_(std::max<size_t>(1, pool_batches)),
+      dropper_(dropper && dropper->spec().any() ? dropper : nullptr) {
   // An empty set would make an endless stream of empty epochs.
   if (set.items.empty()) throw std::invalid_argument("BatchStream: no sequences");
   if (batch_tokens == 0) throw std::invalid_argument("BatchStream: batch_tokens must be positive");
@@ -67,7 +73,18 @@ std::vector<MicroBatch> BatchStream::make_epoch(uint64_t epoch) const {
   Rng rng = Rng::stream(seed_, epoch);
   rng.shuffle(order);
 
-  auto length = [&](uint32_t i) { return items[i].decoder.size(); };
+  // This epoch's dropped decoders, by sequence index (moved into the batches below).
+  std::vector<std::vector<int32_t>> dropped;
+  std::vector<int32_t> dropped_plan_start;
+  if (dropper_) {
+    dropped.resize(items.size());
+    dropped_plan_start.resize(items.size());
+    for (size_t j = 0; j < items.size(); ++j) {
+      Rng drop_rng = trace_drop_rng(seed_, epoch, j);
+      dropped_plan_start[j] = dropper_->drop_decoder(items[j].decoder, items[j].plan_start, drop_rng, dropped[j]);
+    }
+  }
+  auto length = [&](uint32_t i) { return dropper_ ? dropped[i].size() : items[i].decoder.size(); };
   std::vector<MicroBatch> batches;
   const size_t pool_tokens = pool_batches_ * batch_tokens_;
   size_t begin = 0;
@@ -83,13 +100,18 @@ std::vector<MicroBatch> BatchStream::make_epoch(uint64_t epoch) const {
     MicroBatch batch;
     for (size_t k = begin; k < end; ++k) {
       const uint32_t i = order[k];
-      const size_t longest = std::max(batch.decoder_len, length(i));
+      const size_t len = length(i);  // before a dropped decoder moves into the batch
+      const size_t longest = std::max(batch.decoder_len, len);
       if (!batch.rows.empty() && (batch.rows.size() + 1) * longest > batch_tokens_) {
         batches.push_back(std::move(batch));
         batch = MicroBatch();
       }
       batch.rows.push_back(i);
-      batch.decoder_len = std::max(batch.decoder_len, length(i));
+      if (dropper_) {
+        batch.dropped_decoders.push_back(std::move(dropped[i]));
+        batch.dropped_plan_starts.push_back(dropped_plan_start[i]);
+      }
+      batch.decoder_len = std::max(batch.decoder_len, len);
       batch.encoder_len = std::max(batch.encoder_len, items[i].encoder.size());
     }
     if (!batch.rows.empty()) batches.push_back(std::move(batch));

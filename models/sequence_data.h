@@ -16,6 +16,8 @@
 
 namespace traceplay::models {
 
+class TraceDropper;  // models/trace_drop.h
+
 enum class TrainMode { kSearchAugmented, kSolutionOnly };
 const char* train_mode_name(TrainMode mode);  // "search-augmented", "solution-only"
 // Throws UserError naming `what` for another name.
@@ -38,11 +40,22 @@ struct SequenceSet {
 SequenceSet load_sequences(const DatasetReader& reader, Split split, TrainMode mode, size_t limit = 0,
                            size_t max_decoder = 0, size_t* dropped = nullptr);
 
-// One micro-batch: indices into a SequenceSet and its padded sizes.
+// One micro-batch: indices into a SequenceSet and its padded sizes. With trace dropping,
+// the batch also holds each row's decoder as dropped for this epoch (the encoder is the
+// set's); decoder() / plan_start() read the right one either way.
 struct MicroBatch {
   std::vector<uint32_t> rows;
+  std::vector<std::vector<int32_t>> dropped_decoders;  // empty without trace dropping
+  std::vector<int32_t> dropped_plan_starts;
   size_t encoder_len = 0, decoder_len = 0;  // the longest of its rows
   size_t padded_decoder_tokens() const { return rows.size() * decoder_len; }
+
+  const std::vector<int32_t>& decoder(const SequenceSet& set, size_t k) const {
+    return dropped_decoders.empty() ? set.items[rows[k]].decoder : dropped_decoders[k];
+  }
+  int32_t plan_start(const SequenceSet& set, size_t k) const {
+    return dropped_plan_starts.empty() ? set.items[rows[k]].plan_start : dropped_plan_starts[k];
+  }
 };
 
 // The endless, deterministic stream of micro-batches over a SequenceSet: epoch e shuffles
@@ -55,9 +68,19 @@ struct MicroBatch {
 // data-parallel run knows every other rank's batches (so losses normalise exactly).
 // Only the two most recent epochs are kept in memory; the batch count of every epoch
 // built so far is remembered, so the stream can locate any index.
+//
+// With a TraceDropper (Dualformer's trace dropping), epoch e first drops the trace of
+// every sequence j with trace_drop_rng(seed, e, j) -- a fresh level per sequence and
+// epoch -- and then cuts batches by the dropped lengths, so padding stays small; micro-
+// batch i is then a pure function of (set, batch_tokens, seed, pool_batches, the
+// dropper's spec, i). The shuffle does not depend on the dropping. Without a dropper (or
+// with all probabilities 0) the stream is exactly the one without dropping.
 class BatchStream {
  public:
-  BatchStream(const SequenceSet& set, size_t batch_tokens, uint64_t seed, size_t pool_batches = 64);
+  static constexpr size_t kDefaultPoolBatches = 64;
+
+  BatchStream(const SequenceSet& set, size_t batch_tokens, uint64_t seed,
+              size_t pool_batches = kDefaultPoolBatches, const TraceDropper* dropper = nullptr);
 
   // Micro-batch i of the stream (builds the epochs it needs). The reference stays valid
   // until the next call.
@@ -76,6 +99,7 @@ class BatchStream {
   size_t batch_tokens_;
   uint64_t seed_;
   size_t pool_batches_;
+  const TraceDropper* dropper_;  // null: no trace dropping
   std::vector<uint64_t> epoch_start_;  // first stream index of epochs 0..n (n + 1 entries)
   struct Cached {
     uint64_t epoch = UINT64_MAX;

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/trace_drop.h"
 #include "models/transformer_config.h"
 
 namespace traceplay::models {
@@ -40,6 +41,7 @@ struct TrainOptions {
   int64_t val_sequences = 256;                 // held-out (test split) sequences for val_loss
   int64_t max_decoder_tokens = 0;              // drop longer training sequences (0 = keep all)
   int64_t train_sequences = 0;                 // use only the first N training sequences (0 = all)
+  DropSpec drop;                               // Dualformer trace dropping p1..p4 (all 0: off)
   // Data parallel (torch c10d): Gloo on CPU, NCCL on CUDA.
   int world_size = 1, rank = 0;
   std::string master = "127.0.0.1:29500";
@@ -61,6 +63,8 @@ TransformerConfig model_config_of(const TrainOptions& options, int64_t vocab_siz
 // The settings that define a run (what a resumed or repeated run must share with the
 // run in the output directory): everything but threads, device, logging and
 // checkpoint cadence, world size x accumulate taken as one number (the global batch).
+// "drop" is present only when trace dropping is on, so runs without it keep the
+// settings (and the resume checks) they always had.
 nlohmann::ordered_json run_settings(const TrainOptions& options);
 
 // The learning-rate factor of update `step` (1-based) of `steps`, as the reference's

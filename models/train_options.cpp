@@ -69,6 +69,9 @@ void validate_train_options(const TrainOptions& o) {
           "--max-decoder-tokens must be at least 3 (bos, one plan token, eos)");
   require(o.train_sequences >= 0, "--train-sequences must not be negative (0: all)");
   require(o.stop_at >= 0, "--stop-at must not be negative");
+  o.drop.validate("--drop");
+  require(!o.drop.any() || parse_train_mode(o.mode, "--mode") == TrainMode::kSearchAugmented,
+          "--drop (train.drop) needs --mode search-augmented: a solution-only sequence has no trace to drop");
   require(o.world_size >= 1, "--world-size must be at least 1, got " + std::to_string(o.world_size));
   require(o.rank >= 0 && o.rank < o.world_size, "--rank must be in [0, --world-size), got " +
                                                     std::to_string(o.rank) + " with world size " +
@@ -119,6 +122,7 @@ nlohmann::ordered_json run_settings(const TrainOptions& o) {
   j["val_sequences"] = o.val_sequences;
   j["max_decoder_tokens"] = o.max_decoder_tokens;
   j["train_sequences"] = o.train_sequences;
+  if (o.drop.any()) j["drop"] = o.drop.p;
   return j;
 }
 

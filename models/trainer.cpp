@@ -27,6 +27,7 @@
 #include "models/checkpoint_dir.h"
 #include "models/sequence_data.h"
 #include "models/torch_runtime.h"
+#include "models/trace_drop.h"
 #include "models/train.h"
 #include "models/train_checkpoint.h"
 #include "models/train_distributed.h"
@@ -63,18 +64,24 @@ struct StepCounts {
   int64_t sequences = 0, trace_sequences = 0, target_tokens = 0;
 };
 
-int64_t targets_of(const Sequence& s) { return static_cast<int64_t>(s.decoder.size()) - 1; }
-int64_t trace_targets_of(const Sequence& s) { return static_cast<int64_t>(s.plan_start) - 1; }
+// Row k of a micro-batch as trained: its decoder (the trace dropped, with trace dropping on).
+int64_t targets_of(const SequenceSet& set, const MicroBatch& mb, size_t k) {
+  return static_cast<int64_t>(mb.decoder(set, k).size()) - 1;
+}
+int64_t trace_targets_of(const SequenceSet& set, const MicroBatch& mb, size_t k) {
+  return static_cast<int64_t>(mb.plan_start(set, k)) - 1;
+}
 
 StepCounts count_step(BatchStream& stream, const SequenceSet& set, const std::vector<uint64_t>& indices) {
   StepCounts c;
-  for (uint64_t i : indices)
-    for (uint32_t r : stream.at(i).rows) {
-      const Sequence& s = set.items[r];
+  for (uint64_t i : indices) {
+    const MicroBatch& mb = stream.at(i);
+    for (size_t k = 0; k < mb.rows.size(); ++k) {
       ++c.sequences;
-      c.trace_sequences += trace_targets_of(s) > 0;
-      c.target_tokens += targets_of(s);
+      c.trace_sequences += trace_targets_of(set, mb, k) > 0;
+      c.target_tokens += targets_of(set, mb, k);
     }
+  }
   return c;
 }
 
@@ -98,22 +105,25 @@ Batch make_batch(const SequenceSet& set, const MicroBatch& mb, bool token_mode, 
   float* w1 = w0 + B * T;
   float* w2 = w1 + B * T;
   for (int64_t row = 0; row < B; ++row) {
-    const Sequence& s = set.items[mb.rows[static_cast<size_t>(row)]];
-    for (size_t k = 0; k < s.encoder.size(); ++k) {
-      pp[row * P + static_cast<int64_t>(k)] = s.encoder[k];
+    const size_t r = static_cast<size_t>(row);
+    const std::vector<int32_t>& encoder = set.items[mb.rows[r]].encoder;
+    const std::vector<int32_t>& decoder = mb.decoder(set, r);
+    const int32_t plan_start = mb.plan_start(set, r);
+    for (size_t k = 0; k < encoder.size(); ++k) {
+      pp[row * P + static_cast<int64_t>(k)] = encoder[k];
       pm[row * P + static_cast<int64_t>(k)] = true;
     }
-    const int64_t n = targets_of(s), n_trace = trace_targets_of(s), n_plan = n - n_trace;
+    const int64_t n = targets_of(set, mb, r), n_trace = trace_targets_of(set, mb, r), n_plan = n - n_trace;
     const float objective = static_cast<float>(token_mode ? 1.0 / tokens : 1.0 / (static_cast<double>(n) * sequences));
     const float trace_w = n_trace > 0 ? static_cast<float>(1.0 / static_cast<double>(n_trace)) : 0.f;
     const float plan_w = static_cast<float>(1.0 / static_cast<double>(n_plan));
     for (int64_t j = 0; j < n; ++j) {
       const int64_t at = row * T + j;
-      pd[at] = s.decoder[static_cast<size_t>(j)];
-      pt[at] = s.decoder[static_cast<size_t>(j + 1)];
+      pd[at] = decoder[static_cast<size_t>(j)];
+      pt[at] = decoder[static_cast<size_t>(j + 1)];
       w0[at] = objective;
       // Target j + 1 is a trace target when it comes before plan_start.
-      if (j + 1 < s.plan_start)
+      if (j + 1 < plan_start)
         w1[at] = trace_w;
       else
         w2[at] = plan_w;
@@ -259,7 +269,8 @@ class Trainer {
   Manifest manifest_;
   std::vector<std::string> vocabulary_;
   SequenceSet train_, val_;
-  size_t dropped_ = 0;
+  size_t dropped_ = 0;                  // sequences longer than max_decoder_tokens
+  std::optional<TraceDropper> dropper_;  // with trace dropping on (any p > 0)
   nlohmann::ordered_json settings_;
   TransformerConfig arch_;
   EncoderDecoder model_{nullptr};
@@ -286,6 +297,7 @@ void Trainer::load_data() {
   if (o_.val_sequences > 0)
     val_ = load_sequences(reader, Split::kTest, mode, static_cast<size_t>(o_.val_sequences),
                           static_cast<size_t>(o_.max_decoder_tokens));
+  if (o_.drop.any()) dropper_.emplace(reader.vocabulary(), manifest_.domain, o_.drop);
 }
 
 // --init-from: the checkpoint must fit the data and the mode; its architecture becomes
@@ -317,7 +329,7 @@ Validation Trainer::validate() {
   const size_t n = batches.epoch_size(0);
   for (size_t i = 0; i < n; ++i) {
     const MicroBatch& mb = batches.at(i);
-    for (uint32_t r : mb.rows) tokens += targets_of(val_.items[r]);
+    for (size_t k = 0; k < mb.rows.size(); ++k) tokens += targets_of(val_, mb, k);
     if (static_cast<int>(i % static_cast<size_t>(comm_->world_size())) != comm_->rank()) continue;
     // Per-sequence means (sequences = 1 per row), summed.
     const Batch b = make_batch(val_, mb, false, 1.0, 1.0, device_);
@@ -509,17 +521,20 @@ TrainResult Trainer::run() {
     metrics = std::make_unique<MetricsLog>(o_.out_dir + "/metrics.jsonl", start == Start::kResume ? step : -1);
     // The run directory is claimed at once; with 0 steps this is the finished (untrained) run.
     if (start == Start::kFresh) checkpoint(0, o_.steps == 0);
-    char line[256];
+    const std::string mode = o_.mode + (dropper_ ? ", trace dropping p = " + o_.drop.to_string() : "");
+    char line[384];
     std::snprintf(line, sizeof line,
                   "%s model, %.2fM parameters, %zu training sequences%s, %zu held out, %s, %s at step %lld of %lld",
                   arch_.preset.c_str(), arch_.num_parameters() / 1e6, train_.items.size(),
                   dropped_ ? (" (" + std::to_string(dropped_) + " too long, dropped)").c_str() : "",
-                  val_.items.size(), o_.mode.c_str(), start == Start::kResume ? "resuming" : "starting",
+                  val_.items.size(), mode.c_str(), start == Start::kResume ? "resuming" : "starting",
                   static_cast<long long>(step), static_cast<long long>(o_.steps));
     say(line);
   }
 
-  BatchStream stream(train_, static_cast<size_t>(o_.batch_tokens), o_.seed);
+  // Trace dropping (Dualformer) applies to the training stream only: val_loss stays on
+  // the held-out sequences as they are.
+  BatchStream stream(train_, static_cast<size_t>(o_.batch_tokens), o_.seed, BatchStream::kDefaultPoolBatches, dropper_ ? &*dropper_ : nullptr);
   const bool token_mode = o_.loss_average == "token";
   std::optional<Progress> progress;
   if (lead && tty_) progress.emplace(o_.label, static_cast<uint64_t>(o_.steps), "steps");
@@ -534,7 +549,7 @@ TrainResult Trainer::run() {
     torch::Tensor extra = flat_->extra();
     int64_t padded = 0;
     for (uint64_t index : step_micro_batches(s, o_.world_size, o_.rank, o_.accumulate)) {
-      const MicroBatch mb = stream.at(index);
+      const MicroBatch& mb = stream.at(index);  // valid until the next at(): make_batch does not call it
       const Batch b = make_batch(train_, mb, token_mode, static_cast<double>(counts.sequences),
                                  static_cast<double>(counts.target_tokens), device_);
       const torch::Tensor losses = target_losses(*model_, b, device_);

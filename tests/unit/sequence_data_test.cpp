@@ -11,6 +11,7 @@
 #include "core/vocabulary.h"
 #include "dataset_test_util.h"
 #include "models/sequence_data.h"
+#include "models/trace_drop.h"
 #include "search/maze_source.h"
 
 namespace traceplay::models {
@@ -211,6 +212,149 @@ TEST(SequenceData, RanksPartitionEachStep) {
     two.insert(two.end(), r1.begin(), r1.end());
     EXPECT_EQ(two, step_micro_batches(step, 1, 0, 2));
   }
+}
+
+// Trace dropping over real A* traces (the maze dataset above).
+struct DroppingData {
+  DatasetReader reader{maze_dir()};
+  SequenceSet set = load_sequences(reader, Split::kTrain, TrainMode::kSearchAugmented);
+  TraceDropper dropper(const DropSpec& spec) const { return TraceDropper(reader.vocabulary(), "maze", spec); }
+};
+
+DropSpec drop_spec(double p1, double p2, double p3, double p4) {
+  DropSpec s;
+  s.p = {p1, p2, p3, p4};
+  return s;
+}
+
+// Everything a micro-batch gives the trainer: rows, sizes, and each row's decoder.
+struct BatchView {
+  std::vector<uint32_t> rows;
+  size_t encoder_len, decoder_len;
+  std::vector<std::vector<int32_t>> decoders;
+  std::vector<int32_t> plan_starts;
+  bool operator==(const BatchView& o) const {
+    return rows == o.rows && encoder_len == o.encoder_len && decoder_len == o.decoder_len &&
+           decoders == o.decoders && plan_starts == o.plan_starts;
+  }
+};
+BatchView view(const SequenceSet& set, const MicroBatch& b) {
+  BatchView v{b.rows, b.encoder_len, b.decoder_len, {}, {}};
+  for (size_t k = 0; k < b.rows.size(); ++k) {
+    v.decoders.push_back(b.decoder(set, k));
+    v.plan_starts.push_back(b.plan_start(set, k));
+  }
+  return v;
+}
+
+TEST(SequenceData, ZeroDropProbabilitiesGiveTodaysStreamExactly) {
+  const DroppingData d;
+  const TraceDropper off = d.dropper(DropSpec());
+  BatchStream plain(d.set, 700, 4), zero(d.set, 700, 4, BatchStream::kDefaultPoolBatches, &off);
+  uint64_t index = 0;
+  for (uint64_t epoch = 0; epoch < 3; ++epoch) {
+    ASSERT_EQ(zero.epoch_size(epoch), plain.epoch_size(epoch));
+    for (size_t k = 0; k < plain.epoch_size(epoch); ++k, ++index) {
+      const MicroBatch& z = zero.at(index);
+      EXPECT_TRUE(z.dropped_decoders.empty() && z.dropped_plan_starts.empty()) << "nothing copied";
+      const BatchView zv = view(d.set, z);
+      EXPECT_TRUE(zv == view(d.set, plain.at(index))) << index;
+      for (size_t r = 0; r < zv.rows.size(); ++r) {
+        EXPECT_EQ(zv.decoders[r], d.set.items[zv.rows[r]].decoder);
+        EXPECT_EQ(zv.plan_starts[r], d.set.items[zv.rows[r]].plan_start);
+      }
+    }
+  }
+}
+
+TEST(SequenceData, DroppedEpochsHoldEverySequenceOnceAsItsDropIsDefined) {
+  const DroppingData d;
+  const DropSpec spec = drop_spec(0.2, 0.2, 0.2, 0.2);
+  const TraceDropper dropper = d.dropper(spec);
+  const size_t budget = 700;
+  const uint64_t seed = 8;
+  BatchStream stream(d.set, budget, seed, BatchStream::kDefaultPoolBatches, &dropper);
+  size_t original_tokens = 0;
+  for (const auto& s : d.set.items) original_tokens += s.decoder.size();
+  uint64_t index = 0;
+  std::set<std::vector<int32_t>> first_epoch_decoders_of_row0;
+  for (uint64_t epoch = 0; epoch < 3; ++epoch) {
+    std::multiset<uint32_t> seen;
+    size_t tokens = 0, whole_trace_dropped = 0;
+    for (size_t k = 0; k < stream.epoch_size(epoch); ++k, ++index) {
+      const MicroBatch& b = stream.at(index);
+      ASSERT_EQ(b.dropped_decoders.size(), b.rows.size());
+      ASSERT_EQ(b.dropped_plan_starts.size(), b.rows.size());
+      size_t longest = 0;
+      for (size_t r = 0; r < b.rows.size(); ++r) {
+        const uint32_t row = b.rows[r];
+        const Sequence& s = d.set.items[row];
+        seen.insert(row);
+        // The row's decoder is its sequence dropped with the stream of (seed, epoch, row).
+        Rng rng = trace_drop_rng(seed, epoch, row);
+        std::vector<int32_t> expected;
+        const int32_t plan_start = dropper.drop_decoder(s.decoder, s.plan_start, rng, expected);
+        ASSERT_EQ(b.decoder(d.set, r), expected);
+        ASSERT_EQ(b.plan_start(d.set, r), plan_start);
+        // bos, a trace no longer than before, then the plan and eos untouched.
+        const auto& dec = b.decoder(d.set, r);
+        EXPECT_EQ(dec.front(), Vocabulary::kBos);
+        EXPECT_LE(plan_start, s.plan_start);
+        EXPECT_EQ(std::vector<int32_t>(dec.begin() + plan_start, dec.end()),
+                  std::vector<int32_t>(s.decoder.begin() + s.plan_start, s.decoder.end()));
+        whole_trace_dropped += plan_start == 1;
+        longest = std::max(longest, dec.size());
+        tokens += dec.size();
+      }
+      // Batches are cut by the dropped lengths.
+      EXPECT_EQ(b.decoder_len, longest);
+      if (b.rows.size() > 1) EXPECT_LE(b.padded_decoder_tokens(), budget);
+    }
+    ASSERT_EQ(seen.size(), d.set.items.size());
+    for (uint32_t i = 0; i < d.set.items.size(); ++i) EXPECT_EQ(seen.count(i), 1u) << "epoch " << epoch;
+    // p4 = 0.2 of ~270 sequences drop their whole trace; every level shortens.
+    EXPECT_GT(whole_trace_dropped, d.set.items.size() / 10);
+    EXPECT_LT(whole_trace_dropped, d.set.items.size() * 3 / 10);
+    EXPECT_LT(tokens, original_tokens * 3 / 4);
+  }
+}
+
+TEST(SequenceData, TheDroppedStreamIsAPureFunctionOfItsInputs) {
+  const DroppingData d;
+  const TraceDropper dropper = d.dropper(drop_spec(0.3, 0.1, 0.3, 0.1));
+  const TraceDropper other = d.dropper(drop_spec(0.1, 0.3, 0.1, 0.3));
+  const auto pool = BatchStream::kDefaultPoolBatches;
+  BatchStream a(d.set, 600, 5, pool, &dropper), c(d.set, 600, 6, pool, &dropper), e(d.set, 600, 5, pool, &other);
+  const uint64_t n = a.epoch_size(0) + a.epoch_size(1) + a.epoch_size(2);
+  std::vector<BatchView> in_order;
+  for (uint64_t i = 0; i < n; ++i) in_order.push_back(view(d.set, a.at(i)));
+  // Fresh streams read out of order (a resumed run starts anywhere; the cache evicts).
+  BatchStream b(d.set, 600, 5, pool, &dropper);
+  for (uint64_t k = 0; k < n; ++k) {
+    const uint64_t i = (k * 53 + 17) % n;
+    EXPECT_TRUE(view(d.set, b.at(i)) == in_order[i]) << i;
+    BatchStream fresh(d.set, 600, 5, pool, &dropper);
+    if (k % 16 == 0) EXPECT_TRUE(view(d.set, fresh.at(i)) == in_order[i]) << i;
+  }
+  // Another seed or other probabilities give other batches; the next epoch drops afresh.
+  bool seed_differs = false, spec_differs = false;
+  for (uint64_t i = 0; i < std::min<uint64_t>(n, 20); ++i) {
+    seed_differs |= !(view(d.set, c.at(i)) == in_order[i]);
+    spec_differs |= !(view(d.set, e.at(i)) == in_order[i]);
+  }
+  EXPECT_TRUE(seed_differs);
+  EXPECT_TRUE(spec_differs);
+  std::map<uint32_t, std::vector<int32_t>> epoch0;
+  for (uint64_t i = 0; i < a.epoch_size(0); ++i) {
+    const MicroBatch& b0 = a.at(i);
+    for (size_t r = 0; r < b0.rows.size(); ++r) epoch0[b0.rows[r]] = b0.decoder(d.set, r);
+  }
+  size_t changed = 0;
+  for (uint64_t i = a.epoch_size(0); i < a.epoch_size(0) + a.epoch_size(1); ++i) {
+    const MicroBatch& b1 = a.at(i);
+    for (size_t r = 0; r < b1.rows.size(); ++r) changed += b1.decoder(d.set, r) != epoch0[b1.rows[r]];
+  }
+  EXPECT_GT(changed, d.set.items.size() / 2);
 }
 
 TEST(SequenceData, TrainModeNames) {

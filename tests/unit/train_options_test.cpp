@@ -105,6 +105,37 @@ TEST(TrainOptions, RunSettingsIgnoreWhereAndHowFastButNotWhat) {
   EXPECT_NE(run_settings(o), base);
 }
 
+TEST(TrainOptions, TraceDroppingIsCheckedAndDefinesTheRunOnlyWhenOn) {
+  auto with = [](auto change) {
+    TrainOptions o = valid();
+    change(o);
+    return error_of([&] { validate_train_options(o); });
+  };
+  EXPECT_EQ(with([](TrainOptions& o) { o.drop.p = {0.45, 0.1, 0.1, 0.1}; }), "(no error)");
+  EXPECT_EQ(with([](TrainOptions& o) { o.drop.p = {0, 1.25, 0, 0}; }),
+            "--drop: p2 = 1.25 is not a probability in [0, 1]");
+  EXPECT_EQ(with([](TrainOptions& o) { o.drop.p = {0.5, 0.5, 0.25, 0}; }),
+            "--drop: the drop probabilities [0.5, 0.5, 0.25, 0] sum to 1.25, more than 1");
+  EXPECT_EQ(with([](TrainOptions& o) { o.drop.p = {0.1, 0, 0, 0}, o.mode = "solution-only"; }),
+            "--drop (train.drop) needs --mode search-augmented: a solution-only sequence has no trace to drop");
+  EXPECT_EQ(with([](TrainOptions& o) { o.mode = "solution-only"; }), "(no error)") << "all zero: off";
+
+  // All zero: the settings runs have always had (no "drop" key), so their run
+  // directories resume as before; any p > 0 is another run.
+  const auto base = run_settings(valid());
+  EXPECT_FALSE(base.contains("drop"));
+  TrainOptions o = valid();
+  o.drop.p = {0.45, 0.1, 0.1, 0.1};
+  const auto dropping = run_settings(o);
+  EXPECT_NE(dropping, base);
+  EXPECT_EQ(dropping["drop"], nlohmann::ordered_json::parse("[0.45, 0.1, 0.1, 0.1]"));
+  o.drop.p = {0.45, 0.1, 0.1, 0.2};
+  EXPECT_NE(run_settings(o), dropping);
+  nlohmann::ordered_json without = dropping;
+  without.erase("drop");
+  EXPECT_EQ(without, base) << "nothing else changes";
+}
+
 TEST(TrainOptions, ResultJson) {
   TrainResult r;
   r.out_dir = "runs/x";
