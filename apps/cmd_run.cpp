@@ -22,6 +22,7 @@
 #include "apps/commands.h"
 #include "apps/dataset_options.h"
 #include "apps/model_options.h"
+#include "apps/run_tables.h"
 #include "core/atomic_file.h"
 #include "core/config.h"
 #include "core/error.h"
@@ -171,58 +172,6 @@ int parallel_arms(const nlohmann::json& config, const RunArgs& args, const std::
   return p.get<int>();
 }
 
-void print_table(const std::vector<ArmPlan>& plans, const std::vector<BuildResult>& results) {
-  std::printf("\n%-16s %-8s %8s %7s %8s %10s %8s %6s  %s\n", "arm", "domain", "train", "test", "prompt", "trace",
-              "plan", "vocab", "dataset");
-  for (size_t i = 0; i < results.size(); ++i) {
-    const Manifest& m = results[i].manifest;
-    std::printf("%-16s %-8s %8llu %7llu %8.1f %10.1f %8.1f %6zu  %s\n", plans[i].name.c_str(), m.domain.c_str(),
-                static_cast<unsigned long long>(m.train), static_cast<unsigned long long>(m.test),
-                m.prompt_lengths.mean, m.trace_lengths.mean, m.plan_lengths.mean, m.vocabulary.size(),
-                plans[i].data_dir.c_str());
-  }
-  std::printf("(prompt, trace and plan: mean tokens per record)\n");
-}
-
-// Percent with one decimal, or "-" for null (ILR of solution-only models).
-std::string percent(const nlohmann::json& v) {
-  if (!v.is_number()) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", 100.0 * v.get<double>());
-  return buf;
-}
-
-std::string fixed(const nlohmann::json& v, int digits) {
-  if (!v.is_number()) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v.get<double>());
-  return buf;
-}
-
-// The paper's table (DESIGN.md, "Metrics"): rates in percent.
-void print_model_table(const std::vector<ArmPlan>& plans, const std::vector<ArmOutcome>& outcomes) {
-  bool any = false;
-  for (const auto& o : outcomes) any = any || !o.eval.is_null();
-  if (!any) return;
-  std::printf("\n%-18s %9s %6s %8s %7s %7s %7s %7s %7s %7s %8s %8s\n", "arm", "params", "steps", "val_loss", "solved",
-              "optimal", "sol/smp", "opt/smp", "SWC", "ILR-s", "ILR-o", "trace");
-  for (size_t i = 0; i < outcomes.size(); ++i) {
-    const ArmOutcome& o = outcomes[i];
-    if (o.eval.is_null()) continue;
-    const nlohmann::json& t = o.train;
-    const nlohmann::json& e = o.eval;
-    auto get = [](const nlohmann::json& j, const char* k) { return j.is_object() && j.contains(k) ? j[k] : nlohmann::json(); };
-    std::printf("%-18s %9s %6s %8s %7s %7s %7s %7s %7s %7s %8s %8s\n", plans[i].name.c_str(),
-                fixed(get(t, "parameters"), 0).c_str(), fixed(get(t, "step"), 0).c_str(),
-                fixed(get(t, "val_loss"), 4).c_str(), percent(get(e, "solved")).c_str(),
-                percent(get(e, "optimal")).c_str(), percent(get(e, "solved_per_sample")).c_str(),
-                percent(get(e, "optimal_per_sample")).c_str(), percent(get(e, "swc")).c_str(),
-                percent(get(e, "ilr_solved")).c_str(), percent(get(e, "ilr_optimal")).c_str(),
-                fixed(get(e, "mean_trace_tokens"), 1).c_str());
-  }
-  std::printf("(rates in %%, over the evaluated tasks; trace: mean trace tokens per response)\n");
-}
-
 // Trains and evaluates one arm (resuming whatever an interrupted run left); false when a
 // stop request cut it short (a checkpoint or the finished samples are kept).
 bool train_and_evaluate(const ArmPlan& plan, size_t index, ArmOutcome& outcome, RunRecord& record) {
@@ -359,8 +308,14 @@ int run_experiment(RunArgs args) {
     r["end"] = now_iso8601();
   });
 
-  print_table(plans, results);
-  print_model_table(plans, outcomes);
+  std::vector<DatasetRow> datasets;
+  std::vector<ModelRow> models;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    datasets.push_back({plans[i].name, plans[i].data_dir, &results[i].manifest});
+    models.push_back({plans[i].name, outcomes[i].train, outcomes[i].eval});
+  }
+  print_table(datasets);
+  print_model_table(models);
   std::printf("run record: %s\n", record.path().c_str());
   if (args.json) {
     nlohmann::json summary = {{"name", experiment.name}, {"run_dir", run_dir}, {"arms", nlohmann::json::array()}};
