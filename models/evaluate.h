@@ -14,7 +14,8 @@
 //                       (task, sample) draws from its own random stream, gives the same
 //                       samples as a straight run;
 //   summary.json        the pinned summary (written last, atomically): its presence
-//                       makes a rerun with the same parameters a no-op.
+//                       makes a rerun with the same parameters a no-op (one written
+//                       before the 95% intervals is recomputed from samples.jsonl).
 #pragma once
 
 #include <atomic>
