@@ -5,6 +5,8 @@
 //   data-<domain>-<hash>/ one dataset per distinct [data] table (arms share them)
 //   <arm>/train/          the arm's training run (checkpoint/, metrics.jsonl)
 //   <arm>/eval-<split>/   its evaluation (samples.jsonl, summary.json)
+// run.json's "comparisons" holds the paired differences of trained arms evaluated on the
+// same tasks (models/arm_comparison.h), printed after the results table.
 // An arm with train.steps = 0 evaluates the untrained model: the control that shows
 // what training added. The datasets are built first; then `parallel` arms (top-level key
 // or --parallel) train and evaluate at once, each on its share of the cores: on a small
@@ -29,6 +31,7 @@
 #include "core/hash.h"
 #include "core/provenance.h"
 #include "core/signals.h"
+#include "models/arm_comparison.h"
 #include "models/evaluate.h"
 #include "models/train.h"
 #include "models/torch_runtime.h"
@@ -238,6 +241,37 @@ bool train_arms(const std::vector<ArmPlan>& plans, int parallel, std::vector<Arm
   return all_finished;
 }
 
+// Paired differences (models/arm_comparison.h) for every two evaluated arms that share
+// a dataset, a split and a number of tasks -- hence the same tasks -- in arm order (A the
+// earlier arm). Untrained controls (train.steps = 0) are left out: their 0% needs no
+// interval, and pairs with them would crowd the table. run.json's "comparisons".
+nlohmann::json compare_evaluated_arms(const std::vector<ArmPlan>& plans, const std::vector<ArmOutcome>& outcomes) {
+  std::vector<size_t> arms;
+  for (size_t i = 0; i < plans.size(); ++i)
+    if (plans[i].train && plans[i].train->steps > 0 && outcomes[i].eval.is_object()) arms.push_back(i);
+  std::vector<std::optional<models::ArmTasks>> tasks(plans.size());
+  auto tasks_of = [&](size_t i) -> const models::ArmTasks& {
+    if (!tasks[i]) tasks[i] = models::read_arm_tasks(plans[i].eval->out_dir, plans[i].data_dir);
+    return *tasks[i];
+  };
+  nlohmann::json comparisons = nlohmann::json::array();
+  for (size_t x = 0; x < arms.size(); ++x)
+    for (size_t y = x + 1; y < arms.size(); ++y) {
+      const ArmPlan& a = plans[arms[x]];
+      const ArmPlan& b = plans[arms[y]];
+      if (a.data_dir != b.data_dir || a.eval->split != b.eval->split ||
+          outcomes[arms[x]].eval.value("tasks", -1) != outcomes[arms[y]].eval.value("tasks", -1))
+        continue;
+      for (const auto& d : models::compare_arms(tasks_of(arms[x]), tasks_of(arms[y]), a.name, b.name)) {
+        nlohmann::json entry = {{"a", a.name}, {"b", b.name}};
+        const nlohmann::ordered_json difference = models::to_json(d);
+        for (const auto& [key, value] : difference.items()) entry[key] = value;
+        comparisons.push_back(std::move(entry));
+      }
+    }
+  return comparisons;
+}
+
 int run_experiment(RunArgs args) {
   // From the start: a Ctrl-C at any point finishes the current unit of work and saves it.
   install_stop_handlers();
@@ -303,7 +337,9 @@ int run_experiment(RunArgs args) {
   // Then the models: training and evaluation, `parallel` arms at a time.
   std::vector<ArmOutcome> outcomes(plans.size());
   if (!train_arms(plans, args.parallel, outcomes, record)) return interrupted(stop_exit_code());
-  record.update([](nlohmann::json& r) {
+  const nlohmann::json comparisons = compare_evaluated_arms(plans, outcomes);
+  record.update([&](nlohmann::json& r) {
+    r["comparisons"] = comparisons;
     r["status"] = "done";
     r["end"] = now_iso8601();
   });
@@ -316,6 +352,7 @@ int run_experiment(RunArgs args) {
   }
   print_table(datasets);
   print_model_table(models);
+  print_comparison_table(comparisons);
   std::printf("run record: %s\n", record.path().c_str());
   if (args.json) {
     nlohmann::json summary = {{"name", experiment.name}, {"run_dir", run_dir}, {"arms", nlohmann::json::array()}};
@@ -324,6 +361,7 @@ int run_experiment(RunArgs args) {
       if (plans[i].train) arm["train"] = outcomes[i].train, arm["eval"] = outcomes[i].eval;
       summary["arms"].push_back(arm);
     }
+    summary["comparisons"] = comparisons;
     std::printf("%s\n", summary.dump().c_str());
   }
   std::fflush(stdout);
