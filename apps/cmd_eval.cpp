@@ -56,28 +56,43 @@ models::EvalOptions resolve(const EvalArgs& a) {
   return o;
 }
 
+// The metric's 95% interval "<key>_ci95" as " [lo, hi]" scaled by `scale`; empty when it
+// is null or absent (a summary.json written before intervals existed).
+std::string interval(const nlohmann::ordered_json& j, const char* key, double scale, const char* format) {
+  const auto it = j.find(std::string(key) + "_ci95");
+  if (it == j.end() || !it->is_array() || it->size() != 2) return "";
+  char lo[32], hi[32], buf[80];
+  std::snprintf(lo, sizeof lo, format, scale * (*it)[0].get<double>());
+  std::snprintf(hi, sizeof hi, format, scale * (*it)[1].get<double>());
+  std::snprintf(buf, sizeof buf, " [%s, %s]", lo, hi);
+  return buf;
+}
+
 std::string percent(const nlohmann::ordered_json& j, const char* key) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%6.1f%%", 100.0 * j.at(key).get<double>());
-  return buf;
+  return buf + interval(j, key, 100.0, "%.1f");
 }
 
 std::string ratio(const nlohmann::ordered_json& j, const char* key) {
   if (j.at(key).is_null()) return "     -";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%6.3f", j.at(key).get<double>());
-  return buf;
+  return buf + interval(j, key, 1.0, "%.3f");
 }
 
 void print_table(const models::EvalSummary& s) {
   const auto& j = s.json;
   std::printf("%s: %lld tasks x %lld samples, %s model%s\n", s.out_dir.c_str(), j.at("tasks").get<long long>(),
               j.at("samples").get<long long>(), s.mode.c_str(), s.already_done ? " (already done)" : "");
-  std::printf("  solved      %s   per sample %s\n", percent(j, "solved").c_str(), percent(j, "solved_per_sample").c_str());
-  std::printf("  optimal     %s   per sample %s\n", percent(j, "optimal").c_str(), percent(j, "optimal_per_sample").c_str());
+  std::printf("  solved      %-22s   per sample %s\n", percent(j, "solved").c_str(),
+              percent(j, "solved_per_sample").c_str());
+  std::printf("  optimal     %-22s   per sample %s\n", percent(j, "optimal").c_str(),
+              percent(j, "optimal_per_sample").c_str());
   std::printf("  SWC         %s\n", percent(j, "swc").c_str());
-  std::printf("  ILR solved  %s   ILR optimal %s%s\n", ratio(j, "ilr_solved").c_str(), ratio(j, "ilr_optimal").c_str(),
+  std::printf("  ILR solved  %-22s   ILR optimal %s%s\n", ratio(j, "ilr_solved").c_str(), ratio(j, "ilr_optimal").c_str(),
               s.mode == "solution-only" ? "   (none for solution-only models)" : "");
+  std::printf("  [95%% intervals: Wilson over tasks (per sample: over samples), bootstrap over tasks for SWC, ILR]\n");
   char astar[32] = "-";
   if (!j.at("mean_astar_trace_tokens").is_null())
     std::snprintf(astar, sizeof astar, "%.1f", j.at("mean_astar_trace_tokens").get<double>());

@@ -5,6 +5,8 @@
 //   data-<domain>-<hash>/ one dataset per distinct [data] table (arms share them)
 //   <arm>/train/          the arm's training run (checkpoint/, metrics.jsonl)
 //   <arm>/eval-<split>/   its evaluation (samples.jsonl, summary.json)
+// run.json's "comparisons" holds the paired differences of trained arms evaluated on the
+// same tasks (models/arm_comparison.h), printed after the results table.
 // An arm with train.steps = 0 evaluates the untrained model: the control that shows
 // what training added. The datasets are built first; then `parallel` arms (top-level key
 // or --parallel) train and evaluate at once, each on its share of the cores: on a small
@@ -23,12 +25,14 @@
 #include "apps/dataset_options.h"
 #include "apps/model_options.h"
 #include "apps/run_bootstrap.h"
+#include "apps/run_tables.h"
 #include "core/atomic_file.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/provenance.h"
 #include "core/signals.h"
+#include "models/arm_comparison.h"
 #include "models/evaluate.h"
 #include "models/train.h"
 #include "models/torch_runtime.h"
@@ -177,58 +181,6 @@ int parallel_arms(const nlohmann::json& config, const RunArgs& args, const std::
   return p.get<int>();
 }
 
-void print_table(const std::vector<ArmPlan>& plans, const std::vector<BuildResult>& results) {
-  std::printf("\n%-16s %-8s %8s %7s %8s %10s %8s %6s  %s\n", "arm", "domain", "train", "test", "prompt", "trace",
-              "plan", "vocab", "dataset");
-  for (size_t i = 0; i < results.size(); ++i) {
-    const Manifest& m = results[i].manifest;
-    std::printf("%-16s %-8s %8llu %7llu %8.1f %10.1f %8.1f %6zu  %s\n", plans[i].name.c_str(), m.domain.c_str(),
-                static_cast<unsigned long long>(m.train), static_cast<unsigned long long>(m.test),
-                m.prompt_lengths.mean, m.trace_lengths.mean, m.plan_lengths.mean, m.vocabulary.size(),
-                plans[i].data_dir.c_str());
-  }
-  std::printf("(prompt, trace and plan: mean tokens per record)\n");
-}
-
-// Percent with one decimal, or "-" for null (ILR of solution-only models).
-std::string percent(const nlohmann::json& v) {
-  if (!v.is_number()) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", 100.0 * v.get<double>());
-  return buf;
-}
-
-std::string fixed(const nlohmann::json& v, int digits) {
-  if (!v.is_number()) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v.get<double>());
-  return buf;
-}
-
-// The paper's table (DESIGN.md, "Metrics"): rates in percent.
-void print_model_table(const std::vector<ArmPlan>& plans, const std::vector<ArmOutcome>& outcomes) {
-  bool any = false;
-  for (const auto& o : outcomes) any = any || !o.eval.is_null();
-  if (!any) return;
-  std::printf("\n%-18s %9s %6s %8s %7s %7s %7s %7s %7s %7s %8s %8s\n", "arm", "params", "steps", "val_loss", "solved",
-              "optimal", "sol/smp", "opt/smp", "SWC", "ILR-s", "ILR-o", "trace");
-  for (size_t i = 0; i < outcomes.size(); ++i) {
-    const ArmOutcome& o = outcomes[i];
-    if (o.eval.is_null()) continue;
-    const nlohmann::json& t = o.train;
-    const nlohmann::json& e = o.eval;
-    auto get = [](const nlohmann::json& j, const char* k) { return j.is_object() && j.contains(k) ? j[k] : nlohmann::json(); };
-    std::printf("%-18s %9s %6s %8s %7s %7s %7s %7s %7s %7s %8s %8s\n", plans[i].name.c_str(),
-                fixed(get(t, "parameters"), 0).c_str(), fixed(get(t, "step"), 0).c_str(),
-                fixed(get(t, "val_loss"), 4).c_str(), percent(get(e, "solved")).c_str(),
-                percent(get(e, "optimal")).c_str(), percent(get(e, "solved_per_sample")).c_str(),
-                percent(get(e, "optimal_per_sample")).c_str(), percent(get(e, "swc")).c_str(),
-                percent(get(e, "ilr_solved")).c_str(), percent(get(e, "ilr_optimal")).c_str(),
-                fixed(get(e, "mean_trace_tokens"), 1).c_str());
-  }
-  std::printf("(rates in %%, over the evaluated tasks; trace: mean trace tokens per response)\n");
-}
-
 // Trains and evaluates one arm (resuming whatever an interrupted run left); false when a
 // stop request cut it short (a checkpoint or the finished samples are kept).
 bool train_and_evaluate(const ArmPlan& plan, size_t index, ArmOutcome& outcome, RunRecord& record) {
@@ -311,6 +263,37 @@ bool train_arms(const std::vector<ArmPlan>& plans, int parallel, std::vector<Arm
   return all_finished;
 }
 
+// Paired differences (models/arm_comparison.h) for every two evaluated arms that share
+// a dataset, a split and a number of tasks -- hence the same tasks -- in arm order (A the
+// earlier arm). Untrained controls (train.steps = 0) are left out: their 0% needs no
+// interval, and pairs with them would crowd the table. run.json's "comparisons".
+nlohmann::json compare_evaluated_arms(const std::vector<ArmPlan>& plans, const std::vector<ArmOutcome>& outcomes) {
+  std::vector<size_t> arms;
+  for (size_t i = 0; i < plans.size(); ++i)
+    if (plans[i].train && plans[i].train->steps > 0 && outcomes[i].eval.is_object()) arms.push_back(i);
+  std::vector<std::optional<models::ArmTasks>> tasks(plans.size());
+  auto tasks_of = [&](size_t i) -> const models::ArmTasks& {
+    if (!tasks[i]) tasks[i] = models::read_arm_tasks(plans[i].eval->out_dir, plans[i].data_dir);
+    return *tasks[i];
+  };
+  nlohmann::json comparisons = nlohmann::json::array();
+  for (size_t x = 0; x < arms.size(); ++x)
+    for (size_t y = x + 1; y < arms.size(); ++y) {
+      const ArmPlan& a = plans[arms[x]];
+      const ArmPlan& b = plans[arms[y]];
+      if (a.data_dir != b.data_dir || a.eval->split != b.eval->split ||
+          outcomes[arms[x]].eval.value("tasks", -1) != outcomes[arms[y]].eval.value("tasks", -1))
+        continue;
+      for (const auto& d : models::compare_arms(tasks_of(arms[x]), tasks_of(arms[y]), a.name, b.name)) {
+        nlohmann::json entry = {{"a", a.name}, {"b", b.name}};
+        const nlohmann::ordered_json difference = models::to_json(d);
+        for (const auto& [key, value] : difference.items()) entry[key] = value;
+        comparisons.push_back(std::move(entry));
+      }
+    }
+  return comparisons;
+}
+
 int run_experiment(RunArgs args) {
   // From the start: a Ctrl-C at any point finishes the current unit of work and saves it.
   install_stop_handlers();
@@ -376,13 +359,22 @@ int run_experiment(RunArgs args) {
   // Then the models: training and evaluation, `parallel` arms at a time.
   std::vector<ArmOutcome> outcomes(plans.size());
   if (!train_arms(plans, args.parallel, outcomes, record)) return interrupted(stop_exit_code());
-  record.update([](nlohmann::json& r) {
+  const nlohmann::json comparisons = compare_evaluated_arms(plans, outcomes);
+  record.update([&](nlohmann::json& r) {
+    r["comparisons"] = comparisons;
     r["status"] = "done";
     r["end"] = now_iso8601();
   });
 
-  print_table(plans, results);
-  print_model_table(plans, outcomes);
+  std::vector<DatasetRow> datasets;
+  std::vector<ModelRow> models;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    datasets.push_back({plans[i].name, plans[i].data_dir, &results[i].manifest});
+    models.push_back({plans[i].name, outcomes[i].train, outcomes[i].eval});
+  }
+  print_table(datasets);
+  print_model_table(models);
+  print_comparison_table(comparisons);
   for (size_t i = 0; i < plans.size(); ++i)
     if (outcomes[i].bootstrap.is_array()) print_bootstrap_table(plans[i].name, outcomes[i].bootstrap);
   std::printf("run record: %s\n", record.path().c_str());
@@ -394,6 +386,7 @@ int run_experiment(RunArgs args) {
       if (outcomes[i].bootstrap.is_array()) arm["bootstrap"] = outcomes[i].bootstrap;
       summary["arms"].push_back(arm);
     }
+    summary["comparisons"] = comparisons;
     std::printf("%s\n", summary.dump().c_str());
   }
   std::fflush(stdout);

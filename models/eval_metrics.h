@@ -18,13 +18,25 @@
 //   mean_trace_tokens     mean trace length over all samples (malformed ones included);
 //   mean_astar_trace_tokens  mean of t*_i over tasks (each the mean of the same number
 //                         of runs, so also the mean over all runs); null when not measured.
+//
+// 95% intervals (models/intervals.h; DESIGN.md, "Summaries"), each key right after its
+// metric's: "<rate>_ci95": [lo, hi] is the Wilson interval of solved and optimal with the
+// tasks as n, and of solved_per_sample and optimal_per_sample with all samples as n (it
+// treats a task's K samples as independent, so for K > 1 it is too narrow: the per-task
+// rates are the ones to compare arms by). swc_ci95, ilr_solved_ci95 and ilr_optimal_ci95
+// are percentile bootstrap intervals over tasks (B = 2,000, a fixed seed: the same
+// outcomes give the same interval everywhere), null when their metric is null (and for
+// n = 0, where the Wilson intervals are [0, 1]).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "models/intervals.h"
 
 namespace traceplay::models {
 
@@ -42,16 +54,34 @@ struct TaskOutcome {
   std::vector<SampleOutcome> samples;        // K
 };
 
+// One task's share of each metric: the summary's solved, optimal, SWC and ILRs are the
+// means of these over tasks (and a paired comparison of two arms differences them task
+// by task). ILRs are nullopt without t*.
+struct TaskScores {
+  bool solved = false, optimal = false;
+  double swc = 0;
+  std::optional<double> ilr_solved, ilr_optimal;
+};
+
+// Throws std::invalid_argument (naming task `index`) for a task without samples, a
+// non-positive l*, or a sample optimal but not correct.
+TaskScores score_task(const TaskOutcome& task, size_t index = 0);
+
 struct EvalMetrics {
   int64_t tasks = 0, samples = 0;  // n, K (samples: the largest K of any task)
   double solved = 0, optimal = 0, solved_per_sample = 0, optimal_per_sample = 0, swc = 0;
   std::optional<double> ilr_solved, ilr_optimal;
   double mean_trace_tokens = 0;
   std::optional<double> mean_astar_trace_tokens;
+  // 95% intervals (see the top of this file).
+  Interval solved_ci95{0, 1}, optimal_ci95{0, 1}, solved_per_sample_ci95{0, 1}, optimal_per_sample_ci95{0, 1};
+  std::optional<Interval> swc_ci95, ilr_solved_ci95, ilr_optimal_ci95;
 
-  // The pinned object, keys in order: {"tasks","samples","solved","optimal",
-  // "solved_per_sample","optimal_per_sample","swc","ilr_solved","ilr_optimal",
-  // "mean_trace_tokens","mean_astar_trace_tokens"}; rates as fractions in [0, 1].
+  // The pinned object, keys in order: {"tasks","samples","solved","solved_ci95",
+  // "optimal","optimal_ci95","solved_per_sample","solved_per_sample_ci95",
+  // "optimal_per_sample","optimal_per_sample_ci95","swc","swc_ci95","ilr_solved",
+  // "ilr_solved_ci95","ilr_optimal","ilr_optimal_ci95","mean_trace_tokens",
+  // "mean_astar_trace_tokens"}; rates as fractions in [0, 1], intervals as [lo, hi].
   nlohmann::ordered_json to_json() const;
 };
 

@@ -251,9 +251,13 @@ EvalSummary evaluate(const EvalOptions& o) {
         std::remove((paths.out + "/" + f).c_str());
     } else if (exists(summary_path) && exists(samples_path)) {
       summary.json = read_summary(summary_path);
-      summary.finished = summary.already_done = true;
-      summary.samples_done = summary.samples_total;
-      return summary;
+      // A summary from before the 95% intervals is recomputed below from the kept samples.
+      if (summary.json.contains("optimal_ci95")) {
+        summary.finished = summary.already_done = true;
+        summary.samples_done = summary.samples_total;
+        return summary;
+      }
+      summary.json = nullptr;
     }
   }
 

@@ -14,7 +14,8 @@
 //                       (task, sample) draws from its own random stream, gives the same
 //                       samples as a straight run;
 //   summary.json        the pinned summary (written last, atomically): its presence
-//                       makes a rerun with the same parameters a no-op.
+//                       makes a rerun with the same parameters a no-op (one written
+//                       before the 95% intervals is recomputed from samples.jsonl).
 #pragma once
 
 #include <atomic>
@@ -50,9 +51,11 @@ struct EvalOptions {
   std::string label = "eval";  // names the progress line ("solution-only eval" in a run)
 };
 
-// The pinned summary: {"tasks","samples","solved","optimal","solved_per_sample",
-// "optimal_per_sample","swc","ilr_solved","ilr_optimal","mean_trace_tokens",
-// "mean_astar_trace_tokens"}; ILRs are null for solution-only models.
+// The pinned summary (models/eval_metrics.h): {"tasks","samples","solved","optimal",
+// "solved_per_sample","optimal_per_sample","swc","ilr_solved","ilr_optimal",
+// "mean_trace_tokens","mean_astar_trace_tokens"}, each metric but the trace means
+// followed by its 95% interval "<metric>_ci95": [lo, hi]; ILRs (and their intervals)
+// are null for solution-only models.
 struct EvalSummary {
   nlohmann::ordered_json json;  // the summary (empty when stopped early)
   bool finished = false;        // false when stopped early (samples so far are kept)

@@ -18,8 +18,10 @@ import zstandard
 
 BIN = os.environ.get("TRACEPLAY_BIN", "traceplay")
 
-SUMMARY_KEYS = ["tasks", "samples", "solved", "optimal", "solved_per_sample", "optimal_per_sample", "swc",
-                "ilr_solved", "ilr_optimal", "mean_trace_tokens", "mean_astar_trace_tokens"]
+SUMMARY_KEYS = ["tasks", "samples", "solved", "solved_ci95", "optimal", "optimal_ci95", "solved_per_sample",
+                "solved_per_sample_ci95", "optimal_per_sample", "optimal_per_sample_ci95", "swc", "swc_ci95",
+                "ilr_solved", "ilr_solved_ci95", "ilr_optimal", "ilr_optimal_ci95", "mean_trace_tokens",
+                "mean_astar_trace_tokens"]
 SAMPLE_KEYS = ["id", "sample", "tokens", "trace_tokens", "plan_positions", "correct", "optimal", "reason"]
 
 
@@ -86,6 +88,35 @@ def replay(tokens, record, vocabulary):
     return ok, len(cells), trace
 
 
+def wilson(k, n, z=1.959964):
+    """The Wilson score interval, written out independently of the C++ one."""
+    p = k / n
+    center = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5
+    return max(0.0, center - half), min(1.0, center + half)
+
+
+def check_intervals(summary, lines, samples):
+    """Each rate's "_ci95" is the Wilson interval of its counts; SWC's and ILR's are
+    bootstrap intervals: [lo, hi] around the metric (null with it)."""
+    tasks = [lines[i:i + samples] for i in range(0, len(lines), samples)]
+    counts = {"solved": (sum(any(l["correct"] for l in t) for t in tasks), len(tasks)),
+              "optimal": (sum(any(l["optimal"] for l in t) for t in tasks), len(tasks)),
+              "solved_per_sample": (sum(l["correct"] for l in lines), len(lines)),
+              "optimal_per_sample": (sum(l["optimal"] for l in lines), len(lines))}
+    for key, (k, n) in counts.items():
+        assert summary[key] == pytest.approx(k / n)
+        assert summary[key + "_ci95"] == pytest.approx(list(wilson(k, n)), abs=1e-12)
+        lo, hi = summary[key + "_ci95"]
+        assert 0.0 <= lo <= summary[key] <= hi <= 1.0
+    for key in ("swc", "ilr_solved", "ilr_optimal"):
+        if summary[key] is None:
+            assert summary[key + "_ci95"] is None
+        else:
+            lo, hi = summary[key + "_ci95"]
+            assert 0.0 <= lo <= summary[key] + 1e-12 and summary[key] <= hi + 1e-12
+
+
 def evaluate(setup, mode, out, *extra, tasks=12, samples=3):
     return run("eval", "--checkpoint", setup["runs"][mode], "--data", setup["data"], "--tasks", tasks,
                "--samples", samples, "--threads", "1", "--out", out, "--json", *extra)
@@ -130,6 +161,10 @@ def test_summary_and_samples(setup, tmp_path):
         traces.append(line["trace_tokens"])
     assert last["mean_trace_tokens"] == pytest.approx(sum(traces) / len(traces))
     assert last["solved_per_sample"] == pytest.approx(sum(l["correct"] for l in lines) / len(lines))
+    check_intervals(last, lines, 3)
+    # The table prints the intervals beside the rates.
+    lo, hi = last["optimal_ci95"]
+    assert f"[{100 * lo:.1f}, {100 * hi:.1f}]" in r.stdout
 
 
 def test_solution_only_has_null_ilr(setup, tmp_path):
@@ -138,6 +173,7 @@ def test_solution_only_has_null_ilr(setup, tmp_path):
     last = json.loads(r.stdout.strip().splitlines()[-1])
     assert last["ilr_solved"] is None and last["ilr_optimal"] is None
     assert last["mean_astar_trace_tokens"] > 0
+    check_intervals(last, read_lines(tmp_path / "so" / "samples.jsonl"), 1)
     # Greedy: every line of one task is the same response, whatever the batch.
     r2 = evaluate(setup, "solution-only", tmp_path / "so2", "--temperature", "0", "--batch", "1", samples=1)
     assert r2.returncode == 0, r2.stderr
@@ -201,6 +237,23 @@ def test_rerun_is_a_no_op_other_parameters_are_refused(setup, tmp_path):
     forced = evaluate(setup, "search-augmented", out, "--temperature", "0.5", "--force")
     assert forced.returncode == 0, forced.stderr
     assert json.load(open(out / "eval.json"))["parameters"]["temperature"] == 0.5
+
+
+def test_a_summary_without_intervals_is_recomputed_from_its_samples(setup, tmp_path):
+    # A summary.json from before the 95% intervals: the next run of the same evaluation
+    # rebuilds it from the kept samples (not resampled) and gives the intervals.
+    out = tmp_path / "old"
+    first = evaluate(setup, "search-augmented", out)
+    assert first.returncode == 0, first.stderr
+    full = json.load(open(out / "summary.json"))
+    samples = (out / "samples.jsonl").read_bytes()
+    old = {k: v for k, v in full.items() if not k.endswith("_ci95")}
+    (out / "summary.json").write_text(json.dumps(old) + "\n")
+    again = evaluate(setup, "search-augmented", out)
+    assert again.returncode == 0, again.stderr
+    assert "already done" not in again.stdout
+    assert json.load(open(out / "summary.json")) == full
+    assert (out / "samples.jsonl").read_bytes() == samples
 
 
 def test_config_eval_table_and_flags_win(setup, tmp_path):

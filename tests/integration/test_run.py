@@ -124,8 +124,13 @@ def test_default_experiment_config_is_valid(tmp_path):
     trained = [a for a in summary["arms"] if "eval" in a]
     assert len(trained) >= 3
     for arm in trained:
-        assert set(arm["eval"]) >= {"tasks", "samples", "solved", "optimal", "swc", "ilr_solved", "ilr_optimal"}
+        assert set(arm["eval"]) >= {"tasks", "samples", "solved", "optimal", "swc", "ilr_solved", "ilr_optimal",
+                                    "solved_ci95", "optimal_ci95", "swc_ci95"}
     assert "optimal" in result.stdout and "SWC" in result.stdout
+    # The trained arms (not the untrained control) are compared on their shared tasks.
+    pairs = {(c["a"], c["b"]) for c in summary["comparisons"]}
+    assert pairs == {("solution-only", "search-augmented")}
+    assert "A - B" in result.stdout
 
 
 TRAIN_CONFIG = """
@@ -161,6 +166,36 @@ name = "search-augmented"
 """
 
 
+def check_intervals_and_comparisons(run_dir, record, stdout):
+    """Every rate's 95% interval lies in [0, 1] around it; run.json compares the two
+    trained arms (the untrained control left out) on their 4 shared tasks, and each
+    difference is what their samples.jsonl give, recomputed here."""
+    for arm in record["arms"]:
+        e = arm["eval"]
+        for key in ("solved", "optimal", "solved_per_sample", "optimal_per_sample", "swc"):
+            lo, hi = e[key + "_ci95"]
+            assert 0.0 <= lo <= e[key] <= hi <= 1.0, (arm["name"], key)
+        assert (e["ilr_optimal_ci95"] is None) == (e["ilr_optimal"] is None)
+    optimal = {}
+    for name in ("solution-only", "search-augmented"):
+        lines = [json.loads(l) for l in (run_dir / name / "eval-test/samples.jsonl").read_text().splitlines()]
+        tasks = {}
+        for line in lines:
+            tasks[line["id"]] = tasks.get(line["id"], False) or line["optimal"]
+        optimal[name] = tasks
+    assert optimal["solution-only"].keys() == optimal["search-augmented"].keys()
+    comparisons = record["comparisons"]
+    assert [(c["a"], c["b"], c["metric"]) for c in comparisons] == [
+        ("solution-only", "search-augmented", m) for m in ("optimal", "solved", "swc")]
+    for c in comparisons:
+        assert c["tasks"] == 4
+        lo, hi = c["ci95"]
+        assert -1.0 <= lo <= c["difference"] <= hi <= 1.0
+    expected = sum(optimal["solution-only"][t] - optimal["search-augmented"][t] for t in optimal["solution-only"]) / 4
+    assert comparisons[0]["difference"] == pytest.approx(expected)
+    assert "A - B" in stdout and "[" in stdout
+
+
 def test_run_trains_and_evaluates_every_arm_and_skips_what_is_done(tmp_path):
     (tmp_path / "learn.toml").write_text(TRAIN_CONFIG)
     first = run(["run", "learn.toml", "--threads", "1", "--json"], tmp_path)
@@ -179,6 +214,7 @@ def test_run_trains_and_evaluates_every_arm_and_skips_what_is_done(tmp_path):
     record = json.loads((tmp_path / "runs/learn/run.json").read_text())
     assert record["status"] == "done"
     assert [a["status"] for a in record["arms"]] == ["done"] * 3
+    check_intervals_and_comparisons(tmp_path / "runs/learn", record, first.stdout)
     assert record["libraries"]["libtorch"]
     assert record["arms"][1]["eval"] == arms["solution-only"]["eval"]
 
@@ -187,6 +223,9 @@ def test_run_trains_and_evaluates_every_arm_and_skips_what_is_done(tmp_path):
     again = run(["run", "learn.toml", "--threads", "1", "--json"], tmp_path)
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout.strip().splitlines()[-1])["arms"][2]["eval"] == arms["search-augmented"]["eval"]
+    # Deterministic intervals: the comparisons recomputed from the same samples are the same.
+    assert json.loads(again.stdout.strip().splitlines()[-1])["comparisons"] == summary["comparisons"]
+    assert summary["comparisons"] == record["comparisons"]
     assert (tmp_path / "runs/learn/search-augmented/train/checkpoint/model.safetensors").read_bytes() == weights
 
 

@@ -1,0 +1,97 @@
+#include "apps/run_tables.h"
+
+#include <cstdio>
+
+namespace traceplay::apps {
+
+namespace {
+
+// Percent with one decimal, or "-" for null (ILR of solution-only models).
+std::string percent(const nlohmann::json& v) {
+  if (!v.is_number()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", 100.0 * v.get<double>());
+  return buf;
+}
+
+std::string fixed(const nlohmann::json& v, int digits) {
+  if (!v.is_number()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v.get<double>());
+  return buf;
+}
+
+nlohmann::json get(const nlohmann::json& j, const char* key) {
+  return j.is_object() && j.contains(key) ? j[key] : nlohmann::json();
+}
+
+// "80.0 [71.1,86.7]": a rate and its 95% interval "<key>_ci95" in percent; the rate alone
+// when the summary has no interval (one written before intervals existed).
+std::string percent_with_interval(const nlohmann::json& summary, const char* key) {
+  const nlohmann::json ci = get(summary, (std::string(key) + "_ci95").c_str());
+  const std::string rate = percent(get(summary, key));
+  if (!ci.is_array() || ci.size() != 2) return rate;
+  return rate + " [" + percent(ci[0]) + "," + percent(ci[1]) + "]";
+}
+
+// "+40.0" / "-3.5" percentage points.
+std::string signed_points(const nlohmann::json& v) {
+  if (!v.is_number()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.1f", 100.0 * v.get<double>());
+  return buf;
+}
+
+}  // namespace
+
+void print_table(const std::vector<DatasetRow>& rows) {
+  std::printf("\n%-16s %-8s %8s %7s %8s %10s %8s %6s  %s\n", "arm", "domain", "train", "test", "prompt", "trace",
+              "plan", "vocab", "dataset");
+  for (const DatasetRow& row : rows) {
+    const Manifest& m = *row.manifest;
+    std::printf("%-16s %-8s %8llu %7llu %8.1f %10.1f %8.1f %6zu  %s\n", row.arm.c_str(), m.domain.c_str(),
+                static_cast<unsigned long long>(m.train), static_cast<unsigned long long>(m.test),
+                m.prompt_lengths.mean, m.trace_lengths.mean, m.plan_lengths.mean, m.vocabulary.size(),
+                row.data_dir.c_str());
+  }
+  std::printf("(prompt, trace and plan: mean tokens per record)\n");
+}
+
+// The paper's table (DESIGN.md, "Metrics"): rates in percent.
+void print_model_table(const std::vector<ModelRow>& rows) {
+  bool any = false;
+  for (const ModelRow& row : rows) any = any || !row.eval.is_null();
+  if (!any) return;
+  std::printf("\n%-18s %9s %6s %8s  %-18s %-18s %7s %7s %7s %7s %8s %8s\n", "arm", "params", "steps", "val_loss",
+              "solved [95% CI]", "optimal [95% CI]", "sol/smp", "opt/smp", "SWC", "ILR-s", "ILR-o", "trace");
+  for (const ModelRow& row : rows) {
+    if (row.eval.is_null()) continue;
+    const nlohmann::json& t = row.train;
+    const nlohmann::json& e = row.eval;
+    std::printf("%-18s %9s %6s %8s  %-18s %-18s %7s %7s %7s %7s %8s %8s\n", row.arm.c_str(),
+                fixed(get(t, "parameters"), 0).c_str(), fixed(get(t, "step"), 0).c_str(),
+                fixed(get(t, "val_loss"), 4).c_str(), percent_with_interval(e, "solved").c_str(),
+                percent_with_interval(e, "optimal").c_str(), percent(get(e, "solved_per_sample")).c_str(),
+                percent(get(e, "optimal_per_sample")).c_str(), percent(get(e, "swc")).c_str(),
+                percent(get(e, "ilr_solved")).c_str(), percent(get(e, "ilr_optimal")).c_str(),
+                fixed(get(e, "mean_trace_tokens"), 1).c_str());
+  }
+  std::printf("(rates in %%, over the evaluated tasks, with Wilson 95%% intervals; trace: mean trace tokens per "
+              "response)\n");
+}
+
+void print_comparison_table(const nlohmann::json& comparisons) {
+  if (!comparisons.is_array() || comparisons.empty()) return;
+  std::printf("\n%-18s %-18s %-8s %7s  %-16s %6s\n", "A", "B", "metric", "A - B", "95% CI", "tasks");
+  for (const nlohmann::json& c : comparisons) {
+    const nlohmann::json& ci = c["ci95"];
+    const std::string interval = "[" + signed_points(ci[0]) + "," + signed_points(ci[1]) + "]";
+    std::printf("%-18s %-18s %-8s %7s  %-16s %6s\n", c["a"].get<std::string>().c_str(),
+                c["b"].get<std::string>().c_str(), c["metric"].get<std::string>().c_str(),
+                signed_points(c["difference"]).c_str(), interval.c_str(), fixed(c["tasks"], 0).c_str());
+  }
+  std::printf("(paired differences on the same tasks, in percentage points, with paired bootstrap 95%% intervals "
+              "over tasks; an interval that excludes 0 separates the arms)\n");
+}
+
+}  // namespace traceplay::apps
