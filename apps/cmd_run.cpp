@@ -132,7 +132,10 @@ std::vector<ArmPlan> plan_arms(const Experiment& experiment, const RunArgs& args
     const std::string arm_where = where + " (arm " + arm.name + ")";
     if (!arm.config.contains("data")) throw UserError(arm_where + ": a [data] table is required");
     const nlohmann::json& data = arm.config["data"];
-    ArmPlan plan{arm.name, arm.config, dataset_spec_from_json(data, arm_where + " [data]"), ""};
+    ArmPlan plan;
+    plan.name = arm.name;
+    plan.config = arm.config;
+    plan.spec = dataset_spec_from_json(data, arm_where + " [data]");
     // The experiment's seed seeds its datasets unless [data] sets its own.
     if (!plan.spec.seed) {
       const nlohmann::json seed = arm.config.value("seed", nlohmann::json(0));

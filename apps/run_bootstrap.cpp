@@ -5,6 +5,7 @@
 
 #include "apps/model_options.h"
 #include "core/error.h"
+#include "models/arm_comparison.h"
 
 namespace traceplay::apps {
 
@@ -141,6 +142,12 @@ bool run_bootstrap_steps(const BootstrapPlan& plan, const std::string& arm_dir, 
     const models::EvalSummary evaluated = models::evaluate(step_eval);
     if (!evaluated.finished) return false;
 
+    // Paired against step 0 on the same tasks: did bootstrapping cost (or gain) accuracy?
+    nlohmann::json versus = nlohmann::json::array();
+    for (const auto& d : models::compare_arms(models::read_arm_tasks(step_eval.out_dir, eval.data_dir),
+                                              models::read_arm_tasks(eval.out_dir, eval.data_dir),
+                                              "bootstrap step " + std::to_string(j), "step 0"))
+      versus.push_back(nlohmann::json::parse(models::to_json(d).dump()));
     const nlohmann::json s = sampled.to_json();
     on_step({{"step", j},
              {"dataset", sampling.out_dir},
@@ -150,7 +157,8 @@ bool run_bootstrap_steps(const BootstrapPlan& plan, const std::string& arm_dir, 
              {"mean_trace_after", sampled.mean_trace_after},
              {"sampling", sampled.sampling},
              {"train", trained.to_json()},
-             {"eval", evaluated.json}});
+             {"eval", evaluated.json},
+             {"vs_step0", versus}});
     previous_train = finetune.out_dir;
     previous_data = sampling.out_dir;
   }
@@ -159,19 +167,34 @@ bool run_bootstrap_steps(const BootstrapPlan& plan, const std::string& arm_dir, 
 
 void print_bootstrap_table(const std::string& arm, const nlohmann::json& steps) {
   std::printf("\nbootstrapping: %s\n", arm.c_str());
-  std::printf("%4s %-20s %-20s %7s %7s %7s %9s %9s %9s\n", "step", "solved", "optimal", "SWC", "ILR-s", "ILR-o",
-              "trace", "A* trace", "replaced");
+  std::printf("%4s %-18s %-18s %-22s %6s %6s %6s %7s %8s %7s %8s\n", "step", "solved", "optimal",
+              "optimal - step 0", "SWC", "ILR-s", "ILR-o", "trace", "A* trace", "vs A*", "replaced");
   for (const auto& step : steps) {
     const nlohmann::json& e = step.value("eval", nlohmann::json());
-    std::printf("%4s %-20s %-20s %7s %7s %7s %9s %9s %9s\n", fixed(step["step"], 0).c_str(),
-                percent_ci(e, "solved").c_str(), percent_ci(e, "optimal").c_str(),
+    std::string versus = "-";
+    for (const auto& d : step.value("vs_step0", nlohmann::json::array()))
+      if (d.value("metric", "") == "optimal") {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%+.1f [%+.1f,%+.1f]", 100.0 * d["difference"].get<double>(),
+                      100.0 * d["ci95"][0].get<double>(), 100.0 * d["ci95"][1].get<double>());
+        versus = buf;
+      }
+    const nlohmann::json trace = value_or_null(e, "mean_trace_tokens"), astar = value_or_null(e, "mean_astar_trace_tokens");
+    std::string relative = "-";
+    if (trace.is_number() && astar.is_number() && astar.get<double>() > 0) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%+.1f%%", 100.0 * (trace.get<double>() / astar.get<double>() - 1.0));
+      relative = buf;
+    }
+    std::printf("%4s %-18s %-18s %-22s %6s %6s %6s %7s %8s %7s %8s\n", fixed(step["step"], 0).c_str(),
+                percent_ci(e, "solved").c_str(), percent_ci(e, "optimal").c_str(), versus.c_str(),
                 percent(value_or_null(e, "swc")).c_str(), fixed(value_or_null(e, "ilr_solved"), 3).c_str(),
-                fixed(value_or_null(e, "ilr_optimal"), 3).c_str(), fixed(value_or_null(e, "mean_trace_tokens"), 1).c_str(),
-                fixed(value_or_null(e, "mean_astar_trace_tokens"), 1).c_str(),
-                percent(value_or_null(step, "replaced_share")).c_str());
+                fixed(value_or_null(e, "ilr_optimal"), 3).c_str(), fixed(trace, 1).c_str(), fixed(astar, 1).c_str(),
+                relative.c_str(), percent(value_or_null(step, "replaced_share")).c_str());
   }
-  std::printf("(rates in %% with 95%% intervals; ILR as a ratio; trace: mean trace tokens per response on the test "
-              "tasks; replaced: share of training traces the step's dataset took from the model)\n");
+  std::printf("(rates in %% with 95%% intervals; optimal - step 0: the paired difference on the same tasks, in points; "
+              "ILR as a ratio; trace: mean trace tokens per response on the test tasks, against A*'s; replaced: share "
+              "of training traces the step's dataset took from the model)\n");
 }
 
 }  // namespace traceplay::apps

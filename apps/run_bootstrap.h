@@ -46,7 +46,8 @@ nlohmann::json bootstrap_step_zero(const std::string& dataset, const nlohmann::j
 // Runs steps 1..iterations of an arm whose step 0 trained into `train_dir` on `data_dir`
 // and evaluated with `eval` (its out_dir names the split's folder). Calls on_step with
 // each finished step's run.json entry {"step", "dataset", "replaced", "replaced_share",
-// "mean_trace_before", "mean_trace_after", "train", "eval"}. False when a stop request
+// "mean_trace_before", "mean_trace_after", "sampling", "train", "eval", "vs_step0"}: the
+// last, the paired differences against step 0 on the same tasks (models/arm_comparison.h). False when a stop request
 // cut it short (what is done is kept and resumes).
 bool run_bootstrap_steps(const BootstrapPlan& plan, const std::string& arm_dir, const std::string& train_dir,
                          const std::string& data_dir, const models::EvalOptions& eval,

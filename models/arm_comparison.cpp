@@ -28,7 +28,7 @@ std::unordered_map<uint64_t, size_t> index_by_id(const ArmTasks& arm, const std:
 }  // namespace
 
 std::vector<PairedDifference> compare_arms(const ArmTasks& a, const ArmTasks& b, const std::string& a_name,
-                                           const std::string& b_name, const BootstrapOptions& options) {
+                                           const std::string& b_name, const ResampleOptions& options) {
   const auto a_index = index_by_id(a, a_name);
   const auto b_index = index_by_id(b, b_name);
   if (a.ids.empty() || b.ids.empty()) throw UserError("cannot compare " + a_name + " with " + b_name + ": no tasks");

@@ -38,7 +38,7 @@ struct PairedDifference {
 // sets differ (giving a task that is in one and not the other), an id repeats, or there
 // are no tasks.
 std::vector<PairedDifference> compare_arms(const ArmTasks& a, const ArmTasks& b, const std::string& a_name,
-                                           const std::string& b_name, const BootstrapOptions& options = {});
+                                           const std::string& b_name, const ResampleOptions& options = {});
 
 // {"metric", "difference", "ci95": [lo, hi], "tasks"}.
 nlohmann::ordered_json to_json(const PairedDifference& d);

@@ -39,7 +39,7 @@ Interval wilson_interval(int64_t successes, int64_t trials, double z) {
   return {lo, hi};
 }
 
-Interval bootstrap_mean_interval(const std::vector<double>& values, const BootstrapOptions& options) {
+Interval bootstrap_mean_interval(const std::vector<double>& values, const ResampleOptions& options) {
   if (values.empty()) throw std::invalid_argument("bootstrap_mean_interval: no values");
   if (options.resamples < 1)
     throw std::invalid_argument("bootstrap_mean_interval: resamples must be at least 1, got " +
@@ -59,7 +59,7 @@ Interval bootstrap_mean_interval(const std::vector<double>& values, const Bootst
 }
 
 Interval paired_bootstrap_interval(const std::vector<double>& a, const std::vector<double>& b,
-                                   const BootstrapOptions& options) {
+                                   const ResampleOptions& options) {
   if (a.size() != b.size())
     throw std::invalid_argument("paired_bootstrap_interval: " + std::to_string(a.size()) + " values against " +
                                 std::to_string(b.size()) + " (they must be aligned by task)");

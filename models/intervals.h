@@ -33,7 +33,9 @@ struct Interval {
 // std::invalid_argument unless 0 <= k <= n.
 Interval wilson_interval(int64_t successes, int64_t trials, double z = kZ95);
 
-struct BootstrapOptions {
+// Options of the bootstrap over tasks (not to be confused with search-dynamics
+// bootstrapping, models/bootstrap.h).
+struct ResampleOptions {
   int resamples = 2000;  // B
   uint64_t seed = 1;     // the resamples draw from Rng(seed): a fixed seed, fixed intervals
 };
@@ -41,12 +43,12 @@ struct BootstrapOptions {
 // Percentile bootstrap 95% interval of the mean of `values` (one per task). Constant
 // values give a zero-width interval at their mean. Throws std::invalid_argument for no
 // values, a non-finite value, or resamples < 1.
-Interval bootstrap_mean_interval(const std::vector<double>& values, const BootstrapOptions& options = {});
+Interval bootstrap_mean_interval(const std::vector<double>& values, const ResampleOptions& options = {});
 
 // The same for mean(a) - mean(b) of two arms' values aligned by task (a[i] and b[i]
 // belong to the same task): the bootstrap of the differences a[i] - b[i]. Throws
 // std::invalid_argument when the sizes differ (and as above).
 Interval paired_bootstrap_interval(const std::vector<double>& a, const std::vector<double>& b,
-                                   const BootstrapOptions& options = {});
+                                   const ResampleOptions& options = {});
 
 }  // namespace traceplay::models
