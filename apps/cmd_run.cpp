@@ -4,7 +4,9 @@
 //   run.json              resolved config, seeds, versions, machine, start and end
 //   data-<domain>-<hash>/ one dataset per distinct [data] table (arms share them)
 //   <arm>/train/          the arm's training run (checkpoint/, metrics.jsonl)
-//   <arm>/eval-<split>/   its evaluation (samples.jsonl, summary.json)
+//   <arm>/eval-<split>/   its evaluation (samples.jsonl, summary.json); with Dualformer
+//                         modes (eval.modes, apps/eval_modes_option.h) one
+//                         <arm>/eval-<split>-<mode>/ per mode instead
 // An arm with train.steps = 0 evaluates the untrained model: the control that shows
 // what training added. The datasets are built first; then `parallel` arms (top-level key
 // or --parallel) train and evaluate at once, each on its share of the cores: on a small
@@ -17,10 +19,12 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "apps/commands.h"
 #include "apps/dataset_options.h"
+#include "apps/eval_modes_option.h"
 #include "apps/model_options.h"
 #include "core/atomic_file.h"
 #include "core/config.h"
@@ -28,6 +32,7 @@
 #include "core/hash.h"
 #include "core/provenance.h"
 #include "core/signals.h"
+#include "models/eval_modes.h"
 #include "models/evaluate.h"
 #include "models/train.h"
 #include "models/torch_runtime.h"
@@ -53,11 +58,14 @@ struct ArmPlan {
   // Set when the arm trains and evaluates a model (it has a [train] table).
   std::optional<models::TrainOptions> train;
   std::optional<models::EvalOptions> eval;
+  // With eval.modes: one evaluation per mode, instead of `eval`.
+  std::vector<models::EvalOptions> mode_evals;
 };
 
 // What an arm reached, for the results table.
 struct ArmOutcome {
   nlohmann::json train = nullptr, eval = nullptr;
+  nlohmann::json eval_modes = nullptr;  // {mode: summary} with eval.modes
 };
 
 // A dataset's folder is named by what defines its contents (not by thread counts), so
@@ -101,7 +109,9 @@ void plan_model(ArmPlan& plan, const RunArgs& args, const std::string& experimen
   models::EvalOptions eval;
   eval.seed = train.seed;
   eval.device = train.device;
-  if (c.contains("eval")) apply_eval_table(c["eval"], eval, where + " [eval]");
+  std::vector<std::string> modes;
+  if (c.contains("eval"))
+    apply_eval_table(take_eval_modes(c["eval"], train.mode, modes, where + " [eval]"), eval, where + " [eval]");
   if (args.threads > 0) eval.threads = args.threads;
   if (args.parallel > 1 && eval.threads == 0) eval.threads = share;
   if (args.parallel > 1) eval.progress = false;
@@ -109,11 +119,18 @@ void plan_model(ArmPlan& plan, const RunArgs& args, const std::string& experimen
   models::check_device(eval.device, where + " [eval] device");
   eval.checkpoint_dir = train.out_dir;
   eval.data_dir = plan.data_dir;
-  eval.out_dir = arm_dir + "/eval-" + eval.split;
+  eval.out_dir = arm_dir + "/" + models::eval_dir_name(eval.split, eval.mode);
   eval.force = args.force;
   eval.stop = &stop_flag();
   plan.train = train;
   plan.eval = eval;
+  for (const std::string& mode : modes) {
+    models::EvalOptions m = eval;
+    m.mode = mode;
+    m.out_dir = arm_dir + "/" + models::eval_dir_name(eval.split, mode);
+    m.label = plan.name + " eval " + mode;
+    plan.mode_evals.push_back(m);
+  }
 }
 
 std::vector<ArmPlan> plan_arms(const Experiment& experiment, const RunArgs& args, const std::string& where) {
@@ -202,17 +219,23 @@ std::string fixed(const nlohmann::json& v, int digits) {
 // The paper's table (DESIGN.md, "Metrics"): rates in percent.
 void print_model_table(const std::vector<ArmPlan>& plans, const std::vector<ArmOutcome>& outcomes) {
   bool any = false;
-  for (const auto& o : outcomes) any = any || !o.eval.is_null();
+  for (const auto& o : outcomes) any = any || !o.eval.is_null() || !o.eval_modes.is_null();
   if (!any) return;
   std::printf("\n%-18s %9s %6s %8s %7s %7s %7s %7s %7s %7s %8s %8s\n", "arm", "params", "steps", "val_loss", "solved",
               "optimal", "sol/smp", "opt/smp", "SWC", "ILR-s", "ILR-o", "trace");
+  // One row per evaluation: the arm's, or one per Dualformer mode ("arm fast").
+  std::vector<std::tuple<std::string, const nlohmann::json*, const nlohmann::json*>> rows;
   for (size_t i = 0; i < outcomes.size(); ++i) {
-    const ArmOutcome& o = outcomes[i];
-    if (o.eval.is_null()) continue;
-    const nlohmann::json& t = o.train;
-    const nlohmann::json& e = o.eval;
+    if (!outcomes[i].eval.is_null()) rows.emplace_back(plans[i].name, &outcomes[i].train, &outcomes[i].eval);
+    for (const models::EvalOptions& m : plans[i].mode_evals)  // in the config's order
+      if (outcomes[i].eval_modes.contains(m.mode))
+        rows.emplace_back(plans[i].name + " " + m.mode, &outcomes[i].train, &outcomes[i].eval_modes[m.mode]);
+  }
+  for (const auto& [label, train, eval] : rows) {
+    const nlohmann::json& t = *train;
+    const nlohmann::json& e = *eval;
     auto get = [](const nlohmann::json& j, const char* k) { return j.is_object() && j.contains(k) ? j[k] : nlohmann::json(); };
-    std::printf("%-18s %9s %6s %8s %7s %7s %7s %7s %7s %7s %8s %8s\n", plans[i].name.c_str(),
+    std::printf("%-18s %9s %6s %8s %7s %7s %7s %7s %7s %7s %8s %8s\n", label.c_str(),
                 fixed(get(t, "parameters"), 0).c_str(), fixed(get(t, "step"), 0).c_str(),
                 fixed(get(t, "val_loss"), 4).c_str(), percent(get(e, "solved")).c_str(),
                 percent(get(e, "optimal")).c_str(), percent(get(e, "solved_per_sample")).c_str(),
@@ -221,6 +244,27 @@ void print_model_table(const std::vector<ArmPlan>& plans, const std::vector<ArmO
                 fixed(get(e, "mean_trace_tokens"), 1).c_str());
   }
   std::printf("(rates in %%, over the evaluated tasks; trace: mean trace tokens per response)\n");
+  for (const auto& [label, train, eval] : rows)
+    if (eval->value("mode", std::string()) == "auto")
+      std::printf("(%s: %s%% of responses began with plan, %s%% with a trace step)\n", label.c_str(),
+                  percent((*eval)["fast_share"]).c_str(), percent((*eval)["slow_share"]).c_str());
+}
+
+// Evaluates a trained arm once per Dualformer mode, in the listed order; false when a
+// stop request cut it short.
+bool evaluate_modes(const ArmPlan& plan, size_t index, ArmOutcome& outcome, RunRecord& record) {
+  for (const models::EvalOptions& options : plan.mode_evals) {
+    std::fprintf(stderr, "[%s] eval %s\n", plan.name.c_str(), options.out_dir.c_str());
+    const models::EvalSummary evaluated = models::evaluate(options);
+    if (evaluated.finished) outcome.eval_modes[options.mode] = evaluated.json;
+    record.update([&](nlohmann::json& r) {
+      if (evaluated.finished) r["arms"][index]["eval_modes"][options.mode] = evaluated.json;
+      r["arms"][index]["status"] = evaluated.finished ? "evaluated " + options.mode : "evaluation interrupted";
+    });
+    if (!evaluated.finished) return false;
+  }
+  record.update([&](nlohmann::json& r) { r["arms"][index]["status"] = "done"; });
+  return true;
 }
 
 // Trains and evaluates one arm (resuming whatever an interrupted run left); false when a
@@ -239,6 +283,7 @@ bool train_and_evaluate(const ArmPlan& plan, size_t index, ArmOutcome& outcome, 
   });
   if (!trained.finished) return false;
 
+  if (!plan.mode_evals.empty()) return evaluate_modes(plan, index, outcome, record);
   std::fprintf(stderr, "[%s] eval %s\n", plan.name.c_str(), plan.eval->out_dir.c_str());
   const models::EvalSummary evaluated = models::evaluate(*plan.eval);
   outcome.eval = evaluated.json;
@@ -317,7 +362,9 @@ int run_experiment(RunArgs args) {
   for (const auto& plan : plans) {
     nlohmann::json arm = {{"name", plan.name}, {"config", plan.config}, {"seed", *plan.spec.seed},
                           {"dataset", plan.data_dir}, {"status", "pending"}};
-    if (plan.train) arm["train_dir"] = plan.train->out_dir, arm["eval_dir"] = plan.eval->out_dir;
+    if (plan.train) arm["train_dir"] = plan.train->out_dir;
+    if (plan.train && plan.mode_evals.empty()) arm["eval_dir"] = plan.eval->out_dir;
+    for (const auto& m : plan.mode_evals) arm["eval_dirs"][m.mode] = m.out_dir;
     initial["arms"].push_back(arm);
   }
   RunRecord record(run_dir + "/run.json", std::move(initial));
@@ -367,6 +414,7 @@ int run_experiment(RunArgs args) {
     for (size_t i = 0; i < plans.size(); ++i) {
       nlohmann::json arm = {{"name", plans[i].name}, {"dataset", results[i].summary(plans[i].data_dir)}};
       if (plans[i].train) arm["train"] = outcomes[i].train, arm["eval"] = outcomes[i].eval;
+      if (!plans[i].mode_evals.empty()) arm.erase("eval"), arm["eval_modes"] = outcomes[i].eval_modes;
       summary["arms"].push_back(arm);
     }
     std::printf("%s\n", summary.dump().c_str());
