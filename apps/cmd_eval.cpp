@@ -83,8 +83,10 @@ std::string ratio(const nlohmann::ordered_json& j, const char* key) {
 
 void print_table(const models::EvalSummary& s) {
   const auto& j = s.json;
-  std::printf("%s: %lld tasks x %lld samples, %s model%s\n", s.out_dir.c_str(), j.at("tasks").get<long long>(),
-              j.at("samples").get<long long>(), s.mode.c_str(), s.already_done ? " (already done)" : "");
+  const std::string eval_mode = j.contains("mode") ? ", " + j.at("mode").get<std::string>() + " mode" : "";
+  std::printf("%s: %lld tasks x %lld samples, %s model%s%s\n", s.out_dir.c_str(), j.at("tasks").get<long long>(),
+              j.at("samples").get<long long>(), s.mode.c_str(), eval_mode.c_str(),
+              s.already_done ? " (already done)" : "");
   std::printf("  solved      %-22s   per sample %s\n", percent(j, "solved").c_str(),
               percent(j, "solved_per_sample").c_str());
   std::printf("  optimal     %-22s   per sample %s\n", percent(j, "optimal").c_str(),
@@ -97,6 +99,9 @@ void print_table(const models::EvalSummary& s) {
   if (!j.at("mean_astar_trace_tokens").is_null())
     std::snprintf(astar, sizeof astar, "%.1f", j.at("mean_astar_trace_tokens").get<double>());
   std::printf("  trace tokens per response %.1f, per A* run %s\n", j.at("mean_trace_tokens").get<double>(), astar);
+  if (j.contains("fast_share"))
+    std::printf("  responses began with plan %s, with a trace step %s\n", percent(j, "fast_share").c_str(),
+                percent(j, "slow_share").c_str());
   if (s.tokens_sampled > 0)
     std::printf("  sampled %lld tokens in %.1f s (%.0f tokens/s)\n", static_cast<long long>(s.tokens_sampled),
                 s.sampling_s, s.sampling_s > 0 ? s.tokens_sampled / s.sampling_s : 0.0);
@@ -125,6 +130,9 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   flag(cmd, *a, "--seed", &O::seed, "Sampling seed (default 1)")->check(kDigits);
   flag(cmd, *a, "--device", &O::device, "cpu | cuda | cuda:N (default cpu)");
   flag(cmd, *a, "--threads", &O::threads, "Torch threads (default 0: all cores)");
+  flag(cmd, *a, "--mode", &O::mode,
+       "Dualformer mode: fast (plan forced first), slow (a trace step forced first) or auto (the model "
+       "chooses); default: none");
   cmd->add_flag("--force", a->options.force, "Replace an evaluation made with other parameters");
   cmd->add_flag("--json", a->json, "Print the summary as JSON on the last line");
   cmd->callback([&exit_code, a] {

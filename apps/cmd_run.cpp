@@ -4,7 +4,9 @@
 //   run.json              resolved config, seeds, versions, machine, start and end
 //   data-<domain>-<hash>/ one dataset per distinct [data] table (arms share them)
 //   <arm>/train/          the arm's training run (checkpoint/, metrics.jsonl)
-//   <arm>/eval-<split>/   its evaluation (samples.jsonl, summary.json)
+//   <arm>/eval-<split>/   its evaluation (samples.jsonl, summary.json); with Dualformer
+//                         modes (eval.modes, apps/eval_modes_option.h) one
+//                         <arm>/eval-<split>-<mode>/ per mode instead
 // run.json's "comparisons" holds the paired differences of trained arms evaluated on the
 // same tasks (models/arm_comparison.h), printed after the results table.
 // An arm with train.steps = 0 evaluates the untrained model: the control that shows
@@ -19,10 +21,12 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "apps/commands.h"
 #include "apps/dataset_options.h"
+#include "apps/eval_modes_option.h"
 #include "apps/model_options.h"
 #include "apps/run_bootstrap.h"
 #include "apps/run_tables.h"
@@ -33,6 +37,7 @@
 #include "core/provenance.h"
 #include "core/signals.h"
 #include "models/arm_comparison.h"
+#include "models/eval_modes.h"
 #include "models/evaluate.h"
 #include "models/train.h"
 #include "models/torch_runtime.h"
@@ -60,12 +65,15 @@ struct ArmPlan {
   std::optional<models::EvalOptions> eval;
   // Set when the arm bootstraps its model (a [bootstrap] table with iterations > 0).
   std::optional<BootstrapPlan> bootstrap;
+  // With eval.modes: one evaluation per mode, instead of `eval`.
+  std::vector<models::EvalOptions> mode_evals;
 };
 
 // What an arm reached, for the results table.
 struct ArmOutcome {
   nlohmann::json train = nullptr, eval = nullptr;
   nlohmann::json bootstrap = nullptr;  // run.json's arms[i].bootstrap: one entry per step
+  nlohmann::json eval_modes = nullptr;  // {mode: summary} with eval.modes
 };
 
 // A dataset's folder is named by what defines its contents (not by thread counts), so
@@ -110,7 +118,9 @@ void plan_model(ArmPlan& plan, const RunArgs& args, const std::string& experimen
   models::EvalOptions eval;
   eval.seed = train.seed;
   eval.device = train.device;
-  if (c.contains("eval")) apply_eval_table(c["eval"], eval, where + " [eval]");
+  std::vector<std::string> modes;
+  if (c.contains("eval"))
+    apply_eval_table(take_eval_modes(c["eval"], train.mode, modes, where + " [eval]"), eval, where + " [eval]");
   if (args.threads > 0) eval.threads = args.threads;
   if (args.parallel > 1 && eval.threads == 0) eval.threads = share;
   if (args.parallel > 1) eval.progress = false;
@@ -118,12 +128,21 @@ void plan_model(ArmPlan& plan, const RunArgs& args, const std::string& experimen
   models::check_device(eval.device, where + " [eval] device");
   eval.checkpoint_dir = train.out_dir;
   eval.data_dir = plan.data_dir;
-  eval.out_dir = arm_dir + "/eval-" + eval.split;
+  eval.out_dir = arm_dir + "/" + models::eval_dir_name(eval.split, eval.mode);
   eval.force = args.force;
   eval.stop = &stop_flag();
   plan.train = train;
   plan.eval = eval;
   if (c.contains("bootstrap")) plan.bootstrap = plan_bootstrap(c["bootstrap"], train, eval, where + " [bootstrap]");
+  if (plan.bootstrap && !modes.empty())
+    throw UserError(where + ": [bootstrap] evaluates every step in one mode: use eval.mode, not eval.modes");
+  for (const std::string& mode : modes) {
+    models::EvalOptions m = eval;
+    m.mode = mode;
+    m.out_dir = arm_dir + "/" + models::eval_dir_name(eval.split, mode);
+    m.label = plan.name + " eval " + mode;
+    plan.mode_evals.push_back(m);
+  }
 }
 
 std::vector<ArmPlan> plan_arms(const Experiment& experiment, const RunArgs& args, const std::string& where) {
@@ -184,6 +203,23 @@ int parallel_arms(const nlohmann::json& config, const RunArgs& args, const std::
   return p.get<int>();
 }
 
+// Evaluates a trained arm once per Dualformer mode, in the listed order; false when a
+// stop request cut it short.
+bool evaluate_modes(const ArmPlan& plan, size_t index, ArmOutcome& outcome, RunRecord& record) {
+  for (const models::EvalOptions& options : plan.mode_evals) {
+    std::fprintf(stderr, "[%s] eval %s\n", plan.name.c_str(), options.out_dir.c_str());
+    const models::EvalSummary evaluated = models::evaluate(options);
+    if (evaluated.finished) outcome.eval_modes[options.mode] = evaluated.json;
+    record.update([&](nlohmann::json& r) {
+      if (evaluated.finished) r["arms"][index]["eval_modes"][options.mode] = evaluated.json;
+      r["arms"][index]["status"] = evaluated.finished ? "evaluated " + options.mode : "evaluation interrupted";
+    });
+    if (!evaluated.finished) return false;
+  }
+  record.update([&](nlohmann::json& r) { r["arms"][index]["status"] = "done"; });
+  return true;
+}
+
 // Trains and evaluates one arm (resuming whatever an interrupted run left); false when a
 // stop request cut it short (a checkpoint or the finished samples are kept).
 bool train_and_evaluate(const ArmPlan& plan, size_t index, ArmOutcome& outcome, RunRecord& record) {
@@ -200,6 +236,7 @@ bool train_and_evaluate(const ArmPlan& plan, size_t index, ArmOutcome& outcome, 
   });
   if (!trained.finished) return false;
 
+  if (!plan.mode_evals.empty()) return evaluate_modes(plan, index, outcome, record);
   std::fprintf(stderr, "[%s] eval %s\n", plan.name.c_str(), plan.eval->out_dir.c_str());
   const models::EvalSummary evaluated = models::evaluate(*plan.eval);
   outcome.eval = evaluated.json;
@@ -325,7 +362,9 @@ int run_experiment(RunArgs args) {
   for (const auto& plan : plans) {
     nlohmann::json arm = {{"name", plan.name}, {"config", plan.config}, {"seed", *plan.spec.seed},
                           {"dataset", plan.data_dir}, {"status", "pending"}};
-    if (plan.train) arm["train_dir"] = plan.train->out_dir, arm["eval_dir"] = plan.eval->out_dir;
+    if (plan.train) arm["train_dir"] = plan.train->out_dir;
+    if (plan.train && plan.mode_evals.empty()) arm["eval_dir"] = plan.eval->out_dir;
+    for (const auto& m : plan.mode_evals) arm["eval_dirs"][m.mode] = m.out_dir;
     initial["arms"].push_back(arm);
   }
   RunRecord record(run_dir + "/run.json", std::move(initial));
@@ -373,7 +412,11 @@ int run_experiment(RunArgs args) {
   std::vector<ModelRow> models;
   for (size_t i = 0; i < plans.size(); ++i) {
     datasets.push_back({plans[i].name, plans[i].data_dir, &results[i].manifest});
-    models.push_back({plans[i].name, outcomes[i].train, outcomes[i].eval});
+    // One row per evaluation: the arm's, or one per Dualformer mode ("arm fast").
+    if (plans[i].mode_evals.empty()) models.push_back({plans[i].name, outcomes[i].train, outcomes[i].eval});
+    for (const models::EvalOptions& m : plans[i].mode_evals)  // in the config's order
+      if (outcomes[i].eval_modes.is_object() && outcomes[i].eval_modes.contains(m.mode))
+        models.push_back({plans[i].name + " " + m.mode, outcomes[i].train, outcomes[i].eval_modes[m.mode]});
   }
   print_table(datasets);
   print_model_table(models);
@@ -387,6 +430,7 @@ int run_experiment(RunArgs args) {
       nlohmann::json arm = {{"name", plans[i].name}, {"dataset", results[i].summary(plans[i].data_dir)}};
       if (plans[i].train) arm["train"] = outcomes[i].train, arm["eval"] = outcomes[i].eval;
       if (outcomes[i].bootstrap.is_array()) arm["bootstrap"] = outcomes[i].bootstrap;
+      if (!plans[i].mode_evals.empty()) arm.erase("eval"), arm["eval_modes"] = outcomes[i].eval_modes;
       summary["arms"].push_back(arm);
     }
     summary["comparisons"] = comparisons;

@@ -127,7 +127,7 @@ void apply_train_table(const nlohmann::json& table, models::TrainOptions& o, con
 void apply_eval_table(const nlohmann::json& table, models::EvalOptions& o, const std::string& where) {
   const TableReader r(table, where,
                       {"split", "tasks", "samples", "temperature", "top_k", "batch", "max_len", "astar_runs",
-                       "seed", "device", "threads"});
+                       "seed", "device", "threads", "mode"});
   r.string("split", o.split, {"train", "test"});
   r.integer("tasks", o.tasks, 0);
   r.integer("samples", o.samples, 1);
@@ -139,6 +139,7 @@ void apply_eval_table(const nlohmann::json& table, models::EvalOptions& o, const
   r.integer("seed", o.seed, 0);
   r.string("device", o.device);
   r.integer("threads", o.threads, 0);
+  r.string("mode", o.mode, {"fast", "slow", "auto"});
 }
 
 }  // namespace traceplay::apps

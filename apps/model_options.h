@@ -9,7 +9,7 @@
 //            checkpoint_every, log_every, eval_every, val_sequences,
 //            max_decoder_tokens, train_sequences, drop (a list [p1, p2, p3, p4])
 //   [eval]   split, tasks, samples, temperature, top_k, batch, max_len, astar_runs, seed,
-//            device, threads
+//            device, threads, mode (`traceplay run` also reads modes: apps/eval_modes_option.h)
 #pragma once
 
 #include <string>

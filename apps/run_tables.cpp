@@ -78,6 +78,11 @@ void print_model_table(const std::vector<ModelRow>& rows) {
   }
   std::printf("(rates in %%, over the evaluated tasks, with Wilson 95%% intervals; trace: mean trace tokens per "
               "response)\n");
+  // Dualformer's auto mode: what the model chose to begin with.
+  for (const ModelRow& row : rows)
+    if (row.eval.is_object() && row.eval.value("mode", std::string()) == "auto")
+      std::printf("(%s: %s%% of responses began with plan, %s%% with a trace step)\n", row.arm.c_str(),
+                  percent(get(row.eval, "fast_share")).c_str(), percent(get(row.eval, "slow_share")).c_str());
 }
 
 void print_comparison_table(const nlohmann::json& comparisons) {

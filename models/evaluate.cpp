@@ -22,6 +22,7 @@
 #include "models/allocator.h"
 #include "models/astar_reference.h"
 #include "models/checkpoint.h"
+#include "models/eval_modes.h"
 #include "models/response_check.h"
 #include "models/sampler.h"
 #include "models/samples_file.h"
@@ -69,7 +70,7 @@ Paths resolve_paths(const EvalOptions& o) {
   if (!o.out_dir.empty()) {
     p.out = o.out_dir;
   } else if (!run_dir.empty()) {
-    p.out = run_dir + "/eval-" + o.split;
+    p.out = run_dir + "/" + eval_dir_name(o.split, o.mode);
   } else {
     throw UserError("--out is required when --checkpoint (" + o.checkpoint_dir +
                     ") is neither a run directory nor a directory named checkpoint");
@@ -92,6 +93,8 @@ void validate(const EvalOptions& o) {
     throw UserError("--astar-runs must be between 0 (no ILR) and 100000, got " + std::to_string(o.astar_runs));
   if (o.threads < 0) throw UserError("--threads must be >= 0 (0 = all cores)");
   if (o.data_dir.empty()) throw UserError("--data must name a dataset directory");
+  if (!o.mode.empty() && !is_eval_mode(o.mode))
+    throw UserError("--mode must be fast, slow or auto, got \"" + o.mode + "\"");
 }
 
 std::vector<EvalTask> load_tasks(const DatasetReader& reader, Split split, int64_t limit) {
@@ -105,15 +108,18 @@ std::vector<EvalTask> load_tasks(const DatasetReader& reader, Split split, int64
   return tasks;
 }
 
-// "samples 4 (asked 8)" for each parameter that differs.
+// "samples 4 (asked 8)" for each parameter that differs; null for one that is absent
+// on either side (an evaluation without a mode against one with a mode).
 std::string differences(const nlohmann::json& found, const nlohmann::json& asked) {
   std::string out;
-  for (const auto& [key, value] : asked.items()) {
-    const nlohmann::json old = found.contains(key) ? found[key] : nlohmann::json(nullptr);
-    if (old == value) continue;
+  auto note = [&](const std::string& key, const nlohmann::json& old, const nlohmann::json& value) {
+    if (old == value) return;
     if (!out.empty()) out += ", ";
     out += key + " " + old.dump() + " (asked " + value.dump() + ")";
-  }
+  };
+  for (const auto& [key, value] : asked.items()) note(key, found.contains(key) ? found[key] : nlohmann::json(), value);
+  for (const auto& [key, value] : found.items())
+    if (!asked.contains(key)) note(key, value, nlohmann::json());
   return out.empty() ? "the file differs" : out;
 }
 
@@ -126,7 +132,7 @@ std::string format_line(const SampleRecord& r) {
 // Reads back the finished samples of an earlier run (a prefix of the pinned order),
 // replaying each again: a line that does not match what it says is refused.
 std::vector<SampleOutcome> read_done(const std::string& path, const std::vector<EvalTask>& tasks, int64_t K,
-                                     const Vocabulary& vocabulary, uint64_t* bytes) {
+                                     const Vocabulary& vocabulary, uint64_t* bytes, ResponseStartCounter* starts) {
   std::vector<SampleOutcome> done;
   const uint64_t total = tasks.size() * static_cast<uint64_t>(K);
   *bytes = read_complete_lines(path, [&](std::string_view line, uint64_t number) {
@@ -144,6 +150,7 @@ std::vector<SampleOutcome> read_done(const std::string& path, const std::vector<
     if (format_line({r.id, r.sample, r.tokens, check.outcome, check.reason}) != std::string(line) + "\n")
       throw UserError(where + ": its outcome is not what replaying its tokens gives (use --force to start over)");
     done.push_back(check.outcome);
+    starts->add(r.tokens);
     return true;
   });
   return done;
@@ -207,6 +214,10 @@ EvalSummary evaluate(const EvalOptions& o) {
   const bool search_augmented = info.mode == "search-augmented";
   if (!search_augmented && info.mode != "solution-only")
     throw UserError(paths.checkpoint + "/config.json: unknown \"mode\" \"" + info.mode + "\"");
+  if (o.mode == "slow" && !search_augmented)
+    throw UserError("--mode slow: " + paths.checkpoint +
+                    " is a solution-only model, which writes no trace; slow mode needs a search-augmented model");
+  const std::vector<int32_t> forced = forced_prefix(o.mode, reader.vocabulary());
   const std::vector<EvalTask> tasks = load_tasks(reader, split, o.tasks);
   const int64_t K = o.samples;
   const uint64_t total = tasks.size() * static_cast<uint64_t>(K);
@@ -226,6 +237,7 @@ EvalSummary evaluate(const EvalOptions& o) {
   params["max_len"] = max_len;
   params["seed"] = o.seed;
   params["astar_runs"] = o.astar_runs;
+  if (!o.mode.empty()) params["mode"] = o.mode;  // absent without one: older directories stay valid
 
   EvalSummary summary;
   summary.out_dir = paths.out;
@@ -285,8 +297,9 @@ EvalSummary evaluate(const EvalOptions& o) {
   const Vocabulary& vocabulary = reader.vocabulary();
   uint64_t kept_bytes = 0;
   const bool sampled_all = exists(samples_path);
+  ResponseStartCounter starts;  // how responses began (the summary's shares, with a mode)
   std::vector<SampleOutcome> outcomes =
-      read_done(sampled_all ? samples_path : partial_path, tasks, K, vocabulary, &kept_bytes);
+      read_done(sampled_all ? samples_path : partial_path, tasks, K, vocabulary, &kept_bytes, &starts);
   outcomes.reserve(total);
   summary.samples_done = static_cast<int64_t>(outcomes.size());
 
@@ -308,6 +321,7 @@ EvalSummary evaluate(const EvalOptions& o) {
     so.top_k = o.top_k;
     so.seed = o.seed;
     so.samples_per_prompt = K;
+    so.forced_prefix = forced;
     Sampler sampler(*model, device, so);
 
     SampleAppender file(partial_path, kept_bytes);
@@ -321,6 +335,7 @@ EvalSummary evaluate(const EvalOptions& o) {
       record.id = task.id;
       record.sample = static_cast<int64_t>(seq.index % static_cast<uint64_t>(K));
       record.tokens = vocabulary.decode(seq.tokens);
+      starts.add(record.tokens);
       const ResponseCheck check = check_response(task, record.tokens);
       record.outcome = check.outcome;
       record.reason = check.reason;
@@ -358,7 +373,10 @@ EvalSummary evaluate(const EvalOptions& o) {
     }
   }
   if (progress) progress->finish();
-  summary.json = compute_metrics(scored, search_augmented).to_json();
+  // Fast mode writes no trace: t* over an empty trace would be a ratio against a trace
+  // nobody wrote, so its ILRs are null as a solution-only model's (auto keeps them).
+  summary.json = compute_metrics(scored, search_augmented && o.mode != "fast").to_json();
+  if (!o.mode.empty()) starts.append_to(summary.json, o.mode);
   write_file_atomic(summary_path, summary.json.dump() + "\n");
   summary.finished = true;
   return summary;

@@ -3,8 +3,9 @@
 // A torch-free interface: apps include this header, not torch.
 //
 // The output directory (OUT) holds:
-//   eval.json           the parameters (written first): a rerun with other parameters is
-//                       refused unless `force`;
+//   eval.json           the parameters (written first; "mode" only when one is given, so
+//                       directories made before modes existed stay valid): a rerun with
+//                       other parameters is refused unless `force`;
 //   samples.jsonl       one line per task and sample, tasks in split order and samples
 //                       0..K-1 within a task: {"id","sample","tokens","trace_tokens",
 //                       "plan_positions","correct","optimal","reason"} (pinned). While
@@ -45,6 +46,12 @@ struct EvalOptions {
   uint64_t seed = 1;
   std::string device = "cpu";
   int threads = 0;
+  // Dualformer's mode (models/eval_modes.h): "" (none: as before this option existed),
+  // "fast" (`plan` forced first; ILRs null: no trace is written), "slow" (`create` forced
+  // first; refused for solution-only models) or "auto" (nothing forced). A mode is a
+  // parameter of eval.json, names the default directory (RUN_DIR/eval-<split>-<mode>)
+  // and adds "mode", "fast_share", "slow_share" after the summary's pinned keys.
+  std::string mode;
   bool force = false;           // replace an output made with other parameters
   const std::atomic<bool>* stop = nullptr;
   bool progress = true;
@@ -55,7 +62,8 @@ struct EvalOptions {
 // "solved_per_sample","optimal_per_sample","swc","ilr_solved","ilr_optimal",
 // "mean_trace_tokens","mean_astar_trace_tokens"}, each metric but the trace means
 // followed by its 95% interval "<metric>_ci95": [lo, hi]; ILRs (and their intervals)
-// are null for solution-only models.
+// are null for solution-only models (and in fast mode).
+// With a mode, "mode","fast_share","slow_share" follow (models/eval_modes.h).
 struct EvalSummary {
   nlohmann::ordered_json json;  // the summary (empty when stopped early)
   bool finished = false;        // false when stopped early (samples so far are kept)

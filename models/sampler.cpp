@@ -52,6 +52,11 @@ Sampler::Sampler(EncoderDecoderImpl& model, torch::Device device, SamplerOptions
   if (options_.samples_per_prompt < 1) throw std::invalid_argument("sampler: samples per prompt must be at least 1");
   if (!(options_.temperature >= 0)) throw std::invalid_argument("sampler: temperature must be >= 0");
   if (options_.top_k < 0) throw std::invalid_argument("sampler: top_k must be >= 0");
+  if (static_cast<int64_t>(options_.forced_prefix.size()) > options_.max_len - 1)
+    throw std::invalid_argument("sampler: the forced prefix is longer than max_len - 1");
+  for (int32_t id : options_.forced_prefix)
+    if (id < 0 || id >= model_.config().vocab_size)
+      throw std::invalid_argument("sampler: forced token id " + std::to_string(id) + " is outside the vocabulary");
 }
 
 std::pair<torch::Tensor, torch::Tensor> Sampler::encode(const std::vector<const std::vector<int32_t>*>& prompts,
@@ -125,6 +130,7 @@ SamplerStats Sampler::run(const std::vector<std::vector<int32_t>>& prompts, uint
   const std::vector<int32_t>* idle_prompt = batch_prompts[0];
 
   TokenChooser choose(options_.temperature, options_.top_k);
+  const std::vector<int32_t>& forced = options_.forced_prefix;
   std::vector<int64_t> restart_rows;
   batch_prompts.clear();
   int64_t active = B;
@@ -140,7 +146,8 @@ SamplerStats Sampler::run(const std::vector<std::vector<int32_t>>& prompts, uint
       Row& row = rows[static_cast<size_t>(r)];
       if (!row.active) continue;
       const double u = options_.temperature > 0 ? row.rng.uniform01() : 0.0;
-      const int32_t token = choose(data + r * vocab, vocab, u);
+      const size_t position = row.tokens.size() - 1;  // response tokens so far (bos excluded)
+      const int32_t token = position < forced.size() ? forced[position] : choose(data + r * vocab, vocab, u);
       row.tokens.push_back(token);
       ++stats.tokens;
       feed[static_cast<size_t>(r)] = token;

@@ -13,6 +13,11 @@
 //     share its batch, on the batch size, or on where a resumed run started (up to
 //     floating-point differences of the batched matmuls, which can only matter at exact
 //     ties);
+//   - a forced prefix (the same ids for every sequence) is fed after bos instead of
+//     sampled tokens and is part of the returned tokens: Dualformer's fast / slow modes
+//     (models/eval_modes.h) force `plan` / `create` as the first response token. Each
+//     forced position still consumes its draw from the sequence's stream, so draw j
+//     always belongs to response position j;
 //   - finished sequences are handed out as they finish; a stop request returns after
 //     the current step and drops the unfinished ones (a resumed run redoes them, with
 //     the same result).
@@ -37,6 +42,9 @@ struct SamplerOptions {
   uint64_t seed = 1;
   int64_t samples_per_prompt = 1;  // K
   int32_t bos = 0, eos = 1;
+  // Fed after bos in place of the first sampled tokens (empty: nothing forced). Ids in
+  // [0, vocab); at most max_len - 1 of them. A forced eos ends the sequence there.
+  std::vector<int32_t> forced_prefix;
 };
 
 struct SampledSequence {

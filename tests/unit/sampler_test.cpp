@@ -1,7 +1,8 @@
 // The KV-cache sampler on a small random model: greedy tokens equal greedy decoding with
 // the uncached decoder wherever the choice is clear, samples do not depend on the batch
-// or on where a run starts, rows stop at eos or the length limit, and a stop request
-// returns early.
+// or on where a run starts, every sample equals the slow uncached reference of its own
+// random stream (with and without a forced prefix), rows stop at eos or the length limit,
+// and a stop request returns early.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -178,6 +179,114 @@ TEST(Sampler, RowsStopAtEosOrTheLengthLimit) {
   EXPECT_EQ(stats.tokens, generated);
   EXPECT_EQ(stats.sequences, 32);
   EXPECT_LT(stats.steps, generated);  // rows were decoded together
+}
+
+// Sequence s drawn the slow way, as the sampler's contract says: the uncached decoder
+// over the whole prefix at every position, the k-th draw of Rng::stream(seed, s) for
+// response position k (drawn at forced positions too), the forced ids fed first.
+std::vector<int32_t> reference_sequence(EncoderDecoderImpl& model, const SamplerOptions& o,
+                                        const std::vector<int32_t>& prompt, uint64_t s) {
+  torch::NoGradGuard no_grad;
+  auto p = torch::tensor(std::vector<int64_t>(prompt.begin(), prompt.end())).unsqueeze(0);
+  auto mask = torch::ones_like(p, torch::kBool);
+  auto features = model.encode(p, mask);
+  Rng rng = Rng::stream(o.seed, s);
+  TokenChooser choose(o.temperature, o.top_k);
+  std::vector<int32_t> tokens{o.bos};
+  while (static_cast<int64_t>(tokens.size()) < o.max_len) {
+    const double u = o.temperature > 0 ? rng.uniform01() : 0.0;
+    const size_t position = tokens.size() - 1;
+    int32_t token;
+    if (position < o.forced_prefix.size()) {
+      token = o.forced_prefix[position];
+    } else {
+      const auto logits =
+          model.decode(torch::tensor(std::vector<int64_t>(tokens.begin(), tokens.end())).unsqueeze(0), features, mask)[0][-1]
+              .contiguous();
+      token = choose(logits.data_ptr<float>(), kVocab, u);
+    }
+    tokens.push_back(token);
+    if (token == o.eos) break;
+  }
+  return tokens;
+}
+
+TEST(Sampler, SamplesEqualTheSlowReferenceWithAndWithoutAForcedPrefix) {
+  auto model = small_model();
+  const auto prompts = prompts_of({6, 3, 12, 8});
+  SamplerOptions options;
+  options.samples_per_prompt = 3;
+  options.max_len = 20;
+  options.temperature = 0.8;
+  options.seed = 7;
+  options.batch = 5;  // 12 sequences through 5 rows: refills mid-run
+  for (const std::vector<int32_t>& forced : {std::vector<int32_t>{}, {9}, {13, 4}}) {
+    options.forced_prefix = forced;
+    const auto sampled = sample_all(*model, options, prompts);
+    for (const auto& [index, tokens] : sampled) {
+      ASSERT_GE(tokens.size(), forced.size() + 1);
+      EXPECT_EQ(std::vector<int32_t>(tokens.begin() + 1, tokens.begin() + 1 + static_cast<int64_t>(forced.size())),
+                forced)
+          << "sequence " << index;
+      EXPECT_EQ(tokens, reference_sequence(*model, options, prompts[index / 3], index))
+          << "sequence " << index << ", " << forced.size() << " forced";
+    }
+  }
+}
+
+TEST(Sampler, ForcedPrefixKeepsEachSequencesDrawsAndBatchIndependence) {
+  auto model = small_model();
+  make_eos_unlikely(*model);  // sequences long enough to compare past the prefix
+  const auto prompts = prompts_of({5, 9, 3});
+  SamplerOptions options;
+  options.samples_per_prompt = 4;
+  options.max_len = 16;
+  options.temperature = 1.0;
+  options.seed = 21;
+  options.batch = 64;
+  const auto free = sample_all(*model, options, prompts);
+  // Forcing exactly what a sequence drew anyway changes nothing, since a forced position
+  // still consumes its draw: forcing sequence 0's own first token leaves it as it was.
+  options.forced_prefix = {free.at(0)[1]};
+  const auto forced = sample_all(*model, options, prompts);
+  EXPECT_EQ(forced.at(0), free.at(0));
+  int changed = 0;
+  for (const auto& [index, tokens] : forced) {
+    EXPECT_EQ(tokens[1], free.at(0)[1]) << "sequence " << index;
+    changed += tokens != free.at(index);
+  }
+  EXPECT_GT(changed, 0);  // the others were steered
+  options.batch = 3;
+  EXPECT_EQ(sample_all(*model, options, prompts), forced);
+  options.batch = 2;
+  const auto tail = sample_all(*model, options, prompts, 5);  // a resumed run
+  EXPECT_EQ(tail, decltype(forced)(forced.find(5), forced.end()));
+
+  // Greedy after a forced token: the uncached greedy continuation of bos + that token.
+  options.temperature = 0;
+  options.forced_prefix = {6};
+  for (const auto& [index, tokens] : sample_all(*model, options, prompts))
+    EXPECT_EQ(tokens, reference_sequence(*model, options, prompts[index / 4], index)) << "sequence " << index;
+}
+
+TEST(Sampler, ForcedPrefixLimitsAndEos) {
+  auto model = small_model();
+  make_eos_unlikely(*model);
+  const auto prompts = prompts_of({5, 9});
+  SamplerOptions options;
+  options.max_len = 4;
+  options.forced_prefix = {7, 8, 9};  // bos + 3 forced = the whole length
+  for (const auto& [index, tokens] : sample_all(*model, options, prompts))
+    EXPECT_EQ(tokens, (std::vector<int32_t>{0, 7, 8, 9})) << "sequence " << index;
+  options.forced_prefix = {7, 1, 9};  // a forced eos ends the sequence there
+  for (const auto& [index, tokens] : sample_all(*model, options, prompts))
+    EXPECT_EQ(tokens, (std::vector<int32_t>{0, 7, 1})) << "sequence " << index;
+  options.forced_prefix = {7, 8, 9, 10};
+  EXPECT_THROW(Sampler(*model, torch::kCPU, options), std::invalid_argument);
+  options.forced_prefix = {static_cast<int32_t>(kVocab)};
+  EXPECT_THROW(Sampler(*model, torch::kCPU, options), std::invalid_argument);
+  options.forced_prefix = {-1};
+  EXPECT_THROW(Sampler(*model, torch::kCPU, options), std::invalid_argument);
 }
 
 TEST(Sampler, StopRequestReturnsEarly) {
