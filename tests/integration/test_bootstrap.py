@@ -65,7 +65,10 @@ def replay(tokens, prompt, size):
     plan = body[body.index("plan"):-1]
     if len(plan) % 3 or any(plan[i] != "plan" for i in range(0, len(plan), 3)):
         return False, 0
-    cells = [(int(plan[i + 1]), int(plan[i + 2])) for i in range(0, len(plan), 3)]
+    try:
+        cells = [(int(plan[i + 1]), int(plan[i + 2])) for i in range(0, len(plan), 3)]
+    except ValueError:  # a cost token where a coordinate belongs
+        return False, 0
     start, goal = (int(prompt[1]), int(prompt[2])), (int(prompt[4]), int(prompt[5]))
     walls = {(int(prompt[i + 1]), int(prompt[i + 2])) for i in range(6, len(prompt), 3)}
     good = cells[0] == start and cells[-1] == goal

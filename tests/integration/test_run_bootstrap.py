@@ -89,7 +89,11 @@ def test_bootstrap_loop_records_every_step(tmp_path):
     weights = (arm_dir / "bootstrap-2/train/checkpoint/model.safetensors").read_bytes()
     again = run(["run", "boot.toml", "--threads", "1", "--json"], tmp_path)
     assert again.returncode == 0, again.stderr
-    assert json.loads(again.stdout.strip().splitlines()[-1])["arms"][1]["bootstrap"] == steps
+    # (The train entries say "already_done" now; everything else is as it was.)
+    repeated = json.loads(again.stdout.strip().splitlines()[-1])["arms"][1]["bootstrap"]
+    assert [{k: v for k, v in s.items() if k != "train"} for s in repeated] == \
+        [{k: v for k, v in s.items() if k != "train"} for s in steps]
+    assert all(s["train"]["already_done"] for s in repeated[1:])
     assert (arm_dir / "bootstrap-2/train/checkpoint/model.safetensors").read_bytes() == weights
 
 
@@ -136,3 +140,19 @@ def test_bad_bootstrap_tables_exit_2_and_write_nothing(tmp_path, body, message):
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "runs").exists()
+
+
+def test_bootstrap_experiment_config_is_valid(tmp_path):
+    # experiments/bootstrap-maze.toml at toy scale: every step of its loop runs to the end.
+    import tomllib
+    from test_run import shrink, to_toml
+    source = Path(os.environ["TRACEPLAY_SOURCE_DIR"]) / "experiments/bootstrap-maze.toml"
+    config = shrink(tomllib.loads(source.read_text()))
+    assert config["bootstrap"]["iterations"] >= 1
+    config["bootstrap"]["iterations"] = 1
+    (tmp_path / "b.toml").write_text(to_toml(config))
+    result = run(["run", "b.toml", "--threads", "1", "--json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    arm = json.loads(result.stdout.strip().splitlines()[-1])["arms"][0]
+    assert [s["step"] for s in arm["bootstrap"]] == [0, 1]
+    assert {d["metric"] for d in arm["bootstrap"][1]["vs_step0"]} == {"optimal", "solved", "swc"}
