@@ -80,7 +80,7 @@ def shrink(table):
         if isinstance(value, dict):
             out[key] = shrink(value)
         elif isinstance(value, list):
-            out[key] = [shrink(v) for v in value]
+            out[key] = [shrink(v) if isinstance(v, dict) else v for v in value]
         elif key in small and not isinstance(value, bool):
             out[key] = small[key] if key != "steps" or value else 0
         else:

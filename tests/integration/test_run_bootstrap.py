@@ -141,18 +141,3 @@ def test_bad_bootstrap_tables_exit_2_and_write_nothing(tmp_path, body, message):
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "runs").exists()
 
-
-def test_bootstrap_experiment_config_is_valid(tmp_path):
-    # experiments/bootstrap-maze.toml at toy scale: every step of its loop runs to the end.
-    import tomllib
-    from test_run import shrink, to_toml
-    source = Path(os.environ["TRACEPLAY_SOURCE_DIR"]) / "experiments/bootstrap-maze.toml"
-    config = shrink(tomllib.loads(source.read_text()))
-    assert config["bootstrap"]["iterations"] >= 1
-    config["bootstrap"]["iterations"] = 1
-    (tmp_path / "b.toml").write_text(to_toml(config))
-    result = run(["run", "b.toml", "--threads", "1", "--json"], tmp_path)
-    assert result.returncode == 0, result.stderr
-    arm = json.loads(result.stdout.strip().splitlines()[-1])["arms"][0]
-    assert [s["step"] for s in arm["bootstrap"]] == [0, 1]
-    assert {d["metric"] for d in arm["bootstrap"][1]["vs_step0"]} == {"optimal", "solved", "swc"}
