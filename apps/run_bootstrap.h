@@ -11,6 +11,10 @@
 //   keep_astar_candidate = false
 //   [bootstrap.train]    overrides of [train] for every fine-tune (the reference: 10k steps, lr 7.5e-5)
 //
+// Step j samples with --max-len from step j-1's dataset (its longest trace + plan), so
+// a response longer than any trace that model was fine-tuned on is cut and counts as
+// incorrect; with keep_astar_candidate it could not have won anyway.
+//
 // Each step j >= 1 lives in <arm>/bootstrap-<j>/: data/ (the new dataset, its sampling
 // in data/samples/), train/ (the fine-tuned run), eval-<split>/.
 #pragma once

@@ -233,9 +233,9 @@ def test_bad_input_exits_2_and_writes_nothing(setup, tmp_path):
     test_only = tmp_path / "test-only"
     ok("gen", "--domain", "maze", "--size", "4", "--count", "100", "--seed", "1", "--threads", "1",
        "--test-fraction", "0.999999", "--out", test_only)
-    if json.load(open(test_only / "manifest.json"))["counts"]["train"] == 0:
-        one_line_error(run("bootstrap", "--checkpoint", setup["model"], "--data", test_only, "--out", out,
-                           "--samples", 2), "no training records")
+    assert json.load(open(test_only / "manifest.json"))["counts"]["train"] == 0
+    one_line_error(run("bootstrap", "--checkpoint", setup["model"], "--data", test_only, "--out", out,
+                       "--samples", 2), "no training records")
     # The output is the input.
     one_line_error(run("bootstrap", "--checkpoint", setup["model"], "--data", setup["data"], "--out", setup["data"],
                        "--samples", 2), "--out")
