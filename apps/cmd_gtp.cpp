@@ -19,6 +19,7 @@
 #include "apps/gtp/tcp_server.h"
 #include "core/error.h"
 #include "core/version.h"
+#include "games/go/rules.h"
 #include "search/mcts_player.h"
 
 namespace traceplay::apps {
@@ -75,7 +76,7 @@ void add_gtp_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("gtp", "Play Go as a GTP v2 engine (stdin/stdout, or TCP with --listen)");
   auto a = std::make_shared<GtpArgs>();
   cmd->add_option("--size", a->size, "Board size at start (2..25)")->check(CLI::Range(2, 25));
-  cmd->add_option("--komi", a->komi, "Komi at start")->check(CLI::Range(-1000.0, 1000.0));
+  cmd->add_option("--komi", a->komi, "Komi at start")->check(CLI::Range(-go::kMaxKomi, go::kMaxKomi));
   auto* visits = cmd->add_option("--visits", a->visits, "Visits per move (default: the bot's)")
                      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   auto* time = cmd->add_option("--time-per-move", a->time_per_move, "Seconds per move (default: the bot's)")

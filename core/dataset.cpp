@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/atomic_file.h"
+#include "core/input_file.h"
 #include "core/error.h"
 #include "core/hash.h"
 
@@ -273,7 +274,7 @@ Manifest Manifest::from_json(const nlohmann::json& j, const std::string& where) 
 Manifest Manifest::load(const std::string& dir) {
   const std::string path = dir + "/" + kFileName;
   if (!file_exists(path)) throw UserError(path + " is missing: " + dir + " is not a finished dataset");
-  const std::string text = read_file(path);
+  const std::string text = read_input_file(path);
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
