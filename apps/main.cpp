@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/escape.h"
 #include "core/version.h"
+#include "search/dataset_domains.h"
 
 namespace {
 
@@ -31,6 +32,8 @@ const char* unknown_command(const CLI::App& app, int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace traceplay;
+  // Every dataset read checks its vocabulary against its domain's (core/domain_vocabulary.h).
+  search::register_dataset_domains();
   CLI::App app{"traceplay: search traces, transformers and games"};
   app.set_version_flag("--version", std::string(kVersion) + " (" + kGitSha + ")");
   app.require_subcommand(1);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/atomic_file.h"
+#include "core/domain_vocabulary.h"
 #include "core/input_file.h"
 #include "core/error.h"
 #include "core/hash.h"
@@ -391,6 +392,7 @@ const Manifest& DatasetWriter::finish() {
 // DatasetReader
 
 DatasetReader::DatasetReader(std::string dir) : dir_(std::move(dir)), manifest_(Manifest::load(dir_)) {
+  check_domain_vocabulary(manifest_, dir_ + "/" + Manifest::kFileName);
   vocabulary_ = Vocabulary::from_list(manifest_.vocabulary);
 }
 
