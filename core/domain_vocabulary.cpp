@@ -23,6 +23,8 @@ void register_domain_vocabulary(const std::string& domain, DomainVocabularyFn fn
   registry()[domain] = std::move(fn);
 }
 
+void clear_domain_vocabularies() { registry().clear(); }
+
 void check_domain_vocabulary(const Manifest& manifest, const std::string& where) {
   const auto& domains = registry();
   if (domains.empty()) return;

@@ -32,6 +32,9 @@ using DomainVocabularyFn = std::function<DomainVocabulary(const Manifest& manife
 // dataset.
 void register_domain_vocabulary(const std::string& domain, DomainVocabularyFn fn);
 
+// Back to checking nothing (tests that register domains clean up with it).
+void clear_domain_vocabularies();
+
 // Throws UserError when `manifest.vocabulary` is not its domain's, naming `where` (the
 // manifest file) and the first token that differs:
 //   DIR/manifest.json: "vocabulary" differs from the maze 5x5 vocabulary: token 7 is "c9x", expected "c9"
