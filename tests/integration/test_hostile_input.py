@@ -58,8 +58,13 @@ def test_gtp_loadsgf_refuses_endless_huge_and_non_files_and_the_session_goes_on(
 def test_gtp_komi_has_the_range_of_the_flag():
     replies, _ = gtp(["komi 1e308", "komi -1000.5", "komi 1000", "komi -6.5"])
     assert replies == ["? komi must be between -1000 and 1000"] * 2 + ["=", "="], replies
-    result = run("gtp", "--komi", "1e308", stdin=b"quit\n")
-    assert result.returncode == 2 and b"--komi" in result.stderr
+    for komi in ("1e308", "nan", "-inf", "1000.5"):
+        result = run("gtp", "--komi", komi, stdin=b"quit\n")
+        assert result.returncode == 2 and "--komi: must be a number in -1000..1000" in one_clean_line(result.stderr)
+    for komi in ("-1000", "1000"):
+        assert run("gtp", "--komi", komi, stdin=b"quit\n").returncode == 0
+    result = run("match", "--komi", "nan", "--engine-a", "true", "--engine-b", "true", "--games", "1")
+    assert result.returncode == 2 and "--komi must be a number in -1000..1000" in one_clean_line(result.stderr)
 
 
 def test_loadsgf_with_an_out_of_range_komi_is_refused(tmp_path):
