@@ -9,6 +9,7 @@
 // then take over the time per move.
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,7 @@
 #include "apps/gtp/tcp_server.h"
 #include "core/error.h"
 #include "core/version.h"
+#include "games/go/rules.h"
 #include "search/mcts_player.h"
 
 namespace traceplay::apps {
@@ -34,6 +36,16 @@ struct GtpArgs {
   uint64_t seed = 1;
   std::string listen;
 };
+
+// go::kMaxKomi's range, as GTP's komi command has it; CLI::Range would let "nan" through.
+const CLI::Validator kKomi(
+    [](std::string& text) {
+      char* end = nullptr;
+      const double komi = std::strtod(text.c_str(), &end);
+      return !text.empty() && *end == '\0' && go::is_valid_komi(komi) ? std::string()
+                                                                     : "must be a number in -1000..1000, got " + text;
+    },
+    "KOMI");
 
 std::unique_ptr<gtp::Engine> make_engine(const GtpArgs& a, const gtp::Clock& clock) {
   search::MctsOptions mcts;
@@ -75,7 +87,7 @@ void add_gtp_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("gtp", "Play Go as a GTP v2 engine (stdin/stdout, or TCP with --listen)");
   auto a = std::make_shared<GtpArgs>();
   cmd->add_option("--size", a->size, "Board size at start (2..25)")->check(CLI::Range(2, 25));
-  cmd->add_option("--komi", a->komi, "Komi at start")->check(CLI::Range(-1000.0, 1000.0));
+  cmd->add_option("--komi", a->komi, "Komi at start")->check(kKomi);
   auto* visits = cmd->add_option("--visits", a->visits, "Visits per move (default: the bot's)")
                      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   auto* time = cmd->add_option("--time-per-move", a->time_per_move, "Seconds per move (default: the bot's)")

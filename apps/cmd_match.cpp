@@ -20,7 +20,6 @@
 // Bad flags, an --sgf-dir that already holds a match, or an engine that does not
 // answer its first command (`name`): one message, exit 2.
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -41,6 +40,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "games/go/sgf_writer.h"
+#include "games/go/rules.h"
 #include "games/go/types.h"
 
 namespace traceplay::apps {
@@ -73,7 +73,7 @@ void validate(const MatchArgs& a) {
   if (a.size < go::kMinBoardSize || a.size > go::kMaxBoardSize)
     throw UserError("--size must be in " + std::to_string(go::kMinBoardSize) + ".." +
                     std::to_string(go::kMaxBoardSize) + ", got " + std::to_string(a.size));
-  if (!std::isfinite(a.komi) || std::fabs(a.komi) > 1000) throw UserError("--komi must be a number in -1000..1000");
+  if (!go::is_valid_komi(a.komi)) throw UserError("--komi must be a number in -1000..1000");
   if (a.random_opening < 0) throw UserError("--random-opening must be >= 0");
   if (a.max_moves_option->count() && a.max_moves < 1)
     throw UserError("--max-moves must be at least 1, got " + std::to_string(a.max_moves));

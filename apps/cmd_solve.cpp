@@ -19,6 +19,7 @@
 
 #include "apps/commands.h"
 #include "core/error.h"
+#include "core/input_file.h"
 #include "games/maze/maze_task.h"
 #include "games/sokoban/collection.h"
 #include "games/sokoban/simulator.h"
@@ -52,9 +53,9 @@ struct Outcome {
   int pushes = -1;          // Sokoban, when known
 };
 
-bool is_regular_file(const std::string& path) {
+bool exists(const std::string& path) {
   struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  return ::stat(path.c_str(), &st) == 0;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -97,7 +98,7 @@ Outcome solve_maze(const SolveArgs& a) {
 // "FILE" or "FILE:N". A path that exists as it is wins over a ":N" reading.
 std::pair<std::string, long long> parse_level_spec(const std::string& spec) {
   const size_t colon = spec.rfind(':');
-  if (colon == std::string::npos || is_regular_file(spec)) return {spec, 1};
+  if (colon == std::string::npos || exists(spec)) return {spec, 1};
   const std::string index = spec.substr(colon + 1);
   if (index.empty() || index.size() > 9 || index.find_first_not_of("0123456789") != std::string::npos)
     throw UserError("--level " + spec + ": expected FILE or FILE:N with N a level number from 1");
@@ -110,7 +111,8 @@ Outcome solve_sokoban(const SolveArgs& a) {
   if (a.nondeterministic && !a.trace)
     throw UserError("--nondeterministic applies to trace mode: add --trace (solver mode is deterministic)");
   const auto [path, index] = parse_level_spec(a.level);
-  if (!is_regular_file(path)) throw UserError("level file " + path + ": no such file");
+  if (const std::string what = not_a_regular_file(path); !what.empty())
+    throw UserError("level file " + path + ": " + what);
   const auto levels = sokoban::load_collection(path);
   if (index < 1 || index > static_cast<long long>(levels.size()))
     throw UserError(path + " has " + std::to_string(levels.size()) + " level" + (levels.size() == 1 ? "" : "s") +

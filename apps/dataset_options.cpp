@@ -1,12 +1,11 @@
 #include "apps/dataset_options.h"
 
-#include <sys/stat.h>
-
 #include <set>
 #include <thread>
 
 #include "core/config.h"
 #include "core/error.h"
+#include "core/input_file.h"
 #include "search/maze_source.h"
 #include "search/sokoban_source.h"
 
@@ -36,9 +35,10 @@ void take(std::optional<T>& into, const std::optional<T>& from) {
   if (from) into = from;
 }
 
-bool is_file(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+// A UserError saying what `path` is unless it is a regular file (core/input_file.h).
+void require_regular_file(const std::string& what, const std::string& path) {
+  if (const std::string reason = not_a_regular_file(path); !reason.empty())
+    throw UserError(what + " " + path + ": " + reason);
 }
 
 const std::set<std::string> kKeys = {"domain", "size",          "width",    "height", "walls", "boxes", "levels",
@@ -83,7 +83,7 @@ DatasetSpec dataset_spec_from_json(const nlohmann::json& table, const std::strin
 }
 
 DatasetSpec load_dataset_spec(const std::string& path) {
-  if (!is_file(path)) throw UserError("config " + path + ": no such file");
+  require_regular_file("config", path);
   const nlohmann::json config = load_toml(path);
   if (!config.contains("data")) return dataset_spec_from_json(config, path);
   DatasetSpec spec = dataset_spec_from_json(config["data"], path + ": [data]");
@@ -126,7 +126,7 @@ void validate_spec(const DatasetSpec& spec) {
   } else if (spec.levels) {
     if (spec.size || spec.width || spec.walls || spec.boxes)
       throw UserError("--levels takes the collection's levels as they are: drop --size/--width/--height/--walls/--boxes");
-    if (!is_file(*spec.levels)) throw UserError("levels file " + *spec.levels + ": no such file");
+    require_regular_file("levels file", *spec.levels);
   }
   if (spec.size && *spec.size < 2) throw UserError("--size must be at least 2, got " + std::to_string(*spec.size));
   if (spec.width && (*spec.width < 2 || *spec.height < 2))

@@ -1,15 +1,39 @@
 // traceplay: one binary, one subcommand per job (DESIGN.md, "Command line").
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "apps/commands.h"
 #include "core/error.h"
+#include "core/escape.h"
 #include "core/version.h"
+#include "search/dataset_domains.h"
+
+namespace {
+
+// The first word that is not an option names the subcommand (the main command's only
+// options, --help and --version, take no value). CLI11 answers --help before it looks
+// at that word, so `traceplay nosuchcommand --help` would print the main help and exit
+// 0: an unknown word is refused here first, whatever follows it.
+const char* unknown_command(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "--") return i + 1 < argc ? argv[i + 1] : nullptr;
+    if (!word.empty() && word[0] == '-') continue;
+    const auto named = app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(word); });
+    return named.empty() ? argv[i] : nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace traceplay;
+  // Every dataset read checks its vocabulary against its domain's (core/domain_vocabulary.h).
+  search::register_dataset_domains();
   CLI::App app{"traceplay: search traces, transformers and games"};
   app.set_version_flag("--version", std::string(kVersion) + " (" + kGitSha + ")");
   app.require_subcommand(1);
@@ -24,6 +48,10 @@ int main(int argc, char** argv) {
   apps::add_bootstrap_command(app, exit_code);
   apps::add_gtp_command(app, exit_code);
   apps::add_match_command(app, exit_code);
+  if (const char* unknown = unknown_command(app, argc, argv)) {
+    std::fprintf(stderr, "traceplay: unknown command \"%s\" (see --help)\n", escaped(unknown).c_str());
+    return kExitBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -33,13 +61,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "traceplay: %s (see --help)\n", e.what());
+    std::fprintf(stderr, "traceplay: %s (see --help)\n", escaped(e.what()).c_str());
     return kExitBadInput;
   } catch (const UserError& e) {
-    std::fprintf(stderr, "traceplay: %s\n", e.what());
+    std::fprintf(stderr, "traceplay: %s\n", escaped(e.what()).c_str());
     return kExitBadInput;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "traceplay: internal error: %s\n", e.what());
+    std::fprintf(stderr, "traceplay: internal error: %s\n", escaped(e.what()).c_str());
     return kExitFailure;
   }
   return exit_code;

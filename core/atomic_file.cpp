@@ -4,11 +4,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <cstdint>
 #include <stdexcept>
 
 #include "core/error.h"
+#include "core/input_file.h"
 
 namespace traceplay {
 
@@ -53,12 +53,6 @@ void write_file_atomic(const std::string& path, std::string_view bytes) {
   file.commit();
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError("cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+std::string read_file(const std::string& path) { return read_input_file(path, SIZE_MAX); }
 
 }  // namespace traceplay

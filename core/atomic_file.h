@@ -12,7 +12,9 @@ namespace traceplay {
 // std::runtime_error on I/O failure (the temporary is removed).
 void write_file_atomic(const std::string& path, std::string_view bytes);
 
-// Reads a whole file; throws UserError naming the path when it cannot be read.
+// Reads a whole regular file (the program's own files: no size cap; what a user names as
+// input goes through core/input_file.h's read_input_file); throws UserError naming the
+// path when it cannot be read or is not a regular file.
 std::string read_file(const std::string& path);
 
 // A file being written under a temporary name; commit() renames it into place,

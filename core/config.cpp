@@ -7,7 +7,7 @@
 
 #include <toml++/toml.h>
 
-#include "core/atomic_file.h"
+#include "core/input_file.h"
 #include "core/error.h"
 
 namespace traceplay {
@@ -47,7 +47,7 @@ nlohmann::json parse_toml(const std::string& text, const std::string& source_nam
   }
 }
 
-nlohmann::json load_toml(const std::string& path) { return parse_toml(read_file(path), path); }
+nlohmann::json load_toml(const std::string& path) { return parse_toml(read_input_file(path), path); }
 
 void merge_into(nlohmann::json& base, const nlohmann::json& overrides) {
   for (auto it = overrides.begin(); it != overrides.end(); ++it) {

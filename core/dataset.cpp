@@ -7,6 +7,8 @@
 #include <set>
 
 #include "core/atomic_file.h"
+#include "core/domain_vocabulary.h"
+#include "core/input_file.h"
 #include "core/error.h"
 #include "core/hash.h"
 
@@ -273,7 +275,7 @@ Manifest Manifest::from_json(const nlohmann::json& j, const std::string& where) 
 Manifest Manifest::load(const std::string& dir) {
   const std::string path = dir + "/" + kFileName;
   if (!file_exists(path)) throw UserError(path + " is missing: " + dir + " is not a finished dataset");
-  const std::string text = read_file(path);
+  const std::string text = read_input_file(path);
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
@@ -390,6 +392,7 @@ const Manifest& DatasetWriter::finish() {
 // DatasetReader
 
 DatasetReader::DatasetReader(std::string dir) : dir_(std::move(dir)), manifest_(Manifest::load(dir_)) {
+  check_domain_vocabulary(manifest_, dir_ + "/" + Manifest::kFileName);
   vocabulary_ = Vocabulary::from_list(manifest_.vocabulary);
 }
 

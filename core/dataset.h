@@ -142,7 +142,8 @@ class DatasetWriter {
   std::unique_ptr<ShardWriter> writers_[2];
 };
 
-// A finished dataset: the manifest, its vocabulary, and its shards checked against it.
+// A finished dataset: the manifest, its vocabulary (checked against its domain's,
+// core/domain_vocabulary.h), and its shards checked against it.
 class DatasetReader {
  public:
   explicit DatasetReader(std::string dir);

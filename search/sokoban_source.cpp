@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "core/atomic_file.h"
+#include "core/input_file.h"
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/rng.h"
@@ -96,7 +96,7 @@ class SokobanSource final : public TraceSource {
     data->params = params;
     data->max_side = std::max(params.width, params.height);
     if (!params.levels_file.empty()) {
-      const std::string text = read_file(params.levels_file);
+      const std::string text = read_input_file(params.levels_file);
       data->levels_xxh64 = xxh64(text);
       for (auto& l : sokoban::parse_collection(text, params.levels_file)) {
         if (l.level.num_boxes() > kMaxTraceBoxes)

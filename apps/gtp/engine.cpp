@@ -7,6 +7,7 @@
 #include "apps/gtp/board_text.h"
 #include "apps/gtp/preprocess.h"
 #include "apps/gtp/response.h"
+#include "core/escape.h"
 
 namespace traceplay::gtp {
 
@@ -80,7 +81,9 @@ bool Engine::execute(std::string_view raw_line, const Channel& channel) {
   return !quit_;
 }
 
-void Engine::log(const std::string& message) const {
+void Engine::log(const std::string& raw) const {
+  // Messages quote file names and file content (loadsgf): escaped, one line.
+  const std::string message = escaped(raw);
   if (options_.log) {
     options_.log(message);
   } else {

@@ -69,6 +69,7 @@ Engine::Reply Engine::cmd_komi(const Command& c, const Channel&) {
   if (c.args.size() != 1) return fail("syntax error");
   const auto komi = parse_float(c.args[0]);
   if (!komi) return fail("syntax error");
+  if (!go::is_valid_komi(*komi)) return fail("komi must be between -1000 and 1000");
   board_.set_komi(*komi);
   return ok();
 }

@@ -9,6 +9,13 @@ enum class Superko {
   kSituational,  // no move may recreate an earlier position with the same side to move
 };
 
+// Komi is accepted in [-kMaxKomi, kMaxKomi] wherever it comes from (--komi, GTP's komi,
+// SGF's KM): any real game's fits with room to spare, while a value such as 1e308 would
+// only make every score, and so the search's every value, meaningless.
+constexpr double kMaxKomi = 1000;
+
+inline bool is_valid_komi(double komi) { return komi >= -kMaxKomi && komi <= kMaxKomi; }
+
 struct Rules {
   double komi = 7.5;
   bool allow_suicide = false;  // when allowed, a suicide removes the suicided chain

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/input_file.h"
 #include "games/go/sgf_tree.h"
 
 namespace traceplay::go {
@@ -16,7 +17,7 @@ namespace traceplay::go {
 // Generous for real files (a 400-move game with comments is ~20 kB; big collections a
 // few MB), small enough that the worst file costs a bounded few hundred MB at most.
 struct SgfLimits {
-  size_t max_bytes = size_t{16} << 20;     // whole file
+  size_t max_bytes = kMaxInputFileBytes;   // whole file (core/input_file.h)
   size_t max_nodes = 250000;               // all games together
   size_t max_depth = 10000;                // nested '(' (variations of variations)
   size_t max_values = 1000000;             // all property values together

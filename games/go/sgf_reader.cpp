@@ -1,8 +1,8 @@
 #include "games/go/sgf_reader.h"
 
-#include <sys/stat.h>
-
-#include "core/atomic_file.h"
+#include "core/escape.h"
+#include "core/input_file.h"
+#include "games/go/rules.h"
 #include "games/go/sgf_values.h"
 
 namespace traceplay::go {
@@ -10,13 +10,7 @@ namespace traceplay::go {
 namespace {
 
 // A value as an error message shows it: short, one line.
-std::string shown(std::string_view raw) {
-  constexpr size_t kMax = 24;
-  std::string out;
-  for (char c : raw.substr(0, kMax)) out += (c >= ' ' && c < 127) ? c : '?';
-  if (raw.size() > kMax) out += "...";
-  return out;
-}
+std::string shown(std::string_view raw) { return escaped_excerpt(raw, 24); }
 
 // Numbers may be padded with spaces in hand-edited files ("SZ[ 19 ]"); FF[4]'s types
 // do not allow it, but nothing is ambiguous about it.
@@ -115,6 +109,7 @@ class TreeReader {
       if (trimmed(raw).empty()) return true;
       const auto komi = decode_sgf_real(trimmed(raw));
       if (!komi) fail(value_offset(p, 0), "bad komi KM[" + shown(raw) + "] (a number such as 6.5)");
+      if (!is_valid_komi(*komi)) fail(value_offset(p, 0), "komi KM[" + shown(raw) + "] is outside -1000..1000");
       record.komi = *komi;
     } else if (id == "HA") {
       const std::string& raw = single(p);
@@ -168,11 +163,7 @@ GameRecord read_sgf_game(std::string_view text, const std::string& name, size_t 
 }
 
 GameRecord load_sgf_game(const std::string& path, size_t game, const SgfLimits& limits) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && static_cast<size_t>(info.st_size) > limits.max_bytes)
-    throw SgfError(path, limits.max_bytes, "the file is larger than the limit of " + std::to_string(limits.max_bytes) +
-                                               " bytes");
-  return read_sgf_game(read_file(path), path, game, limits);
+  return read_sgf_game(read_input_file(path, limits.max_bytes), path, game, limits);
 }
 
 }  // namespace traceplay::go

@@ -25,7 +25,8 @@ GameRecord record_from_sgf_tree(const SgfTree& tree, const std::string& name);
 GameRecord read_sgf_game(std::string_view text, const std::string& name, size_t game = 0,
                          const SgfLimits& limits = {});
 
-// The same from a file; a file over limits.max_bytes is refused before it is read.
+// The same from a file: a regular file of at most limits.max_bytes, refused before it is
+// read otherwise (core/input_file.h: no FIFO, device or directory is waited on or read).
 GameRecord load_sgf_game(const std::string& path, size_t game = 0, const SgfLimits& limits = {});
 
 }  // namespace traceplay::go

@@ -1,6 +1,6 @@
 #include "games/maze/maze_task.h"
 
-#include "core/atomic_file.h"
+#include "core/input_file.h"
 #include "core/error.h"
 
 namespace traceplay::maze {
@@ -74,7 +74,7 @@ MazeTask MazeTask::from_json(const nlohmann::json& j) {
 }
 
 MazeTask MazeTask::load(const std::string& path) {
-  const std::string text = read_file(path);
+  const std::string text = read_input_file(path);
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);

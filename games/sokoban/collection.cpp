@@ -1,6 +1,6 @@
 #include "games/sokoban/collection.h"
 
-#include "core/atomic_file.h"
+#include "core/input_file.h"
 #include "core/error.h"
 
 namespace traceplay::sokoban {
@@ -62,7 +62,7 @@ std::vector<CollectionLevel> parse_collection(std::string_view text, const std::
 }
 
 std::vector<CollectionLevel> load_collection(const std::string& path) {
-  return parse_collection(read_file(path), path);
+  return parse_collection(read_input_file(path), path);
 }
 
 }  // namespace traceplay::sokoban

@@ -82,6 +82,12 @@ TEST(GtpEngine, BoardsizeClearBoardKomi) {
   EXPECT_EQ(e.run("komi -2"), "=\n\n");
   EXPECT_EQ(e.engine->board().rules().komi, -2.0);
   EXPECT_EQ(e.run("komi x"), "? syntax error\n\n");
+  // --komi's range (go::kMaxKomi); a refused komi leaves the last one.
+  EXPECT_EQ(e.run("komi 1e308"), "? komi must be between -1000 and 1000\n\n");
+  EXPECT_EQ(e.run("komi -1000.5"), "? komi must be between -1000 and 1000\n\n");
+  EXPECT_EQ(e.engine->board().rules().komi, -2.0);
+  EXPECT_EQ(e.run("komi 1000"), "=\n\n");
+  EXPECT_EQ(e.run("komi -2"), "=\n\n");
   EXPECT_EQ(e.run("komi"), "? syntax error\n\n");
   // Komi survives a new board size.
   EXPECT_EQ(e.run("boardsize 9"), "=\n\n");
