@@ -371,6 +371,7 @@ BuildResult build_dataset(const TraceSource& source, const BuildOptions& options
   std::optional<Progress> progress;
   if (options.progress) progress.emplace("gen " + dir, options.count - result.resumed_from, "records");
   bool interrupted = false;
+  uint64_t barren = 0;  // layouts in a row that added no record (duplicates or unsolvable draws)
   {
     const uint64_t limit = source.num_layouts();
     LayoutPipeline pipeline(source, options.seed, next_layout, limit, options.threads);
@@ -385,6 +386,7 @@ BuildResult build_dataset(const TraceSource& source, const BuildOptions& options
         interrupted = true;
         break;
       }
+      const uint64_t before = writer.records();
       for (uint64_t i = offset; i < layout.size() && writer.records() < options.count; ++i) {
         const PreparedRecord& r = layout[i];
         if (!seen.insert(r.id).second) continue;  // the id was taken earlier: drop
@@ -394,9 +396,21 @@ BuildResult build_dataset(const TraceSource& source, const BuildOptions& options
         }
       }
       if (progress) progress->update(writer.records() - result.resumed_from);
+      // Small domains run out of distinct tasks (3x3 mazes have a few hundred), and
+      // impossible parameters never yield one: stop instead of drawing layouts forever.
+      barren = writer.records() > before ? 0 : barren + 1;
+      if (barren >= kMaxBarrenLayouts) break;
     }
   }
   if (progress) progress->finish();
+  if (barren >= kMaxBarrenLayouts) {
+    const uint64_t made = writer.records();
+    writer.abandon_chunk();
+    throw UserError("--count " + std::to_string(options.count) + ": only " + std::to_string(made) +
+                    " distinct records came from these parameters, and the last " + std::to_string(kMaxBarrenLayouts) +
+                    " layouts added none (duplicates or unsolvable); ask for fewer (with --force to replace the "
+                    "partial dataset in " + dir + ")");
+  }
 
   if (interrupted) {
     writer.abandon_chunk();

@@ -46,6 +46,10 @@ struct BuildOptions {
 // Throws UserError naming the bad option.
 void validate(const BuildOptions& options);
 
+// A build stops with a UserError when this many layouts in a row add no record: the
+// parameters cannot give --count distinct records (a small maze has only so many tasks).
+inline constexpr uint64_t kMaxBarrenLayouts = 100000;
+
 enum class BuildStatus { kBuilt, kAlreadyDone, kInterrupted };
 
 struct BuildResult {

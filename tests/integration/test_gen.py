@@ -295,3 +295,21 @@ def test_a_directory_that_is_no_dataset_is_refused(tmp_path):
     result = gen(out, *MAZE, check=False)
     assert result.returncode == 2 and "no traceplay dataset" in result.stderr
     assert os.listdir(out) == ["thesis.tex"]
+
+
+def test_more_records_than_the_domain_has_stops_with_one_error(tmp_path):
+    # 2x2 mazes have only a handful of distinct tasks: once every one is made, 100,000
+    # layouts in a row add nothing and gen stops (it used to draw layouts forever).
+    out = tmp_path / "tiny"
+    result = gen(out, "--domain", "maze", "--size", "2", "--count", "5000", "--seed", "1", "--threads", "1",
+                 check=False)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert "distinct records" in lines[-1] and "--count 5000" in lines[-1]
+    assert not (out / "manifest.json").exists()
+    # The same parameters with a count the domain can give finish.
+    made = int(lines[-1].split("only ")[1].split(" ")[0])
+    assert 0 < made < 5000
+    ok = gen(tmp_path / "fits", "--domain", "maze", "--size", "2", "--count", str(made), "--seed", "1",
+             "--threads", "1")
+    assert ok.returncode == 0
