@@ -305,26 +305,42 @@ bool train_arms(const std::vector<ArmPlan>& plans, int parallel, std::vector<Arm
 
 // Paired differences (models/arm_comparison.h) for every two evaluated arms that share
 // a dataset, a split and a number of tasks -- hence the same tasks -- in arm order (A the
-// earlier arm). Untrained controls (train.steps = 0) are left out: their 0% needs no
-// interval, and pairs with them would crowd the table. run.json's "comparisons".
+// earlier arm); an arm evaluated in Dualformer modes takes part once per mode ("arm
+// mode"), its modes not paired with each other. Untrained controls (train.steps = 0)
+// are left out: their 0% needs no interval, and pairs with them would crowd the table.
+// run.json's "comparisons".
 nlohmann::json compare_evaluated_arms(const std::vector<ArmPlan>& plans, const std::vector<ArmOutcome>& outcomes) {
-  std::vector<size_t> arms;
-  for (size_t i = 0; i < plans.size(); ++i)
-    if (plans[i].train && plans[i].train->steps > 0 && outcomes[i].eval.is_object()) arms.push_back(i);
-  std::vector<std::optional<models::ArmTasks>> tasks(plans.size());
-  auto tasks_of = [&](size_t i) -> const models::ArmTasks& {
-    if (!tasks[i]) tasks[i] = models::read_arm_tasks(plans[i].eval->out_dir, plans[i].data_dir);
-    return *tasks[i];
+  // Every evaluation of a trained arm: the arm's own, or one per Dualformer mode, named
+  // as the results table names its row ("dualformer slow").
+  struct Evaluated {
+    std::string name;
+    const ArmPlan* plan;
+    const models::EvalOptions* eval;
+    const nlohmann::json* summary;
+    std::optional<models::ArmTasks> tasks;
+  };
+  std::vector<Evaluated> evaluated;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    if (!plans[i].train || plans[i].train->steps == 0) continue;
+    if (outcomes[i].eval.is_object()) evaluated.push_back({plans[i].name, &plans[i], &*plans[i].eval, &outcomes[i].eval, {}});
+    for (const models::EvalOptions& m : plans[i].mode_evals)
+      if (outcomes[i].eval_modes.is_object() && outcomes[i].eval_modes.contains(m.mode))
+        evaluated.push_back({plans[i].name + " " + m.mode, &plans[i], &m, &outcomes[i].eval_modes[m.mode], {}});
+  }
+  auto tasks_of = [](Evaluated& e) -> const models::ArmTasks& {
+    if (!e.tasks) e.tasks = models::read_arm_tasks(e.eval->out_dir, e.plan->data_dir);
+    return *e.tasks;
   };
   nlohmann::json comparisons = nlohmann::json::array();
-  for (size_t x = 0; x < arms.size(); ++x)
-    for (size_t y = x + 1; y < arms.size(); ++y) {
-      const ArmPlan& a = plans[arms[x]];
-      const ArmPlan& b = plans[arms[y]];
-      if (a.data_dir != b.data_dir || a.eval->split != b.eval->split ||
-          outcomes[arms[x]].eval.value("tasks", -1) != outcomes[arms[y]].eval.value("tasks", -1))
+  for (size_t x = 0; x < evaluated.size(); ++x)
+    for (size_t y = x + 1; y < evaluated.size(); ++y) {
+      Evaluated& a = evaluated[x];
+      Evaluated& b = evaluated[y];
+      if (a.plan == b.plan) continue;  // one model's modes against each other: not an arm comparison
+      if (a.plan->data_dir != b.plan->data_dir || a.eval->split != b.eval->split ||
+          a.summary->value("tasks", -1) != b.summary->value("tasks", -1))
         continue;
-      for (const auto& d : models::compare_arms(tasks_of(arms[x]), tasks_of(arms[y]), a.name, b.name)) {
+      for (const auto& d : models::compare_arms(tasks_of(a), tasks_of(b), a.name, b.name)) {
         nlohmann::json entry = {{"a", a.name}, {"b", b.name}};
         const nlohmann::ordered_json difference = models::to_json(d);
         for (const auto& [key, value] : difference.items()) entry[key] = value;

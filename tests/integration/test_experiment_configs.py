@@ -43,3 +43,8 @@ def test_dualformer_maze(tmp_path):
     assert "dualformer fast" in stdout and "dualformer slow" in stdout
     state = json.loads((tmp_path / "runs/dualformer-maze/dualformer/train/checkpoint/train_state.json").read_text())
     assert state["settings"]["drop"] == config["arms"][2]["train"]["drop"]
+    # Every mode is paired with the other arms on the same tasks, never with its own model.
+    pairs = {(c["a"], c["b"]) for c in summary.get("comparisons", json.loads(
+        (tmp_path / "runs/dualformer-maze/run.json").read_text())["comparisons"])}
+    assert ("search-augmented", "dualformer slow") in pairs and ("solution-only", "dualformer fast") in pairs
+    assert not any(a.startswith("dualformer") and b.startswith("dualformer") for a, b in pairs)
