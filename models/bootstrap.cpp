@@ -20,6 +20,7 @@
 #include "models/evaluate.h"
 #include "models/response_check.h"
 #include "models/samples_file.h"
+#include "models/stored_parameters.h"
 
 namespace traceplay::models {
 
@@ -47,18 +48,6 @@ bool same_path(const std::string& a, const std::string& b) {
   std::error_code ec1, ec2;
   const fs::path pa = fs::weakly_canonical(a, ec1), pb = fs::weakly_canonical(b, ec2);
   return !ec1 && !ec2 && pa == pb;
-}
-
-// "samples 4 (asked 8)" for each parameter that differs.
-std::string differences(const nlohmann::json& found, const nlohmann::json& asked) {
-  std::string out;
-  for (const auto& [key, value] : asked.items()) {
-    const nlohmann::json old = found.contains(key) ? found[key] : nlohmann::json(nullptr);
-    if (old == value) continue;
-    if (!out.empty()) out += ", ";
-    out += key + " " + old.dump() + " (asked " + value.dump() + ")";
-  }
-  return out.empty() ? "the file differs" : out;
 }
 
 // Removes what this command writes in NEW_DATA (and nothing else).
@@ -202,16 +191,9 @@ BootstrapResult bootstrap(const BootstrapOptions& o) {
   if (fs::exists(o.out_dir, ec)) {
     if (!fs::is_directory(o.out_dir, ec)) throw UserError("--out " + o.out_dir + " exists and is not a directory");
     if (fs::exists(params_path)) {
-      nlohmann::json found;
-      try {
-        found = nlohmann::json::parse(read_file(params_path)).at("parameters");
-      } catch (const nlohmann::json::exception&) {
-        found = nullptr;
-      }
-      if (found != nlohmann::json(params)) {
+      if (const auto differs = stored_parameters_differ(params_path, params)) {
         if (!o.force)
-          throw UserError(o.out_dir + " holds a bootstrapping step with other parameters: " +
-                          (found.is_object() ? differences(found, params) : "unreadable " + params_path) +
+          throw UserError(o.out_dir + " holds a bootstrapping step with other parameters: " + *differs +
                           "; use --force to replace it or --out for another directory");
         clear_output(o.out_dir);
       } else if (fs::exists(o.out_dir + "/" + Manifest::kFileName)) {

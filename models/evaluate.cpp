@@ -26,6 +26,7 @@
 #include "models/response_check.h"
 #include "models/sampler.h"
 #include "models/samples_file.h"
+#include "models/stored_parameters.h"
 #include "models/torch_runtime.h"
 
 namespace traceplay::models {
@@ -106,21 +107,6 @@ std::vector<EvalTask> load_tasks(const DatasetReader& reader, Split split, int64
   });
   if (tasks.empty()) throw UserError("--data " + reader.dir() + ": the " + split_name(split) + " split has no tasks");
   return tasks;
-}
-
-// "samples 4 (asked 8)" for each parameter that differs; null for one that is absent
-// on either side (an evaluation without a mode against one with a mode).
-std::string differences(const nlohmann::json& found, const nlohmann::json& asked) {
-  std::string out;
-  auto note = [&](const std::string& key, const nlohmann::json& old, const nlohmann::json& value) {
-    if (old == value) return;
-    if (!out.empty()) out += ", ";
-    out += key + " " + old.dump() + " (asked " + value.dump() + ")";
-  };
-  for (const auto& [key, value] : asked.items()) note(key, found.contains(key) ? found[key] : nlohmann::json(), value);
-  for (const auto& [key, value] : found.items())
-    if (!asked.contains(key)) note(key, value, nlohmann::json());
-  return out.empty() ? "the file differs" : out;
 }
 
 std::string format_line(const SampleRecord& r) {
@@ -248,16 +234,9 @@ EvalSummary evaluate(const EvalOptions& o) {
   const std::string samples_path = paths.out + "/" + kSamplesFile;
   const std::string partial_path = paths.out + "/" + kPartialFile;
   if (exists(params_path)) {
-    nlohmann::json found;
-    try {
-      found = nlohmann::json::parse(read_file(params_path)).at("parameters");
-    } catch (const nlohmann::json::exception&) {
-      found = nullptr;
-    }
-    if (found != nlohmann::json(params)) {
+    if (const auto differs = stored_parameters_differ(params_path, params)) {
       if (!o.force)
-        throw UserError(paths.out + " holds an evaluation with other parameters: " +
-                        (found.is_object() ? differences(found, params) : "unreadable " + params_path) +
+        throw UserError(paths.out + " holds an evaluation with other parameters: " + *differs +
                         "; use --force to replace it or --out for another directory");
       for (const char* f : {kSummaryFile, kSamplesFile, kPartialFile, kParamsFile})
         std::remove((paths.out + "/" + f).c_str());
