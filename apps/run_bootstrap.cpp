@@ -20,36 +20,6 @@ void read_integer(const nlohmann::json& t, const char* key, int64_t& out, int64_
   out = v.get<int64_t>();
 }
 
-nlohmann::json value_or_null(const nlohmann::json& j, const char* key) {
-  return j.is_object() && j.contains(key) ? j[key] : nlohmann::json();
-}
-
-std::string percent(const nlohmann::json& v) {
-  if (!v.is_number()) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", 100.0 * v.get<double>());
-  return buf;
-}
-
-// "80.0 [71.1,86.7]" when the summary carries the rate's interval.
-std::string percent_ci(const nlohmann::json& summary, const char* key) {
-  std::string text = percent(value_or_null(summary, key));
-  const nlohmann::json ci = value_or_null(summary, (std::string(key) + "_ci95").c_str());
-  if (ci.is_array() && ci.size() == 2 && ci[0].is_number() && ci[1].is_number()) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, " [%.1f,%.1f]", 100.0 * ci[0].get<double>(), 100.0 * ci[1].get<double>());
-    text += buf;
-  }
-  return text;
-}
-
-std::string fixed(const nlohmann::json& v, int digits) {
-  if (!v.is_number()) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v.get<double>());
-  return buf;
-}
-
 }  // namespace
 
 std::optional<BootstrapPlan> plan_bootstrap(const nlohmann::json& table, const models::TrainOptions& train,
@@ -163,38 +133,6 @@ bool run_bootstrap_steps(const BootstrapPlan& plan, const std::string& arm_dir, 
     previous_data = sampling.out_dir;
   }
   return true;
-}
-
-void print_bootstrap_table(const std::string& arm, const nlohmann::json& steps) {
-  std::printf("\nbootstrapping: %s\n", arm.c_str());
-  std::printf("%4s %-18s %-18s %-22s %6s %6s %6s %7s %8s %7s %8s\n", "step", "solved", "optimal",
-              "optimal - step 0", "SWC", "ILR-s", "ILR-o", "trace", "A* trace", "vs A*", "replaced");
-  for (const auto& step : steps) {
-    const nlohmann::json& e = step.value("eval", nlohmann::json());
-    std::string versus = "-";
-    for (const auto& d : step.value("vs_step0", nlohmann::json::array()))
-      if (d.value("metric", "") == "optimal") {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%+.1f [%+.1f,%+.1f]", 100.0 * d["difference"].get<double>(),
-                      100.0 * d["ci95"][0].get<double>(), 100.0 * d["ci95"][1].get<double>());
-        versus = buf;
-      }
-    const nlohmann::json trace = value_or_null(e, "mean_trace_tokens"), astar = value_or_null(e, "mean_astar_trace_tokens");
-    std::string relative = "-";
-    if (trace.is_number() && astar.is_number() && astar.get<double>() > 0) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%+.1f%%", 100.0 * (trace.get<double>() / astar.get<double>() - 1.0));
-      relative = buf;
-    }
-    std::printf("%4s %-18s %-18s %-22s %6s %6s %6s %7s %8s %7s %8s\n", fixed(step["step"], 0).c_str(),
-                percent_ci(e, "solved").c_str(), percent_ci(e, "optimal").c_str(), versus.c_str(),
-                percent(value_or_null(e, "swc")).c_str(), fixed(value_or_null(e, "ilr_solved"), 3).c_str(),
-                fixed(value_or_null(e, "ilr_optimal"), 3).c_str(), fixed(trace, 1).c_str(), fixed(astar, 1).c_str(),
-                relative.c_str(), percent(value_or_null(step, "replaced_share")).c_str());
-  }
-  std::printf("(rates in %% with 95%% intervals; optimal - step 0: the paired difference on the same tasks, in points; "
-              "ILR as a ratio; trace: mean trace tokens per response on the test tasks, against A*'s; replaced: share "
-              "of training traces the step's dataset took from the model)\n");
 }
 
 }  // namespace traceplay::apps

@@ -51,15 +51,11 @@ nlohmann::json bootstrap_step_zero(const std::string& dataset, const nlohmann::j
 // and evaluated with `eval` (its out_dir names the split's folder). Calls on_step with
 // each finished step's run.json entry {"step", "dataset", "replaced", "replaced_share",
 // "mean_trace_before", "mean_trace_after", "sampling", "train", "eval", "vs_step0"}: the
-// last, the paired differences against step 0 on the same tasks (models/arm_comparison.h). False when a stop request
-// cut it short (what is done is kept and resumes).
+// last, the paired differences against step 0 on the same tasks (models/arm_comparison.h).
+// False when a stop request cut it short (what is done is kept and resumes). The table
+// of the steps is apps/run_tables.h's print_bootstrap_table.
 bool run_bootstrap_steps(const BootstrapPlan& plan, const std::string& arm_dir, const std::string& train_dir,
                          const std::string& data_dir, const models::EvalOptions& eval,
                          const std::function<void(const nlohmann::json&)>& on_step);
-
-// The per-arm table: step, solved %, optimal % (with intervals when the summary has
-// them), SWC, ILR-on-solved, ILR-on-optimal, mean trace tokens against A*'s, share of
-// training traces replaced.
-void print_bootstrap_table(const std::string& arm, const nlohmann::json& steps);
 
 }  // namespace traceplay::apps

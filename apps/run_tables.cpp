@@ -99,4 +99,33 @@ void print_comparison_table(const nlohmann::json& comparisons) {
               "over tasks; an interval that excludes 0 separates the arms)\n");
 }
 
+void print_bootstrap_table(const std::string& arm, const nlohmann::json& steps) {
+  std::printf("\nbootstrapping: %s\n", arm.c_str());
+  std::printf("%4s %-18s %-18s %-22s %6s %6s %6s %7s %8s %7s %8s\n", "step", "solved", "optimal",
+              "optimal - step 0", "SWC", "ILR-s", "ILR-o", "trace", "A* trace", "vs A*", "replaced");
+  for (const auto& step : steps) {
+    const nlohmann::json& e = step.value("eval", nlohmann::json());
+    std::string versus = "-";
+    for (const auto& d : step.value("vs_step0", nlohmann::json::array()))
+      if (d.value("metric", "") == "optimal")
+        versus = signed_points(d["difference"]) + " [" + signed_points(d["ci95"][0]) + "," +
+                 signed_points(d["ci95"][1]) + "]";
+    const nlohmann::json trace = get(e, "mean_trace_tokens"), astar = get(e, "mean_astar_trace_tokens");
+    std::string relative = "-";
+    if (trace.is_number() && astar.is_number() && astar.get<double>() > 0) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%+.1f%%", 100.0 * (trace.get<double>() / astar.get<double>() - 1.0));
+      relative = buf;
+    }
+    std::printf("%4s %-18s %-18s %-22s %6s %6s %6s %7s %8s %7s %8s\n", fixed(step["step"], 0).c_str(),
+                percent_with_interval(e, "solved").c_str(), percent_with_interval(e, "optimal").c_str(), versus.c_str(),
+                percent(get(e, "swc")).c_str(), fixed(get(e, "ilr_solved"), 3).c_str(),
+                fixed(get(e, "ilr_optimal"), 3).c_str(), fixed(trace, 1).c_str(), fixed(astar, 1).c_str(),
+                relative.c_str(), percent(get(step, "replaced_share")).c_str());
+  }
+  std::printf("(rates in %% with 95%% intervals; optimal - step 0: the paired difference on the same tasks, in points; "
+              "ILR as a ratio; trace: mean trace tokens per response on the test tasks, against A*'s; replaced: share "
+              "of training traces the step's dataset took from the model)\n");
+}
+
 }  // namespace traceplay::apps

@@ -36,5 +36,9 @@ void print_model_table(const std::vector<ModelRow>& rows);
 // "comparisons", entries {"a", "b", "metric", "difference", "ci95", "tasks"}; nothing
 // when there are none.
 void print_comparison_table(const nlohmann::json& comparisons);
+// One bootstrapping arm's steps (run.json's arms[i].bootstrap, apps/run_bootstrap.h):
+// step, solved % and optimal % with intervals, optimal's paired difference to step 0,
+// SWC, ILR-on-solved, ILR-on-optimal, mean trace tokens against A*'s, share replaced.
+void print_bootstrap_table(const std::string& arm, const nlohmann::json& steps);
 
 }  // namespace traceplay::apps
