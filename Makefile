@@ -38,6 +38,7 @@ test-integration: build
 bench: build
 	$(TRACEPLAY) bench astar
 	$(TRACEPLAY) bench sokoban
+	$(TRACEPLAY) bench startup
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -8,6 +8,7 @@
 
 #include "apps/cli_validators.h"
 #include "apps/commands.h"
+#include "apps/torch_commands.h"
 #include "core/error.h"
 #include "core/signals.h"
 #include "models/bootstrap.h"
@@ -36,8 +37,7 @@ void print_result(const models::BootstrapResult& r) {
 }  // namespace
 
 void add_bootstrap_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand(
-      "bootstrap", "One bootstrapping step: sample training prompts, keep the shortest optimal traces, write a dataset");
+  auto* cmd = app.add_subcommand("bootstrap", torch_command("bootstrap").summary);
   auto a = std::make_shared<BootstrapArgs>();
   models::BootstrapOptions& o = a->o;
   cmd->add_option("--checkpoint", o.checkpoint, "A search-augmented checkpoint or training run directory")->required();

@@ -13,6 +13,7 @@
 
 #include "apps/cli_validators.h"
 #include "apps/commands.h"
+#include "apps/torch_commands.h"
 #include "apps/model_options.h"
 #include "core/config.h"
 #include "core/error.h"
@@ -110,7 +111,7 @@ void print_table(const models::EvalSummary& s) {
 }  // namespace
 
 void add_eval_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("eval", "Sample responses with a checkpoint, replay every plan, print the paper's metrics");
+  auto* cmd = app.add_subcommand("eval", torch_command("eval").summary);
   auto a = std::make_shared<EvalArgs>();
   using O = models::EvalOptions;
   cmd->add_option("--checkpoint", a->options.checkpoint_dir, "A checkpoint directory or a training run directory")

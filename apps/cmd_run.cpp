@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "apps/commands.h"
+#include "apps/torch_commands.h"
 #include "apps/dataset_options.h"
 #include "apps/eval_modes_option.h"
 #include "apps/model_options.h"
@@ -459,7 +460,7 @@ int run_experiment(RunArgs args) {
 }  // namespace
 
 void add_run_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("run", "Run a whole experiment from a TOML config (resumable)");
+  auto* cmd = app.add_subcommand("run", torch_command("run").summary);
   auto args = std::make_shared<RunArgs>();
   cmd->add_option("config", args->config, "Experiment config (TOML), e.g. experiments/default.toml")->required();
   cmd->add_option("--runs-dir", args->runs_dir, "Where runs/<name>/ goes (default: runs)");

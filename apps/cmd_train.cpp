@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "apps/commands.h"
+#include "apps/torch_commands.h"
 #include "apps/model_options.h"
 #include "apps/train_launcher.h"
 #include "core/config.h"
@@ -91,7 +92,7 @@ void print_result(const models::TrainResult& r, bool json) {
 }  // namespace
 
 void add_train_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("train", "Train an encoder-decoder transformer on a trace dataset");
+  auto* cmd = app.add_subcommand("train", torch_command("train").summary);
   auto a = std::make_shared<TrainArgs>();
   using O = models::TrainOptions;
   cmd->add_option("--data", a->o.data_dir, "Dataset directory (traceplay gen)")->required();

@@ -1,4 +1,6 @@
-// traceplay: one binary, one subcommand per job (DESIGN.md, "Command line").
+// traceplay and traceplay-torch: one command, one subcommand per job (DESIGN.md, "Command
+// line"). Both executables are built from this main: traceplay links no LibTorch and hands
+// the command lines that need it over to traceplay-torch (apps/torch_commands.h).
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -6,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "apps/commands.h"
+#include "apps/torch_commands.h"
 #include "core/error.h"
 #include "core/escape.h"
 #include "core/version.h"
@@ -38,14 +41,15 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(kVersion) + " (" + kGitSha + ")");
   app.require_subcommand(1);
   int exit_code = kExitOk;
+  apps::keep_command_line(argv);
   apps::add_gen_command(app, exit_code);
   apps::add_solve_command(app, exit_code);
   apps::add_inspect_command(app, exit_code);
-  apps::add_run_command(app, exit_code);
+  apps::add_torch_command(app, apps::torch_command("run"), exit_code);
   apps::add_bench_command(app, exit_code);
-  apps::add_eval_command(app, exit_code);
-  apps::add_train_command(app, exit_code);
-  apps::add_bootstrap_command(app, exit_code);
+  apps::add_torch_command(app, apps::torch_command("eval"), exit_code);
+  apps::add_torch_command(app, apps::torch_command("train"), exit_code);
+  apps::add_torch_command(app, apps::torch_command("bootstrap"), exit_code);
   apps::add_gtp_command(app, exit_code);
   apps::add_match_command(app, exit_code);
   if (const char* unknown = unknown_command(app, argc, argv)) {
@@ -53,6 +57,9 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
   try {
+    // traceplay: replaced here by traceplay-torch when the command needs it; traceplay-torch
+    // goes on. Help texts of torch subcommands thus come from the command itself.
+    if (apps::command_line_needs_torch(argc, argv)) apps::hand_over_to_torch_binary();
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
