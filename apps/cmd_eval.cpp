@@ -13,8 +13,8 @@
 
 #include "apps/cli_validators.h"
 #include "apps/commands.h"
-#include "apps/torch_commands.h"
 #include "apps/model_options.h"
+#include "apps/torch_commands.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/signals.h"

@@ -25,12 +25,12 @@
 #include <vector>
 
 #include "apps/commands.h"
-#include "apps/torch_commands.h"
 #include "apps/dataset_options.h"
 #include "apps/eval_modes_option.h"
 #include "apps/model_options.h"
 #include "apps/run_bootstrap.h"
 #include "apps/run_tables.h"
+#include "apps/torch_commands.h"
 #include "core/atomic_file.h"
 #include "core/config.h"
 #include "core/error.h"

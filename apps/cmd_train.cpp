@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "apps/commands.h"
-#include "apps/torch_commands.h"
 #include "apps/model_options.h"
+#include "apps/torch_commands.h"
 #include "apps/train_launcher.h"
 #include "core/config.h"
 #include "core/error.h"

@@ -1,6 +1,8 @@
 // The subcommands of `traceplay`, one file each (apps/cmd_<name>.cpp). Each adds itself
 // to the CLI11 app; its callback throws UserError for bad input (exit 2) and returns
-// its exit code through `exit_code`.
+// its exit code through `exit_code`. run, eval, train and bootstrap need LibTorch: they are
+// defined in traceplay-torch only and registered through add_torch_command
+// (apps/torch_commands.h).
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -64,3 +64,14 @@ def test_bench_decode_quick_compares_cached_with_pytorch_and_uncached():
     uncached = by_case["tiny-b2-p16-n24-vs-uncached"]
     assert uncached["peer"] == "traceplay-uncached" and uncached["peer_method"] == "every step timed"
     assert uncached["value"] == by_case["tiny-b2-p16-n24"]["value"]
+
+
+def test_bench_startup_times_each_command_beside_traceplay_torch():
+    lines = bench_lines("startup")
+    assert [line["case"] for line in lines] == ["version", "solve-maze-10x10", "inspect", "gtp-name-quit",
+                                                "train-help"]
+    for line in lines:
+        assert line["unit"] == "ms" and line["value"] > 0 and line["runs"] == 3
+        assert line["peer"] == "traceplay-torch" and line["peer_value"] > 0
+        assert 0 < line["min"] <= line["value"] and 0 < line["peer_min"] <= line["peer_value"]
+        assert line["command"].startswith("traceplay ")
