@@ -1,27 +1,33 @@
 // `traceplay gtp`: the Go bot (MCTS with light playouts) as a GTP v2 engine.
 //   traceplay gtp [--size N] [--komi K] [--visits N | --time-per-move SEC] [--threads T]
-//                 [--seed S] [--listen HOST:PORT]
+//                 [--seed S] [--evaluator rollout|uniform] [--playouts-per-leaf P]
+//                 [--listen HOST:PORT]
 // Without --listen it speaks GTP on stdin/stdout until `quit` or the end of stdin; with
 // it, it accepts TCP connections (one engine each, several at once; port 0 picks a free
 // port) until killed, and says on stderr where it listens. stdout carries GTP only; logs
-// go to stderr. Without --visits/--time-per-move the bot's defaults apply (MctsOptions in
-// search/mcts_player.h: a visit count, at most 10 s); time_settings from the controller
-// then take over the time per move.
+// go to stderr. Without --visits/--time-per-move the bot's defaults apply (MctsSettings in
+// search/mcts_settings.h: a visit count, at most 10 s); time_settings from the controller
+// then take over the time per move. One evaluator (apps/evaluator_factory.h) serves every
+// engine: with --listen, all the connections' bots search over it.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "apps/cli_validators.h"
 #include "apps/commands.h"
+#include "apps/evaluator_factory.h"
 #include "apps/gtp/engine.h"
 #include "apps/gtp/stdio_transport.h"
 #include "apps/gtp/tcp_server.h"
 #include "core/error.h"
 #include "core/version.h"
 #include "games/go/rules.h"
+#include "search/evaluator.h"
 #include "search/mcts_player.h"
+#include "search/mcts_settings.h"
 
 namespace traceplay::apps {
 
@@ -34,6 +40,8 @@ struct GtpArgs {
   double time_per_move = 0;
   int threads = 1;
   uint64_t seed = 1;
+  std::string evaluator = "rollout";
+  int playouts_per_leaf = 1;
   std::string listen;
 };
 
@@ -47,8 +55,9 @@ const CLI::Validator kKomi(
     },
     "KOMI");
 
-std::unique_ptr<gtp::Engine> make_engine(const GtpArgs& a, const gtp::Clock& clock) {
-  search::MctsOptions mcts;
+std::unique_ptr<gtp::Engine> make_engine(const GtpArgs& a, const gtp::Clock& clock,
+                                         std::shared_ptr<const search::Evaluator> evaluator) {
+  search::MctsSettings mcts;
   mcts.threads = a.threads;
   mcts.seed = a.seed;
   gtp::EngineOptions options;
@@ -59,7 +68,8 @@ std::unique_ptr<gtp::Engine> make_engine(const GtpArgs& a, const gtp::Clock& clo
   options.name = "traceplay";
   options.version = std::string(kVersion) + "-" + kGitSha;
   options.seed = a.seed;
-  return std::make_unique<gtp::Engine>(std::make_unique<search::MctsPlayer>(mcts), options, clock);
+  return std::make_unique<gtp::Engine>(std::make_unique<search::MctsPlayer>(mcts, std::move(evaluator)), options,
+                                       clock);
 }
 
 int run_gtp(const GtpArgs& a) {
@@ -67,13 +77,14 @@ int run_gtp(const GtpArgs& a) {
   // input ends, the session ends.
   std::signal(SIGPIPE, SIG_IGN);
   static const gtp::SteadyClock clock;
+  const std::shared_ptr<const search::Evaluator> evaluator = make_evaluator(a.evaluator, a.playouts_per_leaf);
   if (a.listen.empty()) {
-    auto engine = make_engine(a, clock);
+    auto engine = make_engine(a, clock, evaluator);
     gtp::serve_stdio(*engine);
     return kExitOk;
   }
   const gtp::ListenAddress address = gtp::parse_listen_address(a.listen);
-  gtp::TcpServer server(address, [a] { return make_engine(a, clock); });
+  gtp::TcpServer server(address, [a, evaluator] { return make_engine(a, clock, evaluator); });
   std::fprintf(stderr, "traceplay gtp: listening on %s:%u\n", address.host.c_str(),
                static_cast<unsigned>(server.port()));
   std::fflush(stderr);
@@ -95,6 +106,10 @@ void add_gtp_command(CLI::App& app, int& exit_code) {
   visits->excludes(time);
   cmd->add_option("--threads", a->threads, "Search threads")->check(CLI::Range(1, 1024));
   cmd->add_option("--seed", a->seed, "Seed of the search and of the dead-stone estimate")->check(kDigits);
+  cmd->add_option("--evaluator", a->evaluator, "Leaf evaluator: rollout (light playouts) or uniform (value 0)")
+      ->check(CLI::IsMember(evaluator_names()));
+  cmd->add_option("--playouts-per-leaf", a->playouts_per_leaf, "Playouts per leaf of the rollout evaluator")
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--listen", a->listen, "Serve GTP over TCP on HOST:PORT (port 0: any free port)");
   cmd->callback([&exit_code, a] { exit_code = run_gtp(*a); });
 }

@@ -17,6 +17,7 @@
 #include "games/go/board.h"
 #include "search/evaluator.h"
 #include "search/mcts.h"
+#include "search/mcts_settings.h"
 
 namespace traceplay::bench {
 
@@ -31,10 +32,10 @@ struct MctsRate {
 
 MctsRate mcts_rate(int threads, double seconds) {
   search::RolloutEvaluator evaluator(1);
-  search::MctsConfig config;
-  config.threads = threads;
-  config.seed = 2024;
-  search::Mcts mcts(config, evaluator);
+  search::MctsSettings settings;  // the bot's (its tree cap included)
+  settings.threads = threads;
+  settings.seed = 2024;
+  search::Mcts mcts(settings, evaluator);
   search::ThinkLimits limits;
   limits.max_seconds = seconds;
   const auto start = std::chrono::steady_clock::now();

@@ -65,10 +65,4 @@ void RolloutEvaluator::evaluate(const std::vector<EvalQuery>& queries, std::vect
   }
 }
 
-std::unique_ptr<Evaluator> make_evaluator(const std::string& name, int playouts_per_leaf) {
-  if (name == "rollout") return std::make_unique<RolloutEvaluator>(playouts_per_leaf);
-  if (name == "uniform") return std::make_unique<UniformEvaluator>();
-  throw std::invalid_argument("unknown evaluator '" + name + "' (rollout | uniform)");
-}
-
 }  // namespace traceplay::search

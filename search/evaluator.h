@@ -15,13 +15,17 @@
 //   caller fills the batch (or waits past a deadline) run it, each caller blocking only on
 //   its own results; nothing in this interface has to change for that.
 //
+// Evaluators are shared (std::shared_ptr<const Evaluator>): several players, e.g. the
+// games of a self-play actor, search over one. Making one from a name is the apps' job
+// (apps/evaluator_factory.h), so that search/ knows no command-line names.
+//
 // Thread safety: evaluate() is const and must be safe to call from several search threads
 // at once. The evaluators here keep no mutable state (randomness comes from the query's
-// seed, so results do not depend on which thread asks first).
+// seed, so results do not depend on which thread asks first) and may serve several
+// players' searches at once.
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -85,8 +89,5 @@ class RolloutEvaluator final : public Evaluator {
  private:
   int playouts_;
 };
-
-// "rollout" or "uniform" (throws std::invalid_argument otherwise).
-std::unique_ptr<Evaluator> make_evaluator(const std::string& name, int playouts_per_leaf = 1);
 
 }  // namespace traceplay::search

@@ -10,12 +10,16 @@
 #include <thread>
 
 #include "core/rng.h"
+#include "search/dirichlet.h"
 #include "games/go/scoring.h"
 
 namespace traceplay::search {
 
 namespace {
 using Clock = std::chrono::steady_clock;
+// The root noise's stream of a search seed: the simulations use streams 0, 1, ..., which
+// never reach this one.
+constexpr uint64_t kNoiseStream = ~uint64_t{0};
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 }  // namespace
 
@@ -73,11 +77,8 @@ double winrate_lcb(double winrate, int64_t n) {
   return std::max(0.0, (center - margin) / (1 + z * z / nn));
 }
 
-Mcts::Mcts(const MctsConfig& config, const Evaluator& evaluator) : config_(config), evaluator_(evaluator) {
-  if (config.threads < 1) throw std::invalid_argument("MCTS: threads must be >= 1");
-  if (config.virtual_loss < 0) throw std::invalid_argument("MCTS: virtual_loss must be >= 0");
-  if (config.expand_visits < 1) throw std::invalid_argument("MCTS: expand_visits must be >= 1");
-  if (!(config.c_puct >= 0) || !(config.c_uct >= 0)) throw std::invalid_argument("MCTS: exploration constants must be >= 0");
+Mcts::Mcts(const MctsSettings& settings, const Evaluator& evaluator) : settings_(settings), evaluator_(evaluator) {
+  settings_.validate();
 }
 
 Mcts::~Mcts() = default;
@@ -92,7 +93,7 @@ void Mcts::clear() {
 // Can the kept tree serve `board`? Yes when board is the kept root's game continued by
 // moves that are in the tree (then that subtree becomes the root).
 bool Mcts::reuse_for(const go::Board& board) {
-  if (!config_.reuse_tree || root_size_ != board.size() || root_komi_ != board.rules().komi || root_.visits == 0)
+  if (!settings_.reuse_tree || root_size_ != board.size() || root_komi_ != board.rules().komi || root_.visits == 0)
     return false;
   const auto& moves = board.moves();
   if (moves.size() < root_moves_.size() || !std::equal(root_moves_.begin(), root_moves_.end(), moves.begin()))
@@ -126,6 +127,25 @@ void Mcts::prune_root_children(const go::Board& board) {
   ch.erase(std::remove_if(ch.begin(), ch.end(),
                           [&](const MctsNode& n) { return !n.move.is_pass() && board.check(c, n.move) != go::MoveLegality::kLegal; }),
            ch.end());
+}
+
+// The root's children priors from their clean ones and fresh noise (see the header).
+void Mcts::noise_root_priors(uint64_t search_seed) {
+  std::lock_guard<std::mutex> lock(tree_mutex_);
+  auto& children = root_.children;
+  if (children.empty()) return;
+  Rng rng = Rng::stream(search_seed, kNoiseStream);
+  const std::vector<double> noise =
+      sample_dirichlet(children.size(), settings_.dirichlet_alpha_per_child(static_cast<int>(children.size())), rng);
+  // A kept root may have lost children (prune_root_children): the clean priors then sum
+  // to less than 1, and are renormalised first so that the mixed priors sum to 1.
+  double clean_total = 0;
+  for (const MctsNode& c : children) clean_total += c.clean_prior;
+  const double f = settings_.dirichlet_fraction;
+  for (size_t i = 0; i < children.size(); ++i) {
+    const double clean = clean_total > 0 ? children[i].clean_prior / clean_total : 1.0 / static_cast<double>(children.size());
+    children[i].prior = static_cast<float>((1 - f) * clean + f * noise[i]);
+  }
 }
 
 Analysis Mcts::search(const go::Board& board, const ThinkLimits& limits, const ThinkRequest& request) {
@@ -162,17 +182,18 @@ Analysis Mcts::search(const go::Board& board, const ThinkLimits& limits, const T
   }
   s.want_ownership = request.want_ownership;
   if (s.want_ownership) s.ownership_sum.assign(static_cast<size_t>(board.size() * board.size()), 0.0);
-  s.seed = config_.seed + 0x9e3779b97f4a7c15ULL * ++search_count_;
+  s.seed = settings_.seed + 0x9e3779b97f4a7c15ULL * ++search_count_;
   s.max_simulations = limits.max_visits;
-  s.workers_left = config_.threads;
+  s.workers_left = settings_.threads;
 
   const auto start = Clock::now();
   if (!root_.expanded) {  // the root's own evaluation first, so that every later simulation goes through a child
     Batch buffers;
     run_batch(s, 1, buffers);
   }
+  if (settings_.dirichlet_fraction > 0) noise_root_priors(s.seed);
   std::vector<std::thread> workers;
-  for (int t = 0; t < config_.threads; ++t) workers.emplace_back([this, &s] { run_worker(s); });
+  for (int t = 0; t < settings_.threads; ++t) workers.emplace_back([this, &s] { run_worker(s); });
   auto last_report = start;
   for (;;) {
     {
@@ -257,7 +278,7 @@ bool Mcts::select_leaf(Shared& s, Leaf& leaf) {
     MctsNode* node = &root_;
     while (node->expanded) {
       MctsNode* child = select_child(*node);
-      child->in_flight += config_.virtual_loss;
+      child->in_flight += settings_.virtual_loss;
       leaf.passes = child->move.is_pass() ? leaf.passes + 1 : 0;
       leaf.path.push_back(child);
       node = child;
@@ -266,8 +287,8 @@ bool Mcts::select_leaf(Shared& s, Leaf& leaf) {
         break;
       }
     }
-    leaf.expand = !leaf.terminal && !node->expanded && tree_nodes_ < config_.max_tree_nodes &&
-                  (node == &root_ || node->visits + 1 >= config_.expand_visits);
+    leaf.expand = !leaf.terminal && !node->expanded && tree_nodes_ < settings_.max_tree_nodes &&
+                  (node == &root_ || node->visits + 1 >= settings_.expand_visits);
   }
   // The nodes' moves never change, so they can be read without the lock.
   leaf.position = s.root_position;
@@ -300,10 +321,10 @@ MctsNode* Mcts::select_child(MctsNode& node) const {
     double q = fpu;
     if (n > 0) q = ((c.value_sum - static_cast<double>(c.in_flight)) / static_cast<double>(n) + 1.0) / 2.0;
     double score;
-    if (config_.use_uct)
-      score = n == 0 ? std::numeric_limits<double>::max() : q + config_.c_uct * std::sqrt(log_n / static_cast<double>(n));
+    if (settings_.use_uct)
+      score = n == 0 ? std::numeric_limits<double>::max() : q + settings_.c_uct * std::sqrt(log_n / static_cast<double>(n));
     else
-      score = q + config_.c_puct * c.prior * sqrt_n / (1.0 + static_cast<double>(n));
+      score = q + settings_.c_puct * c.prior * sqrt_n / (1.0 + static_cast<double>(n));
     if (score > best_score) {
       best_score = score;
       best = &c;
@@ -334,17 +355,20 @@ std::vector<MctsNode> Mcts::make_children(const Shared& s, const Leaf& leaf, con
       }
       MctsNode child;
       child.move = go::Move::at(x, y);
-      child.prior = prior_of(x + n * y);
-      total += child.prior;
+      child.clean_prior = prior_of(x + n * y);
+      total += child.clean_prior;
       children.push_back(std::move(child));
     }
   MctsNode pass;
   pass.move = go::Move::pass();
-  pass.prior = prior_of(n * n);
-  total += pass.prior;
+  pass.clean_prior = prior_of(n * n);
+  total += pass.clean_prior;
   children.push_back(std::move(pass));
-  for (MctsNode& child : children)
-    child.prior = total > 0 ? static_cast<float>(child.prior / total) : 1.0f / static_cast<float>(children.size());
+  for (MctsNode& child : children) {
+    child.clean_prior =
+        total > 0 ? static_cast<float>(child.clean_prior / total) : 1.0f / static_cast<float>(children.size());
+    child.prior = child.clean_prior;
+  }
   return children;
 }
 
@@ -381,7 +405,7 @@ void Mcts::expand_and_backup(Shared& s, Leaf& leaf, const EvalResult* result, st
     node->visits += 1;
     node->value_sum += sign * value;
     node->score_sum += sign * score;
-    if (d > 0) node->in_flight -= config_.virtual_loss;
+    if (d > 0) node->in_flight -= settings_.virtual_loss;
   }
   if (ownership && s.want_ownership && ownership->size() == s.ownership_sum.size()) {
     const double sign = leaf.to_move == s.root_to_move ? 1.0 : -1.0;
@@ -405,7 +429,7 @@ Analysis Mcts::snapshot(const Shared& s) const {
     m.move = c.move;
     m.visits = c.visits;
     m.winrate = c.winrate();
-    m.prior = c.prior;
+    m.prior = c.clean_prior;  // the evaluator's opinion, not the noise
     m.lcb = winrate_lcb(m.winrate, c.visits);
     m.score_lead = c.score_sum / static_cast<double>(c.visits);
     for (const MctsNode* n = &c; n != nullptr && m.pv.size() < 32;) {

@@ -20,8 +20,14 @@
 // Tromp-Taylor area with the game's komi.
 //
 // One search at a time per Mcts (search() is not reentrant; should_stop ends one early).
-// Determinism: with one thread, a search is a function of the seed, the position and the
-// kept tree (simulation k's rollout uses Rng::stream(seed, k)).
+// Root noise (settings.dirichlet_fraction > 0): once the root has its children (expanded
+// now or kept), their priors are set to (1 - f) * clean prior + f * Dirichlet noise, never
+// at any other node; each search draws new noise from the clean priors (search/mcts_node.h).
+//
+// Determinism: with one thread, a search is a function of the settings (the seed), the
+// position, the kept tree and the number of searches this Mcts has run (each search salts
+// the seed with its count: simulation k's rollout uses Rng::stream(salted, k), the root
+// noise Rng::stream(salted, kNoiseStream)).
 #pragma once
 
 #include <cstdint>
@@ -34,25 +40,15 @@
 #include "search/evaluator.h"
 #include "search/go_player.h"
 #include "search/mcts_node.h"
+#include "search/mcts_settings.h"
 
 namespace traceplay::search {
-
-struct MctsConfig {
-  int threads = 1;
-  uint64_t seed = 1;
-  double c_puct = 2.0;
-  bool use_uct = false;
-  double c_uct = 0.7;
-  int virtual_loss = 1;
-  int expand_visits = 2;            // a leaf gets children on its expand_visits-th evaluation (root: the first)
-  int64_t max_tree_nodes = 2'000'000;  // past this, leaves are evaluated but not expanded (memory cap)
-  bool reuse_tree = true;
-};
 
 class Mcts {
  public:
   // The evaluator must outlive the search; it is shared by all search threads.
-  Mcts(const MctsConfig& config, const Evaluator& evaluator);
+  // Throws std::invalid_argument for impossible settings (MctsSettings::validate).
+  Mcts(const MctsSettings& settings, const Evaluator& evaluator);
   ~Mcts();
 
   // Searches board.to_move()'s move within `limits` (visits counted from this call;
@@ -66,6 +62,7 @@ class Mcts {
   int64_t last_simulations() const { return last_simulations_; }
   const MctsNode& root() const { return root_; }
   bool tree_reused() const { return reused_; }
+  const MctsSettings& settings() const { return settings_; }
 
  private:
   struct Leaf;
@@ -75,6 +72,7 @@ class Mcts {
 
   bool reuse_for(const go::Board& board);
   void prune_root_children(const go::Board& board);
+  void noise_root_priors(uint64_t search_seed);
   void run_worker(Shared& shared);
   bool run_batch(Shared& shared, size_t batch, Batch& buffers);
   bool select_leaf(Shared& shared, Leaf& leaf);
@@ -83,7 +81,7 @@ class Mcts {
   MctsNode* select_child(MctsNode& node) const;
   Analysis snapshot(const Shared& shared) const;
 
-  MctsConfig config_;
+  MctsSettings settings_;
   const Evaluator& evaluator_;
   mutable std::mutex tree_mutex_;
   MctsNode root_;

@@ -4,6 +4,10 @@
 // Every field is read and written under the search's tree lock (search/mcts.h); the
 // children vector is assigned once, when the node is expanded, so pointers to nodes stay
 // valid for the whole search.
+// Two priors: `clean_prior` is the evaluator's, `prior` is what selection uses. They differ
+// only at the root of a search with Dirichlet noise (search/mcts_settings.h), whose priors
+// are re-noised from the clean ones on every search (a kept root is never noised twice).
+// The field order packs the node into 64 bytes (the Move is 2 bytes, `expanded` fills the gap).
 #pragma once
 
 #include <cstdint>
@@ -15,8 +19,9 @@ namespace traceplay::search {
 
 struct MctsNode {
   go::Move move;             // pass for the root
-  float prior = 0;           // the parent's evaluator prior for `move`, renormalised over the children
   bool expanded = false;     // children created (once)
+  float prior = 0;           // the prior selection uses: clean_prior, mixed with noise at a noised root
+  float clean_prior = 0;     // the parent's evaluator prior for `move`, renormalised over the children
   int32_t in_flight = 0;     // virtual losses of evaluations not yet backed up
   int64_t visits = 0;        // evaluations backed up through this node
   double value_sum = 0;      // sum of values for the player who played `move`

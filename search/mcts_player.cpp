@@ -2,27 +2,21 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
+#include "core/rng.h"
 #include "games/go/dead_stones.h"
 #include "games/go/scoring.h"
+#include "search/visit_sampling.h"
 
 namespace traceplay::search {
 
 namespace {
 
-MctsConfig config_of(const MctsOptions& o) {
-  MctsConfig c;
-  c.threads = o.threads;
-  c.seed = o.seed;
-  c.c_puct = o.c_puct;
-  c.use_uct = o.use_uct;
-  c.c_uct = o.c_uct;
-  c.virtual_loss = o.virtual_loss;
-  c.expand_visits = o.expand_visits;
-  c.reuse_tree = o.reuse_tree;
-  c.max_tree_nodes = o.max_tree_nodes;
-  return c;
-}
+// The salt of the move-sampling streams (apart from the search's, which add multiples
+// of the golden ratio to the seed).
+constexpr uint64_t kMoveChoiceSalt = 0x6d6f76652d636864ULL;  // "move-chd"
 
 // Does passing now, after the opponent's pass, win by area with the dead-stone estimate?
 bool passing_wins(const go::Board& board, uint64_t seed) {
@@ -46,13 +40,10 @@ const MoveStats* find_move(const Analysis& a, bool pass) {
 
 }  // namespace
 
-MctsPlayer::MctsPlayer(const MctsOptions& options) : options_(options) {
-  if (options.max_visits < 0) throw std::invalid_argument("MCTS: max_visits must be >= 0");
-  if (options.max_seconds < 0) throw std::invalid_argument("MCTS: max_seconds must be >= 0");
-  if (options.resign_threshold < 0 || options.resign_threshold >= 0.5)
-    throw std::invalid_argument("MCTS: resign_threshold must be in [0, 0.5)");
-  evaluator_ = make_evaluator(options.evaluator, options.playouts_per_leaf);
-  search_ = std::make_unique<Mcts>(config_of(options), *evaluator_);
+MctsPlayer::MctsPlayer(const MctsSettings& settings, std::shared_ptr<const Evaluator> evaluator)
+    : settings_(settings), evaluator_(std::move(evaluator)) {
+  if (!evaluator_) throw std::invalid_argument("MctsPlayer: no evaluator");
+  search_ = std::make_unique<Mcts>(settings_, *evaluator_);  // validates the settings
 }
 
 MctsPlayer::~MctsPlayer() = default;
@@ -63,25 +54,26 @@ ThinkLimits MctsPlayer::limits_for(const go::Board& board, const ThinkRequest& r
   ThinkLimits limits = request.limits;
   const bool unlimited = limits.max_visits == 0 && limits.max_seconds == 0;
   if (unlimited && !request.should_stop) {  // nothing would end the search: the defaults apply
-    limits.max_visits = options_.max_visits > 0 ? options_.max_visits : 8000;
-    limits.max_seconds = options_.max_seconds;
+    limits.max_visits = settings_.max_visits;
+    limits.max_seconds = settings_.max_seconds;
   }
   return limits;
 }
 
 ThinkResult MctsPlayer::think(const go::Board& board, const ThinkRequest& request) {
   ThinkResult result;
+  const uint64_t think_index = think_count_++;
   result.analysis = search_->search(board, limits_for(board, request), request);
   const Analysis& a = result.analysis;
 
-  // The move: the most visited, with the pass policy of the header on top.
+  // The policy's move: the most visited, with the pass policy of the header on top.
   const bool sensible_move_left = std::any_of(search_->root().children.begin(), search_->root().children.end(),
                                               [](const MctsNode& c) { return !c.move.is_pass(); });
   const MoveStats* best_pass = find_move(a, true);
   const MoveStats* best_move = find_move(a, false);
   const MoveStats* chosen = nullptr;
   go::Move move = go::Move::pass();
-  const bool pass_wins = board.consecutive_passes() >= 1 && passing_wins(board, options_.seed);
+  const bool pass_wins = board.consecutive_passes() >= 1 && passing_wins(board, settings_.seed);
   if (!sensible_move_left || pass_wins) {
     move = go::Move::pass();
   } else if (best_move != nullptr && (board.consecutive_passes() >= 1 || best_pass == nullptr ||
@@ -111,10 +103,26 @@ ThinkResult MctsPlayer::think(const go::Board& board, const ThinkRequest& reques
   }
   if (chosen == nullptr) chosen = move.is_pass() ? best_pass : nullptr;
 
-  // Resign when the chosen move (and the position) look lost after enough visits.
-  if (request.allow_resign && !pass_wins && options_.resign_threshold > 0 && a.root_visits >= options_.resign_min_visits &&
-      chosen != nullptr && chosen->winrate < options_.resign_threshold && a.root_winrate < options_.resign_threshold)
+  // Resign when the policy's move (and the position) look lost after enough visits.
+  if (request.allow_resign && !pass_wins && settings_.resign_threshold > 0 && a.root_visits >= settings_.resign_min_visits &&
+      chosen != nullptr && chosen->winrate < settings_.resign_threshold && a.root_winrate < settings_.resign_threshold)
     result.resign = true;
+
+  // At a temperature, a move the policy plays is sampled among the searched non-pass moves.
+  const double temperature = settings_.temperature_at(static_cast<int>(board.moves().size()), board.size());
+  if (temperature > 0 && !move.is_pass()) {
+    std::vector<const MoveStats*> candidates;
+    std::vector<int64_t> visits;
+    for (const MoveStats& m : a.moves)
+      if (!m.move.is_pass() && m.visits > 0) {
+        candidates.push_back(&m);
+        visits.push_back(m.visits);
+      }
+    if (!candidates.empty()) {
+      Rng rng = Rng::stream(settings_.seed ^ kMoveChoiceSalt, think_index);
+      move = candidates[sample_by_visits(visits, temperature, rng)]->move;
+    }
+  }
 
   result.move = move;
   // The chosen move first in the final snapshot (the order the bot chooses in).

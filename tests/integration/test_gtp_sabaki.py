@@ -118,6 +118,18 @@ def test_stdio_answers_every_line_and_ends_at_eof():
                         "?6 illegal move\n\n?7 unknown command\n\n=8\n\n")
 
 
+@pytest.mark.parametrize("evaluator", ["uniform", "rollout"])
+def test_the_evaluator_flag_picks_the_leaf_evaluator(evaluator):
+    # uniform: value 0 and a uniform prior everywhere, so every child ties and the first
+    # legal point (A5, the top left) is played; the rollouts see that the corner is bad.
+    r = subprocess.run([BIN, "gtp", "--size", "5", "--visits", "200", "--evaluator", evaluator,
+                        "--playouts-per-leaf", "2"], input="genmove b\nquit\n", capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    move = r.stdout.split("\n")[0]
+    assert (move == "= A5") == (evaluator == "uniform"), move
+
+
 @pytest.mark.parametrize("flags,message", [
     (["--size", "1"], "--size"),
     (["--visits", "0"], "--visits"),
@@ -126,6 +138,8 @@ def test_stdio_answers_every_line_and_ends_at_eof():
     (["--komi", "x"], "--komi"),
     (["--listen", "127.0.0.1:99999"], "port"),
     (["--listen", "nohost:80"], "not an IP address"),
+    (["--evaluator", "network"], "--evaluator"),
+    (["--playouts-per-leaf", "0"], "--playouts-per-leaf"),
     (["--bogus"], "bogus"),
 ])
 def test_bad_flags_exit_2_with_one_message(flags, message):

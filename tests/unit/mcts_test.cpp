@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "search/evaluator.h"
 #include "search/mcts.h"
 #include "search/mcts_player.h"
+#include "search/mcts_settings.h"
 
 namespace traceplay::search {
 namespace {
@@ -31,6 +33,8 @@ go::Rules rules_with_komi(double komi) {
   r.komi = komi;
   return r;
 }
+
+std::shared_ptr<const Evaluator> rollouts() { return std::make_shared<RolloutEvaluator>(); }
 
 ThinkRequest visits(int64_t n) {
   ThinkRequest request;
@@ -63,10 +67,10 @@ TEST(Mcts, CapturesTheGroupThatWinsTheRace) {
                                   "......."},
                                  rules_with_komi(24.5));
   for (bool uct : {false, true}) {
-    MctsOptions options;
-    options.seed = 3;
-    options.use_uct = uct;
-    MctsPlayer player(options);
+    MctsSettings settings;
+    settings.seed = 3;
+    settings.use_uct = uct;
+    MctsPlayer player(settings, rollouts());
     const ThinkResult r = player.think(board, visits(3000));
     EXPECT_EQ(r.move, Move::at(5, 2)) << (uct ? "UCT: " : "PUCT: ") << describe(r.analysis);
   }
@@ -83,9 +87,9 @@ TEST(Mcts, SavesTheGroupInAtari) {
                                   ".......",
                                   "......."},
                                  rules_with_komi(9.5));
-  MctsOptions options;
-  options.seed = 5;
-  MctsPlayer player(options);
+  MctsSettings settings;
+  settings.seed = 5;
+  MctsPlayer player(settings, rollouts());
   const ThinkResult r = player.think(board, visits(3000));
   EXPECT_EQ(r.move, Move::at(2, 3)) << describe(r.analysis);
 }
@@ -101,9 +105,9 @@ TEST(Mcts, MakesTheSecondEye) {
                                   "X...XO.",
                                   "XXXXXO."},
                                  rules_with_komi(-25.5));
-  MctsOptions options;
-  options.seed = 7;
-  MctsPlayer player(options);
+  MctsSettings settings;
+  settings.seed = 7;
+  MctsPlayer player(settings, rollouts());
   const ThinkResult r = player.think(board, visits(3000));
   EXPECT_EQ(r.move, Move::at(2, 5)) << describe(r.analysis);
 }
@@ -112,7 +116,7 @@ TEST(Mcts, MakesTheSecondEye) {
 
 TEST(Mcts, ExactVisitLimitWithOneThreadAndRootVisitsAreTheChildrensPlusOne) {
   RolloutEvaluator evaluator;
-  Mcts mcts(MctsConfig{}, evaluator);
+  Mcts mcts(MctsSettings{}, evaluator);
   const Board board(9);
   ThinkLimits limits;
   limits.max_visits = 777;
@@ -128,8 +132,8 @@ TEST(Mcts, ExactVisitLimitWithOneThreadAndRootVisitsAreTheChildrensPlusOne) {
 }
 
 TEST(Mcts, ShouldStopEndsTheSearchAfterTheThirdReport) {
-  MctsOptions options;
-  MctsPlayer player(options);
+  MctsSettings settings;
+  MctsPlayer player(settings, rollouts());
   std::atomic<int> reports{0};
   std::atomic<bool> stop{false};
   ThinkRequest request;  // no limits: only should_stop ends it
@@ -149,7 +153,7 @@ TEST(Mcts, ShouldStopEndsTheSearchAfterTheThirdReport) {
 
 TEST(Mcts, WallTimeLimitEndsTheSearch) {
   RolloutEvaluator evaluator;
-  MctsConfig config;
+  MctsSettings config;
   config.threads = 2;
   Mcts mcts(config, evaluator);
   ThinkLimits limits;
@@ -164,7 +168,7 @@ TEST(Mcts, WallTimeLimitEndsTheSearch) {
 }
 
 TEST(Mcts, TwoThreadsReturnLegalMovesAndConsistentVisits) {
-  MctsConfig config;
+  MctsSettings config;
   config.threads = 2;
   RolloutEvaluator evaluator;
   Mcts mcts(config, evaluator);
@@ -193,9 +197,9 @@ TEST(Mcts, TwoThreadsReturnLegalMovesAndConsistentVisits) {
 
 TEST(Mcts, DeterministicForASeedWithOneThread) {
   auto run = [] {
-    MctsOptions options;
-    options.seed = 42;
-    MctsPlayer player(options);
+    MctsSettings settings;
+    settings.seed = 42;
+    MctsPlayer player(settings, rollouts());
     Board board(9);
     std::vector<Move> moves;
     for (int ply = 0; ply < 4; ++ply) {
@@ -210,7 +214,7 @@ TEST(Mcts, DeterministicForASeedWithOneThread) {
 
 TEST(Mcts, TreeReuseKeepsTheSubtreeOfTheMovesPlayed) {
   RolloutEvaluator evaluator;
-  Mcts mcts(MctsConfig{}, evaluator);
+  Mcts mcts(MctsSettings{}, evaluator);
   Board board(9);
   ThinkLimits limits;
   limits.max_visits = 2000;
@@ -244,7 +248,7 @@ TEST(Mcts, ReportsCarryOwnershipAndScoreWhenAsked) {
                                   "..X.O..",
                                   "..X.O.."},
                                  rules_with_komi(0.5));
-  MctsPlayer player;
+  MctsPlayer player({}, rollouts());
   ThinkRequest request = visits(500);
   request.want_ownership = true;
   const ThinkResult r = player.think(board, request);
@@ -290,7 +294,7 @@ class RecordingEvaluator final : public Evaluator {
 
 TEST(Mcts, BatchedEvaluatorGetsBatchesWithHistoryFromTwoThreads) {
   RecordingEvaluator evaluator;
-  MctsConfig config;
+  MctsSettings config;
   config.threads = 2;
   Mcts mcts(config, evaluator);
   Board board(9);
@@ -321,9 +325,9 @@ Move random_move(const Board& board, Rng& rng) {
 }
 
 TEST(Mcts, BeatsRandomPlayOnNineByNine) {
-  MctsOptions options;
-  options.seed = 9;
-  MctsPlayer player(options);
+  MctsSettings settings;
+  settings.seed = 9;
+  MctsPlayer player(settings, rollouts());
   Rng rng(123);
   int wins = 0;
   const int games = 10;
@@ -378,15 +382,15 @@ TEST(Mcts, NeverRecreatesAnEarlierPositionUnderPositionalSuperko) {
   const Board board = superko_position(go::Superko::kPositional);
   ASSERT_EQ(board.check(Color::kWhite, Move::at(1, 1)), go::MoveLegality::kSuperko);
   RolloutEvaluator evaluator;
-  Mcts mcts(MctsConfig{}, evaluator);
+  Mcts mcts(MctsSettings{}, evaluator);
   ThinkLimits limits;
   limits.max_visits = 300;
   mcts.search(board, limits, {});
   for (const MctsNode& c : mcts.root().children) EXPECT_NE(c.move, Move::at(1, 1));
   for (uint64_t seed = 1; seed <= 5; ++seed) {
-    MctsOptions options;
-    options.seed = seed;
-    MctsPlayer player(options);
+    MctsSettings settings;
+    settings.seed = seed;
+    MctsPlayer player(settings, rollouts());
     const ThinkResult r = player.think(board, visits(200));
     EXPECT_TRUE(board.is_legal(Color::kWhite, r.move));
   }
@@ -408,7 +412,7 @@ TEST(Mcts, PassesAfterTheOpponentsPassWhenPassingWins) {
                             "..XO."},
                            rules_with_komi(0.5), Color::kWhite);
   ASSERT_EQ(board.play(Move::pass()), go::MoveLegality::kLegal);
-  MctsPlayer player;
+  MctsPlayer player({}, rollouts());
   const ThinkResult r = player.think(board, visits(500));
   EXPECT_TRUE(r.move.is_pass()) << describe(r.analysis);
   EXPECT_FALSE(r.resign);
@@ -425,9 +429,9 @@ TEST(Mcts, PlaysOnAfterTheOpponentsPassWhenPassingLoses) {
                             ".X...O."},
                            rules_with_komi(0.5), Color::kWhite);
   ASSERT_EQ(board.play(Move::pass()), go::MoveLegality::kLegal);
-  MctsOptions options;
-  options.seed = 3;
-  MctsPlayer player(options);
+  MctsSettings settings;
+  settings.seed = 3;
+  MctsPlayer player(settings, rollouts());
   const ThinkResult r = player.think(board, visits(1000));
   EXPECT_FALSE(r.move.is_pass()) << describe(r.analysis);
   EXPECT_FALSE(r.resign);
@@ -441,7 +445,7 @@ TEST(Mcts, PassesWhenEveryMoveFillsAnOwnEye) {
                                   "XXXXX",
                                   "XXXX."},
                                  rules_with_komi(7.5));
-  MctsPlayer player;
+  MctsPlayer player({}, rollouts());
   const ThinkResult r = player.think(board, visits(100));
   EXPECT_TRUE(r.move.is_pass());
   EXPECT_FALSE(r.resign);
@@ -450,7 +454,7 @@ TEST(Mcts, PassesWhenEveryMoveFillsAnOwnEye) {
 TEST(Mcts, ResignsAHopelessGameOnlyWhenAllowed) {
   // Komi 60.5 on 7x7: Black cannot win even with all 49 points.
   const Board board(7, rules_with_komi(60.5));
-  MctsPlayer player;
+  MctsPlayer player({}, rollouts());
   ThinkRequest request;
   request.limits.max_visits = 600;
   EXPECT_TRUE(player.think(board, request).resign);
@@ -465,16 +469,28 @@ TEST(Mcts, ResignsAHopelessGameOnlyWhenAllowed) {
   EXPECT_FALSE(player.think(board, request).resign);
 }
 
-TEST(Mcts, BadOptionsAreRejected) {
-  MctsOptions threads;
+TEST(Mcts, BadSettingsOrNoEvaluatorAreRejected) {
+  MctsSettings threads;
   threads.threads = 0;
-  EXPECT_THROW(MctsPlayer{threads}, std::invalid_argument);
-  MctsOptions evaluator;
-  evaluator.evaluator = "network";
-  EXPECT_THROW(MctsPlayer{evaluator}, std::invalid_argument);
-  MctsOptions resign;
+  EXPECT_THROW((void)MctsPlayer(threads, rollouts()), std::invalid_argument);
+  RolloutEvaluator evaluator;
+  EXPECT_THROW((void)Mcts(threads, evaluator), std::invalid_argument);
+  MctsSettings resign;
   resign.resign_threshold = 0.7;
-  EXPECT_THROW(MctsPlayer{resign}, std::invalid_argument);
+  EXPECT_THROW((void)MctsPlayer(resign, rollouts()), std::invalid_argument);
+  EXPECT_THROW((void)MctsPlayer(MctsSettings{}, nullptr), std::invalid_argument);
+}
+
+TEST(Mcts, PlayersShareOneEvaluator) {
+  const auto evaluator = rollouts();
+  MctsPlayer black({}, evaluator), white({}, evaluator);
+  EXPECT_EQ(&black.evaluator(), &white.evaluator());
+  EXPECT_EQ(evaluator.use_count(), 3);
+  Board board(7);
+  for (MctsPlayer* p : {&black, &white, &black}) {
+    const ThinkResult r = p->think(board, visits(100));
+    ASSERT_EQ(board.play(r.move), go::MoveLegality::kLegal);
+  }
 }
 
 // --- evaluators -----------------------------------------------------------------------------
@@ -519,8 +535,10 @@ TEST(Evaluators, BatchResultsMatchSingleOnes) {
     for (int ply = 0; ply < 10 * k; ++ply) b.play(random_move(b, rng));
     boards.push_back(b);
   }
-  for (const std::string name : {"rollout", "uniform"}) {
-    const auto evaluator = make_evaluator(name, 3);
+  const RolloutEvaluator rollout(3);
+  const UniformEvaluator uniform;
+  for (const Evaluator* evaluator : {static_cast<const Evaluator*>(&rollout), static_cast<const Evaluator*>(&uniform)}) {
+    const std::string name = evaluator->name();
     std::vector<EvalQuery> queries(boards.size());
     for (size_t i = 0; i < boards.size(); ++i) {
       queries[i].position = &boards[i].position();
@@ -542,7 +560,6 @@ TEST(Evaluators, BatchResultsMatchSingleOnes) {
       EXPECT_LE(batch[i].value, 1);
     }
   }
-  EXPECT_THROW(make_evaluator("network"), std::invalid_argument);
 }
 
 TEST(Evaluators, UniformIsZeroValueAndUniformPrior) {
