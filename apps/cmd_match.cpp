@@ -12,7 +12,7 @@
 // (one line per game, apps/match/game_json.h; rewritten whole after each game) and the
 // engines' stderr in engine-a.log / engine-b.log; without it stderr is discarded.
 // Output: one line per game, then wins, draws, forfeits and A's Elo with its 95% interval
-// (apps/match/elo.h); with --json the last line is
+// (play/elo.h); with --json the last line is
 //   {"games": N, "wins_a": a, "wins_b": b, "draws": d, "forfeits_a": x, "forfeits_b": y,
 //    "elo": e, "elo_ci95": [lo, hi]}
 // where wins_a + wins_b + draws = games, a forfeit counts as a win of the other side
@@ -32,7 +32,6 @@
 
 #include "apps/cli_validators.h"
 #include "apps/commands.h"
-#include "apps/match/elo.h"
 #include "apps/match/game_json.h"
 #include "apps/match/gtp_client.h"
 #include "apps/match/match_game.h"
@@ -42,6 +41,7 @@
 #include "games/go/sgf_writer.h"
 #include "games/go/rules.h"
 #include "games/go/types.h"
+#include "play/elo.h"
 
 namespace traceplay::apps {
 namespace {
@@ -183,7 +183,7 @@ void run_match(const MatchArgs& a) {
   }
   for (Side& side : sides) side.client->quit();
 
-  const match::EloEstimate elo = match::estimate_elo(tally.scores_a);
+  const play::EloEstimate elo = play::estimate_elo(tally.scores_a);
   std::printf("engine A: %s (%s)\nengine B: %s (%s)\n", sides[0].name.c_str(), a.engine_a.c_str(),
               sides[1].name.c_str(), a.engine_b.c_str());
   std::printf("games %d: A won %d, B won %d, draws %d; forfeits: A %d, B %d\n", a.games, tally.wins_a, tally.wins_b,

@@ -13,8 +13,9 @@
 
 #include "core/rng.h"
 #include "games/go/board.h"
-#include "games/go/scoring.h"
 #include "go_test_util.h"
+#include "play/match.h"
+#include "play/random_player.h"
 #include "search/evaluator.h"
 #include "search/mcts.h"
 #include "search/mcts_player.h"
@@ -325,37 +326,21 @@ Move random_move(const Board& board, Rng& rng) {
 }
 
 TEST(Mcts, BeatsRandomPlayOnNineByNine) {
+  // Ten games through the in-process match (play/match.h), the bot Black in half of them;
+  // a resignation counts as a loss, two passes are scored by area after dead stones.
   MctsSettings settings;
   settings.seed = 9;
   MctsPlayer player(settings, rollouts());
-  Rng rng(123);
-  int wins = 0;
-  const int games = 10;
-  for (int g = 0; g < games; ++g) {
-    player.new_game();
-    Board board(9);
-    const Color bot = g % 2 == 0 ? Color::kBlack : Color::kWhite;
-    bool resigned = false;
-    for (int ply = 0; ply < 300 && !board.game_over(); ++ply) {
-      Move m;
-      if (board.to_move() == bot) {
-        ThinkRequest request;
-        request.limits.max_visits = 200;
-        const ThinkResult r = player.think(board, request);
-        if (r.resign) {
-          resigned = true;
-          break;
-        }
-        m = r.move;
-      } else {
-        m = random_move(board, rng);
-      }
-      ASSERT_EQ(board.play(m), go::MoveLegality::kLegal);
-    }
-    const double black_lead = go::area_score(board).score();
-    if (!resigned && (bot == Color::kBlack ? black_lead > 0 : black_lead < 0)) ++wins;
-  }
-  EXPECT_GE(wins, 9);
+  play::RandomPlayer random(123);
+  play::MatchSettings match;
+  match.games = 10;
+  match.game.size = 9;
+  match.game.max_moves = 300;
+  match.a.limits.max_visits = 200;
+  const play::MatchResult r = play::play_match(player, random, match);
+  ASSERT_EQ(r.games.size(), 10u);
+  EXPECT_EQ(r.a_forfeits, 0);
+  EXPECT_GE(r.a_wins, 9);
 }
 
 // --- legality, pass and resign ------------------------------------------------------------

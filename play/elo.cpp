@@ -1,9 +1,9 @@
-#include "apps/match/elo.h"
+#include "play/elo.h"
 
 #include <cmath>
 #include <stdexcept>
 
-namespace traceplay::match {
+namespace traceplay::play {
 namespace {
 
 constexpr double kZ95 = 1.959963984540054;  // two-sided 95% quantile of the normal
@@ -42,4 +42,4 @@ EloEstimate estimate_elo(const std::vector<double>& scores) {
   return out;
 }
 
-}  // namespace traceplay::match
+}  // namespace traceplay::play

@@ -18,7 +18,7 @@
 #include <optional>
 #include <vector>
 
-namespace traceplay::match {
+namespace traceplay::play {
 
 struct EloEstimate {
   double score_fraction = 0.5;  // p
@@ -32,4 +32,4 @@ double elo_from_score_fraction(double p);
 // `scores`: A's score in each game, each 0, 0.5 or 1; at least one game.
 EloEstimate estimate_elo(const std::vector<double>& scores);
 
-}  // namespace traceplay::match
+}  // namespace traceplay::play
