@@ -1,4 +1,4 @@
-// `traceplay bench astar|sokoban|train|decode|go|mcts`: benchmarks printing JSON lines (bench/).
+// `traceplay bench astar|sokoban|train|decode|go|mcts|batching`: benchmarks printing JSON lines (bench/).
 #include <string>
 
 #include "apps/commands.h"
@@ -13,9 +13,9 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<bench::BenchOptions>();
   auto name = std::make_shared<std::string>();
   options->data_dir = TRACEPLAY_DEFAULT_DATA_DIR;
-  cmd->add_option("name", *name, "astar | sokoban | train | decode | go | mcts")
+  cmd->add_option("name", *name, "astar | sokoban | train | decode | go | mcts | batching")
       ->required()
-      ->check(CLI::IsMember({"astar", "sokoban", "train", "decode", "go", "mcts"}));
+      ->check(CLI::IsMember({"astar", "sokoban", "train", "decode", "go", "mcts", "batching"}));
   cmd->add_option("--threads", options->threads, "Threads for the all-threads cases (0: all cores)")
       ->check(CLI::Range(0, 1024));
   cmd->add_option("--seconds", options->seconds, "Measuring time per case")->check(CLI::Range(0.05, 3600.0));
@@ -26,6 +26,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
     else if (*name == "sokoban") exit_code = bench::run_sokoban_bench(*options);
     else if (*name == "go") exit_code = bench::run_go_bench(*options);
     else if (*name == "mcts") exit_code = bench::run_mcts_bench(*options);
+    else if (*name == "batching") exit_code = bench::run_batching_bench(*options);
     else if (*name == "train") exit_code = bench::run_train_bench(*options);
     else exit_code = bench::run_decode_bench(*options);
   });
