@@ -18,5 +18,6 @@ int run_astar_bench(const BenchOptions& options);
 int run_sokoban_bench(const BenchOptions& options);
 int run_go_bench(const BenchOptions& options);
 int run_mcts_bench(const BenchOptions& options);
+int run_batching_bench(const BenchOptions& options);
 
 }  // namespace traceplay::bench
