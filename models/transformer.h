@@ -12,6 +12,9 @@
 //   decoder.layers.{i}.attention_feat.{wq,wk,wv,wo}.weight,
 //   decoder.layers.{i}.attention_feat_norm.weight, decoder.output.1.weight ([vocab, dim]).
 //
+// The blocks (RMSNorm, Attention, FeedForward, Rope) are the shared modules of
+// models/block_*.h; the Go net builds on the same ones.
+//
 // Initialisation is PyTorch's default for nn.Linear / nn.Embedding (as the reference's),
 // drawn from torch's global generator: seed it (torch::manual_seed) before building.
 #pragma once
@@ -20,6 +23,10 @@
 
 #include <torch/torch.h>
 
+#include "models/block_attention.h"
+#include "models/block_feed_forward.h"
+#include "models/block_rms_norm.h"
+#include "models/block_rope.h"
 #include "models/transformer_config.h"
 
 namespace traceplay::models {
@@ -43,32 +50,6 @@ struct DecoderCache {
 };
 
 namespace detail {
-
-// RMSNorm with the variance in fp32: x * rsqrt(mean(x^2) + eps) * weight.
-class RMSNormImpl : public torch::nn::Module {
- public:
-  RMSNormImpl(int64_t dim, double eps);
-  torch::Tensor forward(const torch::Tensor& x);
-  torch::Tensor weight;
-  double eps;
-};
-TORCH_MODULE(RMSNorm);
-
-// Bias-free projections wq, wk, wv, wo (the attention math lives in transformer.cpp).
-class AttentionImpl : public torch::nn::Module {
- public:
-  explicit AttentionImpl(int64_t dim);
-  torch::nn::Linear wq{nullptr}, wk{nullptr}, wv{nullptr}, wo{nullptr};
-};
-TORCH_MODULE(Attention);
-
-// SwiGLU: w2(silu(w1 x) * w3 x).
-class FeedForwardImpl : public torch::nn::Module {
- public:
-  FeedForwardImpl(int64_t dim, int64_t hidden);
-  torch::nn::Linear w1{nullptr}, w2{nullptr}, w3{nullptr};
-};
-TORCH_MODULE(FeedForward);
 
 class EncoderBlockImpl : public torch::nn::Module {
  public:
@@ -157,16 +138,13 @@ class EncoderDecoderImpl : public torch::nn::Module {
 
   detail::EncoderStack encoder{nullptr};
   detail::DecoderStack decoder{nullptr};
+  // The RoPE tables of head_dim (buffers rope.cos / rope.sin, never saved), grown on demand.
+  Rope rope{nullptr};
 
  private:
-  // RoPE tables for positions [0, n): cos [n, head_dim] (each pair's cosine twice) and
-  // sin [n, head_dim] (-sin, +sin per pair), so that rope(x) = x cos + swap_pairs(x) sin.
-  // Buffers (they follow .to(device)), never parameters; grown on demand.
-  void ensure_rope(int64_t n);
   torch::Tensor decode_step_cpu(DecoderCache& cache, const torch::Tensor& tokens);
 
   TransformerConfig config_;
-  torch::Tensor rope_cos_, rope_sin_;
   bool fused_cpu_decoding_ = true;
 };
 TORCH_MODULE(EncoderDecoder);

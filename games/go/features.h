@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "games/go/board.h"
+#include "games/go/position.h"
+#include "games/go/rules.h"
 
 namespace traceplay::go {
 
@@ -28,6 +30,18 @@ int feature_planes(const FeatureOptions& options);
 
 // Writes feature_planes(options) * size^2 floats to out.
 void extract_features(const Board& board, const FeatureOptions& options, float* out);
+
+// The same planes from what a search query carries (search::EvalQuery): the position,
+// the positions before it (newest first, history[0] = one move ago; where there are
+// fewer than options.history - 1, the oldest given repeats, as Board's stones_ago does
+// before the game's start), the side to move and the rules (komi, suicide, superko).
+// Legal moves: empty, not the simple-ko point, not suicide unless allowed, and under
+// superko not repeating the position or one of `history` -- older positions are not
+// known here, so a move repeating only an older position is marked legal where the
+// Board version (which knows the whole game) would not. Otherwise equal to the Board
+// version for the same state.
+void extract_features(const Position& position, const std::vector<const Position*>& history, Color to_move,
+                      const Rules& rules, const FeatureOptions& options, float* out);
 
 inline std::vector<float> extract_features(const Board& board, const FeatureOptions& options = {}) {
   std::vector<float> out(static_cast<size_t>(feature_planes(options) * board.size() * board.size()));

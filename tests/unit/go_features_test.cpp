@@ -115,5 +115,49 @@ TEST(GoFeatures, LibertyPlanesMatchTheReferenceAndFeaturesCommuteWithSymmetries)
   }
 }
 
+// The query version (a position, the positions before it, side to move, rules) gives the
+// Board version's planes in every state of seeded random games with captures and passes:
+// with the whole game as history exactly (superko included), and with only the last
+// history - 1 positions every plane but the superko part of the legal plane.
+TEST(GoFeatures, QueryVersionEqualsTheBoardVersion) {
+  FeatureOptions options;
+  options.history = 4;
+  const int planes = feature_planes(options);
+  int states = 0, captures = 0;
+  for (uint64_t game = 0; game < 12; ++game) {
+    Rules rules;
+    rules.komi = game % 2 ? 6.5 : -3.0;
+    Board board(game % 3 ? 7 : 5, rules);
+    Rng rng(game + 100);
+    std::vector<Position> before;  // every position before the current one, oldest first
+    for (int move = 0; move < 80 && !board.game_over(); ++move) {
+      std::vector<const Position*> all, recent;
+      for (auto it = before.rbegin(); it != before.rend(); ++it) all.push_back(&*it);
+      recent.assign(all.begin(), all.begin() + std::min<size_t>(all.size(), options.history - 1));
+      const auto expected = extract_features(board, options);
+      std::vector<float> full(expected.size()), short_history(expected.size());
+      extract_features(board.position(), all, board.to_move(), board.rules(), options, full.data());
+      extract_features(board.position(), recent, board.to_move(), board.rules(), options, short_history.data());
+      ASSERT_EQ(full, expected) << "game " << game << " move " << move;
+      const size_t area = static_cast<size_t>(board.size() * board.size());
+      for (int k = 0; k < planes; ++k) {
+        if (k == 2 * options.history + 1) continue;
+        for (size_t i = 0; i < area; ++i) {
+          ASSERT_EQ(short_history[k * area + i], expected[k * area + i]) << "plane " << k;
+        }
+      }
+      ++states;
+      auto legal = board.legal_moves(board.to_move());
+      const int stones = board.position().stone_count(B) + board.position().stone_count(W);
+      before.push_back(board.position());
+      const Move m = legal.empty() || rng.below(12) == 0 ? Move::pass() : legal[rng.below(legal.size())];
+      board.play(m);
+      if (board.position().stone_count(B) + board.position().stone_count(W) < stones + 1 && !m.is_pass()) ++captures;
+    }
+  }
+  EXPECT_GT(states, 300);
+  EXPECT_GT(captures, 5);  // the games exercised captures (and so liberties and ko)
+}
+
 }  // namespace
 }  // namespace traceplay::go
