@@ -1,6 +1,7 @@
 #include "models/go_net_backend.h"
 
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 #include "games/go/features.h"
@@ -61,6 +62,39 @@ void evaluate_go_net(GoNetImpl& net, const std::vector<search::EvalQuery>& queri
   const torch::Tensor planes = go_net_inputs(queries, net.config());
   const auto device = net.parameters().front().device();
   go_net_results(net.forward(planes.to(device)), planes, net.config(), queries, results);
+}
+
+GoNetBackend::GoNetBackend(GoNet net, int max_batch) : net_(std::move(net)), max_batch_(max_batch) {
+  if (net_ == nullptr) throw std::invalid_argument("GoNetBackend: no net");
+  if (max_batch_ < 1) throw std::invalid_argument("GoNetBackend: max_batch must be >= 1");
+  net_->eval();
+}
+
+std::string GoNetBackend::name() const {
+  return "go-net-" + net_->config().kind + "-" + net_->config().preset;
+}
+
+void GoNetBackend::run(const std::vector<search::EvalQuery>& queries, std::vector<search::EvalResult>& results) {
+  results.resize(queries.size());
+  if (queries.empty()) return;
+  // One forward pass per board size (the net's input is one [B, C, N, N] tensor).
+  std::map<int, std::vector<size_t>> by_size;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    if (queries[i].position == nullptr) throw std::invalid_argument("GoNetBackend: a query without a position");
+    by_size[queries[i].position->size()].push_back(i);
+  }
+  if (by_size.size() == 1) {
+    evaluate_go_net(*net_, queries, results);
+    return;
+  }
+  std::vector<search::EvalQuery> group;
+  std::vector<search::EvalResult> group_results;
+  for (const auto& [size, rows] : by_size) {
+    group.clear();
+    for (size_t i : rows) group.push_back(queries[i]);
+    evaluate_go_net(*net_, group, group_results);
+    for (size_t k = 0; k < rows.size(); ++k) results[rows[k]] = std::move(group_results[k]);
+  }
 }
 
 }  // namespace traceplay::models

@@ -8,13 +8,19 @@
 // over the legal moves only (the legal-move plane, pass always legal), 0 elsewhere; value
 // = P(win) - P(loss) for the side to move; score = the score head (has_score); ownership
 // (the side to move's view) only where the query wants it.
+//
+// GoNetBackend is the search::BatchBackend a BatchingEvaluator serves (search/README.md,
+// "Serving a network to many searches"): one net, batches up to max_batch, queries of
+// several board sizes split into one forward pass per size.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include <torch/torch.h>
 
 #include "models/go_net.h"
+#include "search/batch_backend.h"
 #include "search/evaluator.h"
 
 namespace traceplay::models {
@@ -30,5 +36,21 @@ void go_net_results(const GoNetOutputs& outputs, const torch::Tensor& planes, co
 // Both with one forward pass on the net's device, without gradients.
 void evaluate_go_net(GoNetImpl& net, const std::vector<search::EvalQuery>& queries,
                      std::vector<search::EvalResult>& results);
+
+class GoNetBackend final : public search::BatchBackend {
+ public:
+  // The net is put in eval mode; max_batch >= 1 (std::invalid_argument otherwise). The
+  // backend shares the net: training it meanwhile is the caller's race to avoid (the
+  // self-play actor swaps in a new backend per model version instead).
+  GoNetBackend(GoNet net, int max_batch);
+  void run(const std::vector<search::EvalQuery>& queries, std::vector<search::EvalResult>& results) override;
+  int max_batch() const override { return max_batch_; }
+  int history_wanted() const override { return static_cast<int>(net_->config().history); }
+  std::string name() const override;
+
+ private:
+  GoNet net_;
+  int max_batch_;
+};
 
 }  // namespace traceplay::models

@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
+#include <thread>
 #include <vector>
 
 #include "games/go/board.h"
 #include "games/go/features.h"
 #include "models/go_net_backend.h"
+#include "search/batching_evaluator.h"
 
 namespace traceplay {
 namespace {
@@ -96,6 +99,46 @@ TEST(GoNetBackend, ABatchOfMixedBoardSizesIsRefused) {
   std::vector<search::EvalQuery> queries{a.query(1, false), b.query(1, false)};
   EXPECT_THROW(models::go_net_inputs(queries, config), std::invalid_argument);
   EXPECT_THROW(models::go_net_inputs({}, config), std::invalid_argument);
+}
+
+// The backend behind the batching evaluator: concurrent callers, batches mixing 9x9 and
+// 7x7 queries, and the answers equal one direct forward pass per query.
+TEST(GoNetBackend, ServedByTheBatchingEvaluatorEqualsDirectEvaluation) {
+  torch::set_num_threads(1);
+  torch::manual_seed(4);
+  const auto config = GoNetConfig::preset_named("resnet", "tiny", 2);
+  auto net = models::make_go_net(config);
+  auto backend = std::make_shared<models::GoNetBackend>(net, 16);
+  EXPECT_EQ(backend->history_wanted(), 2);
+  EXPECT_EQ(backend->name(), "go-net-resnet-tiny");
+  EXPECT_THROW(models::GoNetBackend(net, 0), std::invalid_argument);
+  search::BatchingOptions options;
+  options.deadline_us = 20000;  // long enough for both callers to share batches
+  options.cache_entries = 0;
+  search::BatchingEvaluator evaluator(backend, options);
+
+  std::vector<Game> games;
+  for (int g = 0; g < 6; ++g) games.emplace_back(g % 2 == 0 ? 9 : 7);
+  for (int g = 0; g < 6; ++g)
+    for (int k = 0; k < g; ++k) games[g].play(go::Move::at(k, (2 * k) % (g % 2 == 0 ? 9 : 7)));
+  std::vector<search::EvalQuery> first, second;
+  for (int g = 0; g < 6; ++g) (g < 3 ? first : second).push_back(games[g].query(2, g % 3 == 0));
+  std::vector<search::EvalResult> r1, r2;
+  std::thread t([&] { evaluator.evaluate(second, r2); });
+  evaluator.evaluate(first, r1);
+  t.join();
+  ASSERT_EQ(r1.size(), 3u);
+  ASSERT_EQ(r2.size(), 3u);
+  for (int g = 0; g < 6; ++g) {
+    std::vector<search::EvalResult> direct;
+    models::evaluate_go_net(*net, {games[g].query(2, g % 3 == 0)}, direct);
+    const search::EvalResult& served = g < 3 ? r1[g] : r2[g - 3];
+    ASSERT_EQ(served.prior.size(), direct[0].prior.size()) << g;
+    for (size_t p = 0; p < served.prior.size(); ++p) EXPECT_NEAR(served.prior[p], direct[0].prior[p], 1e-5) << g;
+    EXPECT_NEAR(served.value, direct[0].value, 1e-5) << g;
+    EXPECT_NEAR(served.score, direct[0].score, 1e-4) << g;
+    EXPECT_EQ(served.ownership.size(), direct[0].ownership.size()) << g;
+  }
 }
 
 }  // namespace
