@@ -7,6 +7,7 @@
 // "same seed => byte-identical dataset" promise needs.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
