@@ -1,6 +1,6 @@
 // Paired comparison of two arms evaluated on the same tasks (DESIGN.md, "Summaries"):
 // for each metric that is a mean over tasks, the difference A - B and its 95% paired
-// bootstrap interval (models/intervals.h). Pairing by task removes what both arms share
+// bootstrap interval (core/intervals.h). Pairing by task removes what both arms share
 // -- how hard each task is -- so a difference can be resolved that two overlapping
 // Wilson intervals cannot. Torch-free.
 //
@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/eval_metrics.h"
-#include "models/intervals.h"
+#include "core/intervals.h"
 
 namespace traceplay::models {
 

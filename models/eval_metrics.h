@@ -19,7 +19,7 @@
 //   mean_astar_trace_tokens  mean of t*_i over tasks (each the mean of the same number
 //                         of runs, so also the mean over all runs); null when not measured.
 //
-// 95% intervals (models/intervals.h; DESIGN.md, "Summaries"), each key right after its
+// 95% intervals (core/intervals.h; DESIGN.md, "Summaries"), each key right after its
 // metric's: "<rate>_ci95": [lo, hi] is the Wilson interval of solved and optimal with the
 // tasks as n, and of solved_per_sample and optimal_per_sample with all samples as n (it
 // treats a task's K samples as independent, so for K > 1 it is too narrow: the per-task
@@ -36,7 +36,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/intervals.h"
+#include "core/intervals.h"
 
 namespace traceplay::models {
 

@@ -1,4 +1,4 @@
-// 95% intervals (models/intervals.h): Wilson against published values and against an
+// 95% intervals (core/intervals.h): Wilson against published values and against an
 // independent inversion of the score test; the bootstrap against exact small cases and
 // the normal approximation.
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <numeric>
 
 #include "core/rng.h"
-#include "models/intervals.h"
+#include "core/intervals.h"
 
 namespace traceplay::models {
 namespace {

@@ -1,4 +1,4 @@
-#include "models/intervals.h"
+#include "core/intervals.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include "core/rng.h"
 
-namespace traceplay::models {
+namespace traceplay {
 
 namespace {
 
@@ -68,4 +68,4 @@ Interval paired_bootstrap_interval(const std::vector<double>& a, const std::vect
   return bootstrap_mean_interval(differences, options);
 }
 
-}  // namespace traceplay::models
+}  // namespace traceplay

@@ -19,7 +19,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace traceplay::models {
+namespace traceplay {
 
 // z of a two-sided 95% normal interval (the 97.5% quantile of N(0, 1)).
 constexpr double kZ95 = 1.959964;
@@ -51,4 +51,4 @@ Interval bootstrap_mean_interval(const std::vector<double>& values, const Resamp
 Interval paired_bootstrap_interval(const std::vector<double>& a, const std::vector<double>& b,
                                    const ResampleOptions& options = {});
 
-}  // namespace traceplay::models
+}  // namespace traceplay
