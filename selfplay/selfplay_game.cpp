@@ -73,13 +73,11 @@ std::string to_json_line(const SelfPlayGame& g) {
   j["model_version"] = g.model_version;
   j["size"] = g.size;
   j["komi"] = g.komi;
-  auto& moves = j["moves"] = nlohmann::json::array();
-  auto& searched = j["searched"] = nlohmann::json::array();
-  auto& full = j["full_search"] = nlohmann::json::array();
-  auto& visits = j["root_visits"] = nlohmann::json::array();
-  auto& value = j["root_value"] = nlohmann::json::array();
-  auto& score = j["root_score"] = nlohmann::json::array();
-  auto& policy = j["policy"] = nlohmann::json::array();
+  // Columns built apart and moved in, in the pinned order: a reference into an
+  // ordered_json object does not survive the next key's insertion.
+  using Json = nlohmann::ordered_json;
+  Json moves = Json::array(), searched = Json::array(), full = Json::array(), visits = Json::array(),
+       value = Json::array(), score = Json::array(), policy = Json::array();
   for (const SelfPlayMove& m : g.moves) {
     moves.push_back(m.move);
     searched.push_back(m.searched ? 1 : 0);
@@ -87,10 +85,17 @@ std::string to_json_line(const SelfPlayGame& g) {
     visits.push_back(m.root_visits);
     value.push_back(m.root_value);
     score.push_back(m.root_score);
-    nlohmann::json p = nlohmann::json::array();
-    for (const auto& [move, n] : m.policy) p.push_back({move, n});
+    Json p = Json::array();
+    for (const auto& [move, n] : m.policy) p.push_back(Json::array({move, n}));
     policy.push_back(std::move(p));
   }
+  j["moves"] = std::move(moves);
+  j["searched"] = std::move(searched);
+  j["full_search"] = std::move(full);
+  j["root_visits"] = std::move(visits);
+  j["root_value"] = std::move(value);
+  j["root_score"] = std::move(score);
+  j["policy"] = std::move(policy);
   j["end"] = to_string(g.end);
   j["winner"] = color_code(g.winner);
   j["score"] = g.score ? nlohmann::json(*g.score) : nlohmann::json(nullptr);

@@ -116,13 +116,13 @@ TEST(SelfPlayGame, ReplayNamesAnIllegalMoveOrPolicy) {
   ASSERT_GE(g.moves.size(), 4u);
   SelfPlayGame occupied = g;
   occupied.moves[3].move = occupied.moves[2].move == occupied.pass_index() ? occupied.moves[1].move : occupied.moves[2].move;
-  if (occupied.moves[3].move != occupied.pass_index())
-    EXPECT_NE(error_of([&] { replay_selfplay_game(occupied, "g.jsonl:1"); }).find("move 3 is illegal"), std::string::npos);
+  ASSERT_NE(occupied.moves[3].move, occupied.pass_index());  // seed 6's game: a stone to play on
+  EXPECT_NE(error_of([&] { replay_selfplay_game(occupied, "g.jsonl:1"); }).find("move 3 is illegal"), std::string::npos);
   SelfPlayGame policy = g;
   const int first = g.moves[0].move;
   policy.moves[1].policy = {{first == g.pass_index() ? g.moves[2].move : first, 5}};
-  if (first != g.pass_index())
-    EXPECT_NE(error_of([&] { replay_selfplay_game(policy, "g"); }).find("policy of move 1"), std::string::npos);
+  ASSERT_NE(first, g.pass_index());
+  EXPECT_NE(error_of([&] { replay_selfplay_game(policy, "g"); }).find("policy of move 1"), std::string::npos);
 }
 
 TEST(SelfPlayGame, ParseNamesEachBadField) {
@@ -137,7 +137,8 @@ TEST(SelfPlayGame, ParseNamesEachBadField) {
   EXPECT_NE(error("\"size\":5", "\"size\":1").find("\"size\""), std::string::npos);
   EXPECT_NE(error("\"size\":5", "\"sz\":5").find("missing \"size\""), std::string::npos);
   EXPECT_NE(error("\"end\":\"", "\"end\":\"x").find("\"end\""), std::string::npos);
-  EXPECT_NE(error("\"moves\":[", "\"moves\":[26,").find("\"moves\" of move 0"), std::string::npos);
+  const std::string first_move = "\"moves\":[" + std::to_string(random_game(7).moves[0].move) + ",";
+  EXPECT_NE(error(first_move, "\"moves\":[26,").find("\"moves\" of move 0"), std::string::npos);
   EXPECT_NE(error("\"ownership\":[", "\"ownership\":[0,").find("\"ownership\" has 26"), std::string::npos);
   EXPECT_NE(error("\"id\":\"", "\"id\":\"z").find("\"id\""), std::string::npos);
   EXPECT_NE(error("\"komi\":6.5", "\"komi\":1e308").find("\"komi\""), std::string::npos);
