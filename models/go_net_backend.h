@@ -45,7 +45,8 @@ class GoNetBackend final : public search::BatchBackend {
   GoNetBackend(GoNet net, int max_batch);
   void run(const std::vector<search::EvalQuery>& queries, std::vector<search::EvalResult>& results) override;
   int max_batch() const override { return max_batch_; }
-  int history_wanted() const override { return static_cast<int>(net_->config().history); }
+  // The net reads `history` positions, the current one included: history - 1 past ones.
+  int history_wanted() const override { return static_cast<int>(net_->config().history) - 1; }
   std::string name() const override;
 
  private:

@@ -109,7 +109,7 @@ TEST(GoNetBackend, ServedByTheBatchingEvaluatorEqualsDirectEvaluation) {
   const auto config = GoNetConfig::preset_named("resnet", "tiny", 2);
   auto net = models::make_go_net(config);
   auto backend = std::make_shared<models::GoNetBackend>(net, 16);
-  EXPECT_EQ(backend->history_wanted(), 2);
+  EXPECT_EQ(backend->history_wanted(), 1);
   EXPECT_EQ(backend->name(), "go-net-resnet-tiny");
   EXPECT_THROW(models::GoNetBackend(net, 0), std::invalid_argument);
   search::BatchingOptions options;
