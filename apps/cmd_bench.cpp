@@ -1,5 +1,5 @@
-// `traceplay bench astar|sokoban|train|decode|go|mcts|batching|startup`: benchmarks printing JSON
-// lines (bench/). train and decode measure models: traceplay hands them over to
+// `traceplay bench astar|sokoban|train|decode|go|mcts|batching|selfplay|startup`: benchmarks printing JSON
+// lines (bench/). train, decode and selfplay measure models: traceplay hands them over to
 // traceplay-torch (apps/torch_commands.h).
 #include <string>
 
@@ -17,9 +17,9 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<bench::BenchOptions>();
   auto name = std::make_shared<std::string>();
   options->data_dir = TRACEPLAY_DEFAULT_DATA_DIR;
-  cmd->add_option("name", *name, "astar | sokoban | train | decode | go | mcts | batching | startup")
+  cmd->add_option("name", *name, "astar | sokoban | train | decode | go | mcts | batching | selfplay | startup")
       ->required()
-      ->check(CLI::IsMember({"astar", "sokoban", "train", "decode", "go", "mcts", "batching", "startup"}));
+      ->check(CLI::IsMember({"astar", "sokoban", "train", "decode", "go", "mcts", "batching", "selfplay", "startup"}));
   cmd->add_option("--threads", options->threads, "Threads for the all-threads cases (0: all cores)")
       ->check(CLI::Range(0, 1024));
   cmd->add_option("--seconds", options->seconds, "Measuring time per case")->check(CLI::Range(0.05, 3600.0));

@@ -29,7 +29,7 @@ const std::vector<TorchCommand>& torch_commands();
 // The table's entry; std::logic_error for a name that is not in it (a programming error).
 const TorchCommand& torch_command(std::string_view name);
 
-// Whether `bench NAME` measures a model (train, decode). `bench` itself is torch-free:
+// Whether `bench NAME` measures a model (train, decode, selfplay). `bench` itself is torch-free:
 // its NAME is a positional among options with values, so it decides after parsing.
 bool is_torch_bench(std::string_view name);
 
@@ -54,7 +54,7 @@ void add_torch_command(CLI::App& app, const TorchCommand& command, int& exit_cod
 // name the program as today; exit code, pid, standard streams and signals are then
 // traceplay-torch's own); throws UserError when that binary is missing or cannot run.
 void hand_over_to_torch_binary();
-// `bench train` / `bench decode`: run here (traceplay-torch) or handed over (traceplay).
+// `bench train` / `bench decode` / `bench selfplay`: run here (traceplay-torch) or handed over (traceplay).
 int run_model_bench(std::string_view name, const bench::BenchOptions& options);
 
 }  // namespace traceplay::apps

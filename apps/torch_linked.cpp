@@ -23,6 +23,7 @@ void hand_over_to_torch_binary() {}
 int run_model_bench(std::string_view name, const bench::BenchOptions& options) {
   if (name == "train") return bench::run_train_bench(options);
   if (name == "decode") return bench::run_decode_bench(options);
+  if (name == "selfplay") return bench::run_selfplay_bench(options);
   throw std::logic_error("not a model benchmark: " + std::string(name));
 }
 

@@ -9,5 +9,7 @@ namespace traceplay::bench {
 
 int run_train_bench(const BenchOptions& options);
 int run_decode_bench(const BenchOptions& options);
+// bench/selfplay_bench.cpp: the Go net's evaluations/s by batch and self-play positions/s.
+int run_selfplay_bench(const BenchOptions& options);
 
 }  // namespace traceplay::bench
