@@ -312,10 +312,15 @@ TEST(BatchingEvaluator, DestructorWaitsForRunningAndQueuedBatches) {
       ++done;
     });
   const auto start = Clock::now();
-  while (evaluator->stats().batches < 1 && seconds_since(start) < 20) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // Every caller's queries are in (asked) and one batch has run: the rest are queued or
+  // running when the evaluator is destroyed. (A caller's ++done follows its wake-up, so it
+  // is counted after the joins, not right after the destructor returns.)
+  while ((evaluator->stats().evaluations < 120 || evaluator->stats().batches < 1) && seconds_since(start) < 20)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_EQ(evaluator->stats().evaluations, 120);
   evaluator.reset();
-  EXPECT_EQ(done.load(), 3);
   for (auto& t : threads) t.join();
+  EXPECT_EQ(done.load(), 3);
   EXPECT_EQ(wrong.load(), 0);
   size_t total = 0;
   for (size_t b : backend->batch_sizes()) total += b;
