@@ -4,78 +4,26 @@
 #include <set>
 #include <vector>
 
+#include "core/config_table.h"
 #include "core/error.h"
 
 namespace traceplay::apps {
 
 namespace {
 
-// Reads table[key] into `out` when present, checking its type and range.
-class TableReader {
- public:
-  TableReader(const nlohmann::json& table, const std::string& where, std::set<std::string> keys)
-      : table_(table), where_(where) {
-    if (!table.is_object()) throw UserError(where + ": must be a table");
-    for (auto it = table.begin(); it != table.end(); ++it)
-      if (!keys.count(it.key())) throw UserError(where + ": unknown key \"" + it.key() + "\"");
+// Dualformer's trace dropping: a list of the four probabilities p1..p4.
+void read_drop(const nlohmann::json& table, const std::string& where, const char* key, models::DropSpec& out) {
+  if (!table.contains(key)) return;
+  const auto& v = table.at(key);
+  const std::string what = where + ": \"" + key + "\"";
+  if (!v.is_array()) throw UserError(what + " must be a list of four probabilities [p1, p2, p3, p4]");
+  std::vector<double> values;
+  for (const auto& x : v) {
+    if (!x.is_number()) throw UserError(what + " must be a list of four probabilities [p1, p2, p3, p4]");
+    values.push_back(x.get<double>());
   }
-
-  template <class T>
-  void integer(const char* key, T& out, int64_t min = 0) const {
-    if (!table_.contains(key)) return;
-    const auto& v = table_.at(key);
-    if (!v.is_number_integer()) throw UserError(where_ + ": \"" + key + "\" must be an integer");
-    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-      throw UserError(where_ + ": \"" + key + "\" is out of range");
-    const int64_t x = v.get<int64_t>();
-    if (x < min) throw UserError(where_ + ": \"" + key + "\" must be at least " + std::to_string(min));
-    if (x > static_cast<int64_t>(std::numeric_limits<T>::max()))
-      throw UserError(where_ + ": \"" + key + "\" is out of range");
-    out = static_cast<T>(x);
-  }
-
-  void number(const char* key, double& out, double min, bool min_inclusive = true) const {
-    if (!table_.contains(key)) return;
-    const auto& v = table_.at(key);
-    if (!v.is_number()) throw UserError(where_ + ": \"" + key + "\" must be a number");
-    const double x = v.get<double>();
-    if (!(min_inclusive ? x >= min : x > min))
-      throw UserError(where_ + ": \"" + key + "\" must be " + (min_inclusive ? "at least " : "greater than ") +
-                      std::to_string(min));
-    out = x;
-  }
-
-  // Dualformer's trace dropping: a list of the four probabilities p1..p4.
-  void drop(const char* key, models::DropSpec& out) const {
-    if (!table_.contains(key)) return;
-    const auto& v = table_.at(key);
-    const std::string what = where_ + ": \"" + key + "\"";
-    if (!v.is_array()) throw UserError(what + " must be a list of four probabilities [p1, p2, p3, p4]");
-    std::vector<double> values;
-    for (const auto& x : v) {
-      if (!x.is_number()) throw UserError(what + " must be a list of four probabilities [p1, p2, p3, p4]");
-      values.push_back(x.get<double>());
-    }
-    out = models::drop_spec_of(values, what);
-  }
-
-  void string(const char* key, std::string& out, std::set<std::string> choices = {}) const {
-    if (!table_.contains(key)) return;
-    const auto& v = table_.at(key);
-    if (!v.is_string()) throw UserError(where_ + ": \"" + key + "\" must be a string");
-    const std::string s = v.get<std::string>();
-    if (!choices.empty() && !choices.count(s)) {
-      std::string list;
-      for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
-      throw UserError(where_ + ": \"" + key + "\" must be one of " + list + ", got \"" + s + "\"");
-    }
-    out = s;
-  }
-
- private:
-  const nlohmann::json& table_;
-  const std::string& where_;
-};
+  out = models::drop_spec_of(values, what);
+}
 
 }  // namespace
 
@@ -120,7 +68,7 @@ void apply_train_table(const nlohmann::json& table, models::TrainOptions& o, con
   r.integer("val_sequences", o.val_sequences, 0);
   r.integer("max_decoder_tokens", o.max_decoder_tokens, 0);
   r.integer("train_sequences", o.train_sequences, 0);
-  r.drop("drop", o.drop);
+  read_drop(table, where, "drop", o.drop);
   if (o.beta1 >= 1 || o.beta2 >= 1) throw UserError(where + ": \"beta1\" and \"beta2\" must be below 1");
 }
 
