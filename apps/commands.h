@@ -17,6 +17,7 @@ void add_bench_command(CLI::App& app, int& exit_code);
 void add_eval_command(CLI::App& app, int& exit_code);
 void add_train_command(CLI::App& app, int& exit_code);
 void add_bootstrap_command(CLI::App& app, int& exit_code);
+void add_selfplay_command(CLI::App& app, int& exit_code);
 void add_gtp_command(CLI::App& app, int& exit_code);
 void add_match_command(CLI::App& app, int& exit_code);
 

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   apps::add_torch_command(app, apps::torch_command("eval"), exit_code);
   apps::add_torch_command(app, apps::torch_command("train"), exit_code);
   apps::add_torch_command(app, apps::torch_command("bootstrap"), exit_code);
+  apps::add_torch_command(app, apps::torch_command("selfplay"), exit_code);
   apps::add_gtp_command(app, exit_code);
   apps::add_match_command(app, exit_code);
   if (const char* unknown = unknown_command(app, argc, argv)) {

@@ -35,6 +35,7 @@ const std::vector<TorchCommand>& torch_commands() {
       {"train", "Train an encoder-decoder transformer on a trace dataset"},
       {"bootstrap",
        "One bootstrapping step: sample training prompts, keep the shortest optimal traces, write a dataset"},
+      {"selfplay", "Go self-play and learning from a TOML config: versions, games, progress (resumable)"},
   };
   return commands;
 }

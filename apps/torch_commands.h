@@ -24,7 +24,7 @@ struct TorchCommand {
   const char* summary;  // the one line of `traceplay --help`
 };
 
-// run, eval, train, bootstrap (in no particular order: main.cpp orders the help).
+// run, eval, train, bootstrap, selfplay (in no particular order: main.cpp orders the help).
 const std::vector<TorchCommand>& torch_commands();
 // The table's entry; std::logic_error for a name that is not in it (a programming error).
 const TorchCommand& torch_command(std::string_view name);

@@ -15,6 +15,7 @@ void add_torch_command(CLI::App& app, const TorchCommand& command, int& exit_cod
   else if (name == "eval") add_eval_command(app, exit_code);
   else if (name == "train") add_train_command(app, exit_code);
   else if (name == "bootstrap") add_bootstrap_command(app, exit_code);
+  else if (name == "selfplay") add_selfplay_command(app, exit_code);
   else throw std::logic_error("torch subcommand without a command: " + name);
 }
 

@@ -122,7 +122,7 @@ std::optional<SelfPlayGame> play_selfplay_game(std::shared_ptr<const search::Eva
 }
 
 SelfPlayActor::SelfPlayActor(const ActorSettings& settings, EvaluatorFactory factory)
-    : settings_(settings), factory_(std::move(factory)) {
+    : settings_(settings), factory_(std::move(factory)), next_game_(settings.first_game) {
   settings_.validate();
   if (!factory_) throw std::invalid_argument("self-play: no evaluator factory");
 }

@@ -52,6 +52,7 @@ struct ActorSettings {
   int games_in_flight = 4;         // game threads of this actor
   uint64_t seed = 1;               // the run's seed: game ids and all randomness derive from it
   int actor = 0;                   // this actor's number in the run (ids differ across actors)
+  uint64_t first_game = 0;         // the number of the first game (a resumed run goes on from its count)
   // Throws std::invalid_argument naming the first impossible value.
   void validate() const;
 };

@@ -11,7 +11,7 @@ import pytest
 BIN = os.environ.get("TRACEPLAY_BIN", "traceplay")
 TORCH_BIN = os.path.join(os.path.dirname(BIN), "traceplay-torch")
 TIMEOUT = 60
-TORCH_COMMANDS = ["run", "eval", "train", "bootstrap"]
+TORCH_COMMANDS = ["run", "eval", "train", "bootstrap", "selfplay"]
 
 
 def run(binary, *args, argv0=BIN, stdin=None):
