@@ -13,8 +13,7 @@ struct TorchOption {
 };
 
 // gtp plays with the light-playout MCTS bot, torch-free; an engine asked to play with a
-// model (--model) starts in traceplay-torch. Until gtp takes --model, traceplay-torch
-// refuses it as an unknown option, exactly as traceplay would.
+// Go net (--model, apps/model_evaluator.h) starts in traceplay-torch.
 const TorchOption kTorchOptions[] = {
     {"gtp", "--model"},
 };

@@ -35,7 +35,7 @@ bool is_torch_bench(std::string_view name);
 
 // Whether this command line needs LibTorch before parsing: its subcommand is a torch
 // subcommand, or a torch-free one given an option that loads a model (the table of such
-// options is in torch_commands.cpp: `gtp --model`, the hook for gtp's neural evaluator).
+// options is in torch_commands.cpp: `gtp --model`, gtp's Go-net evaluator).
 bool command_line_needs_torch(int argc, char** argv);
 
 // main() keeps its argv here first, for a hand-over decided after parsing (bench).

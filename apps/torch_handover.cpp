@@ -7,8 +7,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
+#include "apps/model_evaluator.h"
 #include "apps/sibling_binary.h"
 #include "apps/torch_commands.h"
 #include "core/error.h"
@@ -39,6 +41,11 @@ void hand_over_to_torch_binary() {
 int run_model_bench(std::string_view name, const bench::BenchOptions& options) {
   hand_over_to_torch_binary();  // returns only by throwing
   return kExitFailure;
+}
+
+ModelEvaluator load_model_evaluator(const std::string& dir) {
+  // main() hands a `gtp --model` command line over before parsing it (torch_commands.cpp).
+  throw std::logic_error("gtp --model reached traceplay, which links no LibTorch: " + dir);
 }
 
 }  // namespace traceplay::apps

@@ -20,6 +20,9 @@ search::MctsSettings selfplay_mcts_settings() {
   s.resign_threshold = 0.05;
   s.resign_min_visits = 50;
   s.max_seconds = 0;
+  // A net's first evaluation of a leaf gives its prior: expand at once (AlphaZero). The
+  // default 2 suits playouts, whose first result is one noisy game and no prior.
+  s.expand_visits = 1;
   return s;
 }
 

@@ -36,7 +36,8 @@ namespace traceplay::selfplay {
 // The search settings self-play starts from (KataGo's self-play values): root noise 0.25
 // of total concentration 10.83, temperature 0.75 -> 0.15 with a halflife of 19 moves on
 // 19x19, resign below 5% winrate once a search has 50 root visits (a fast search resigns
-// too; MctsSettings' 500 is the GTP bot's).
+// too; MctsSettings' 500 is the GTP bot's); a leaf expanded at its first evaluation (the
+// net's prior; playouts give none, hence MctsSettings' 2).
 search::MctsSettings selfplay_mcts_settings();
 
 struct ActorSettings {

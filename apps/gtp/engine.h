@@ -26,6 +26,10 @@ namespace traceplay::gtp {
 
 struct EngineOptions {
   int board_size = 19;
+  // The sizes the bot can play (boardsize and loadsgf refuse others): go's whole range for
+  // the playout bot, 5..max_board_size for a Go net (its edge tables).
+  int min_board_size = go::kMinBoardSize;
+  int max_board_size = go::kMaxBoardSize;
   double komi = 7.5;
   search::ThinkLimits default_limits;  // genmove without time settings (and a cap with them)
   std::string name = "traceplay";

@@ -55,7 +55,7 @@ Engine::Reply Engine::cmd_boardsize(const Command& c, const Channel&) {
   if (c.args.size() != 1 || c.args[0].find_first_not_of("0123456789") != std::string::npos)
     return fail("syntax error");
   const auto size = parse_int(c.args[0]);
-  if (!size || *size < go::kMinBoardSize || *size > go::kMaxBoardSize) return fail("unacceptable size");
+  if (!size || *size < options_.min_board_size || *size > options_.max_board_size) return fail("unacceptable size");
   new_game(*size);
   return ok();
 }

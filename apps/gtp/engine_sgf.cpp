@@ -1,6 +1,7 @@
 // SGF: loadsgf FILE [MOVE_NUMBER] sets up a game from a file, printsgf [FILE] writes the
 // game (setup, handicap, moves, komi) as FF[4].
 #include <stdexcept>
+#include <string>
 
 #include "apps/gtp/engine.h"
 #include "apps/gtp/vertex.h"
@@ -24,6 +25,11 @@ Engine::Reply Engine::cmd_loadsgf(const Command& c, const Channel&) {
   } catch (const std::exception& e) {
     log("loadsgf " + c.args[0] + ": " + e.what());
     return fail("cannot load file");
+  }
+  if (loaded.size < options_.min_board_size || loaded.size > options_.max_board_size) {
+    log("loadsgf " + c.args[0] + ": board size " + std::to_string(loaded.size) + " is outside this bot's " +
+        std::to_string(options_.min_board_size) + ".." + std::to_string(options_.max_board_size));
+    return fail("unacceptable size");
   }
   // Replay into a fresh game; the current one stays if the file's moves are illegal.
   go::Rules rules = board_.rules();
