@@ -87,7 +87,10 @@ SelfPlayGame to_selfplay_game(const play::PlayedGame& played, const std::vector<
     }
     g.moves.push_back(std::move(m));
   }
-  if (searched != full.size()) throw std::logic_error("self-play: more full/fast draws than searched moves");
+  // A resignation is a think (and a draw) that played no move.
+  const size_t unplayed = played.end == play::GameEnd::kResignation ? 1 : 0;
+  if (searched + unplayed != full.size())
+    throw std::logic_error("self-play: more full/fast draws than searched moves");
   if (!played.final_ownership.empty()) {
     g.ownership.reserve(played.final_ownership.size());
     for (go::Color c : played.final_ownership)

@@ -125,6 +125,25 @@ TEST(SelfPlayActor, NoResignFractionDrawsPerGame) {
   EXPECT_TRUE(g->resign_allowed);
 }
 
+// The resigning think draws full or fast like any other but plays no move: such a game is
+// a record all the same (it once failed with "more full/fast draws than searched moves").
+TEST(SelfPlayActor, AGameEndedByResignationIsARecord) {
+  ActorSettings s = small_settings();
+  s.mcts.resign_threshold = 0.45;  // resign as soon as a side is behind
+  s.mcts.resign_min_visits = 1;
+  int resigned = 0;
+  for (uint64_t id = 1; id <= 6; ++id) {
+    auto g = play_selfplay_game(rollouts(), s, id, 0, {});
+    ASSERT_TRUE(g);
+    if (g->end != GameEnd::kResignation) continue;
+    ++resigned;
+    const SelfPlayGame back = parse_selfplay_game(to_json_line(*g), "line 1");
+    EXPECT_EQ(to_json_line(back), to_json_line(*g));
+    replay_selfplay_game(*g, "resigned game");
+  }
+  EXPECT_GT(resigned, 0);
+}
+
 TEST(SelfPlayActor, BadSettingsAreRefused) {
   auto factory = [](const ModelVersion&) { return rollouts(); };
   ActorSettings s = small_settings();
