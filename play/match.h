@@ -67,4 +67,15 @@ MatchResult play_match(search::GoPlayer& a, search::GoPlayer& b, const MatchSett
 // games, or to give each game its own instance).
 MatchResult play_match(const PlayerFactory& a, const PlayerFactory& b, const MatchSettings& settings);
 
+// The same match with up to `threads` games at once (players from the factories, which
+// must be callable from several threads; players sharing a batching evaluator then fill
+// its batches from all those games). The games are the ones play_match would play:
+// colours and paired openings by game index; thread t plays games t, t + threads, ...
+// in whole pairs, so each opening is still played with both colours (the games may finish
+// in another order; `games` is in index order, on_game is called as each ends, one at a
+// time). should_stop, or a player's exception (rethrown after every thread has
+// ended), stops all the games: the stopped ones are left out.
+MatchResult play_match_in_parallel(const PlayerFactory& a, const PlayerFactory& b, const MatchSettings& settings,
+                                   int threads);
+
 }  // namespace traceplay::play
