@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <chrono>
 #include <filesystem>
@@ -24,6 +25,7 @@
 #include "models/go_net_checkpoint.h"
 #include "models/torch_runtime.h"
 #include "search/batching_evaluator.h"
+#include "selfplay/elo_log.h"
 #include "selfplay/game_store.h"
 #include "selfplay/model_source.h"
 #include "selfplay/model_store.h"
@@ -37,7 +39,7 @@ namespace fs = std::filesystem;
 
 SelfPlayRunConfig SelfPlayRunConfig::from_json(const nlohmann::json& config, const std::string& where) {
   SelfPlayRunConfig c;
-  const TableReader top(config, where, {"name", "seed", "game", "net", "actor", "learner", "run"});
+  const TableReader top(config, where, {"name", "seed", "game", "net", "actor", "learner", "gating", "run"});
   if (!config.contains("name")) throw UserError(where + ": missing \"name\" (the run's name: runs/<name>)");
   top.string("name", c.name);
   if (c.name.empty() || c.name.size() > 100 ||
@@ -95,6 +97,18 @@ SelfPlayRunConfig SelfPlayRunConfig::from_json(const nlohmann::json& config, con
   learner.integer("steps_per_version", c.steps_per_version, 1);
   learner.integer("threads", c.threads, 0);
 
+  const TableReader gating(top.table("gating"), where + " [gating]",
+                           {"games", "first_games", "visits", "threshold", "parallel", "random_opening_moves"});
+  gating.integer("games", c.gating.games, 0);
+  gating.integer("first_games", c.gating.first_games, 0);
+  gating.integer("visits", c.gating.visits, 1);
+  gating.number_in("threshold", c.gating.threshold, 0, 1);
+  gating.integer("parallel", c.gating.parallel, 1);
+  gating.integer("random_opening_moves", c.gating.random_opening_moves, 0);
+  if (c.gating.games == 0 && c.gating.first_games > 0)
+    throw UserError(where + ": [gating] \"first_games\" needs \"games\" > 0 (matches are played by the gate)");
+  c.gating.max_moves = static_cast<int>(c.actor.max_moves);
+
   const TableReader run(top.table("run"), where + " [run]", {"versions", "max_minutes", "games_per_shard"});
   run.integer("versions", c.versions, 1);
   run.number("max_minutes", c.max_minutes, 0);
@@ -143,6 +157,12 @@ nlohmann::json SelfPlayRunConfig::to_json() const {
                   {"min_positions", min_positions},
                   {"positions_per_version", positions_per_version},
                   {"steps_per_version", steps_per_version}};
+  j["gating"] = {{"games", gating.games},
+                 {"first_games", gating.first_games},
+                 {"visits", gating.visits},
+                 {"threshold", gating.threshold},
+                 {"parallel", gating.parallel},
+                 {"random_opening_moves", gating.random_opening_moves}};
   j["run"] = {{"games_per_shard", games_per_shard}};
   // threads, versions and max_minutes say how far and how a run goes, not what it is: a
   // resume may change them (say, to go on to more versions).
@@ -171,6 +191,19 @@ void claim_directory(const std::string& out, const nlohmann::json& resolved) {
     return;
   }
   write_file_atomic(path, nlohmann::json(resolved).dump(2) + "\n");
+}
+
+// The published version `version` of the store as the actors see it.
+selfplay::ModelVersion stored_version(const std::string& models_dir, int version) {
+  const std::string dir = (fs::path(models_dir) / selfplay::version_dir_name(version)).string();
+  return {version, dir, file_xxh64((fs::path(dir) / "model.safetensors").string())};
+}
+
+std::string signed_elo(const std::optional<double>& x) {
+  if (!x) return "?";
+  char text[32];
+  std::snprintf(text, sizeof text, "%+.0f", *x);
+  return text;
 }
 
 struct LossMeans {
@@ -210,9 +243,8 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
     net = make_go_net(config.net);
     current = publish_go_net(models_dir, 0, *net, {{"run", config.name}, {"steps", 0}});
   } else {
-    const std::string dir = (fs::path(models_dir) / selfplay::version_dir_name(versions.back())).string();
-    net = load_go_net(dir, requirements, torch::kCPU);
-    current = {versions.back(), dir, file_xxh64((fs::path(dir) / "model.safetensors").string())};
+    current = stored_version(models_dir, versions.back());
+    net = load_go_net(current.dir, requirements, torch::kCPU);
   }
   GoNetLearner learner(net, config.learner);
 
@@ -226,6 +258,53 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
   log("selfplay " + config.name + ": version " + std::to_string(current.version) + ", " +
       std::to_string(store.index().games) + " games stored, window " + std::to_string(window.positions()) +
       " positions");
+
+  // Gating: the Elo log says which version is the best; versions published but not gated
+  // (a learner killed between the two) are gated now, in order.
+  const bool gating = config.gating.games > 0;
+  selfplay::EloLog elo_log((fs::path(options.out) / "elo.jsonl").string());
+  std::optional<double> newest_elo;
+  const auto gate = [&](int version) -> bool {  // false: stopped
+    const std::string dir = stored_version(models_dir, version).dir;
+    const int best = elo_log.best();
+    const auto play = [&](int opponent, int games, uint64_t salt) {
+      GatingSettings g = config.gating;
+      g.games = games;
+      return play_versions(dir, stored_version(models_dir, opponent).dir, requirements, config.actor.size,
+                           config.actor.komi, g, Rng::stream(config.seed, salt + static_cast<uint64_t>(version)).next(),
+                           options.should_stop);
+    };
+    const play::MatchResult match = play(best, config.gating.games, 0x67617465000000ULL);
+    if (match.stopped) return false;
+    const bool promoted =
+        static_cast<double>(match.a_wins) + 0.5 * match.draws >= config.gating.threshold * static_cast<double>(match.games.size());
+    selfplay::GateRecord r = elo_log.add(version, best, "best", match, promoted);
+    log("gate v" + selfplay::version_dir_name(version).substr(1) + " vs v" + selfplay::version_dir_name(best).substr(1) +
+        ": " + std::to_string(r.wins) + "-" + std::to_string(r.draws) + "-" + std::to_string(r.losses) + ", score " +
+        std::to_string(r.score()).substr(0, 5) + ", Elo " + signed_elo(r.elo_diff) + " [" + signed_elo(r.elo_diff_lo) +
+        ", " + signed_elo(r.elo_diff_hi) + "] -> " + (promoted ? "promoted" : "kept v" + selfplay::version_dir_name(best).substr(1)));
+    if (config.gating.first_games > 0) {
+      const play::MatchResult first = play(0, config.gating.first_games, 0x6669727374000000ULL);
+      if (first.stopped) return false;
+      r = elo_log.add(version, 0, "first", first, false);
+      log("     v" + selfplay::version_dir_name(version).substr(1) + " vs v0000: " + std::to_string(r.wins) + "-" +
+          std::to_string(r.draws) + "-" + std::to_string(r.losses) + ", score " + std::to_string(r.score()).substr(0, 5));
+    }
+    newest_elo = r.elo;
+    return true;
+  };
+  if (gating)
+    for (int v : versions)
+      if (v > 0 && !elo_log.gated(v) && !gate(v)) {
+        SelfPlayRunResult stopped;
+        stopped.stopped = true;
+        stopped.version = current.version;
+        stopped.best = elo_log.best();
+        stopped.games = store.index().games;
+        stopped.positions = store.index().positions;
+        return stopped;
+      }
+  selfplay::ModelVersion best = gating ? stored_version(models_dir, elo_log.best()) : current;
 
   // The actor: its own copy of each version, loaded from the store (never the learner's net).
   std::mutex evaluator_mutex;
@@ -243,7 +322,7 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
   actor_settings.first_game = store.index().games;
   selfplay::SelfPlayActor actor(actor_settings, factory);
   selfplay::ModelBoard board;
-  board.publish(current);
+  board.publish(best);
   selfplay::GameQueue queue(static_cast<size_t>(std::max(8, 4 * config.actor.games_in_flight)));
   std::atomic<bool> actor_done{false}, stop_actor{false};
   std::exception_ptr actor_error;
@@ -304,7 +383,20 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
       store.flush();
       current = publish_go_net(models_dir, current.version + 1, *net,
                                {{"run", config.name}, {"steps", learner.steps()}, {"games", store.index().games}});
-      board.publish(current);
+      newest_elo.reset();
+      if (gating) {
+        if (!gate(current.version)) {
+          result.stopped = true;
+          break;
+        }
+        if (elo_log.best() != best.version) {
+          best = stored_version(models_dir, elo_log.best());
+          board.publish(best);
+        }
+      } else {
+        best = current;
+        board.publish(best);
+      }
 
       const double seconds = std::chrono::duration<double>(Clock::now() - version_start).count();
       search::BatchingStats es;
@@ -326,6 +418,8 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
       line["mean_batch"] = es.mean_batch();
       line["window_positions"] = window.positions();
       line["steps"] = learner.steps();
+      line["best"] = best.version;
+      line["elo"] = newest_elo ? nlohmann::json(std::round(*newest_elo * 10) / 10) : nlohmann::json(nullptr);
       line["loss"] = {{"total", loss.mean(loss.total)},
                       {"policy", loss.mean(loss.policy)},
                       {"value", loss.mean(loss.value)},
@@ -336,11 +430,12 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
         out << line.dump() << "\n";
         if (!out) throw std::runtime_error(progress_path + ": cannot append");
       }
-      char text[512];
+      char text[600];
       std::snprintf(text, sizeof text,
-                    "v%04d  games %llu  positions %llu  %.2f games/s  %.1f positions/s  %.0f evals/s  batch %.1f  "
-                    "loss %.3f (policy %.3f value %.3f score %.3f ownership %.3f)",
-                    current.version, static_cast<unsigned long long>(store.index().games),
+                    "v%04d  Elo %s  best v%04d  games %llu  positions %llu  %.2f games/s  %.1f positions/s  %.0f "
+                    "evals/s  batch %.1f  loss %.3f (policy %.3f value %.3f score %.3f ownership %.3f)",
+                    current.version, signed_elo(newest_elo).c_str(), best.version,
+                    static_cast<unsigned long long>(store.index().games),
                     static_cast<unsigned long long>(store.index().positions), static_cast<double>(games_since) / seconds,
                     static_cast<double>(positions_since) / seconds, static_cast<double>(evaluations) / seconds,
                     es.mean_batch(), loss.mean(loss.total), loss.mean(loss.policy), loss.mean(loss.value),
@@ -366,7 +461,9 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
   store.flush();
   if (actor_error) std::rethrow_exception(actor_error);
   if (stop_asked()) result.stopped = true;
+  if (gating && !elo_log.records().empty()) log("Elo of the versions (v0000 = 0):\n" + elo_log.table_text());
   result.version = current.version;
+  result.best = best.version;
   result.games = store.index().games;
   result.positions = store.index().positions;
   return result;

@@ -10,9 +10,17 @@
 //   OUT/selfplay.json     the resolved config (a rerun with another config is refused)
 //   OUT/models/vNNNN/     each version (v0000 the untrained net), `gtp --model` loads it
 //   OUT/games/            the games (shards + games.json, DESIGN.md "Self-play records")
-//   OUT/progress.jsonl    one line per published version: games, positions, rates, losses
+//   OUT/progress.jsonl    one line per published version: games, positions, rates, losses,
+//                         the best version and the new version's Elo
+//   OUT/elo.jsonl         with gating: one line per match between versions
+//                         (selfplay/elo_log.h); the Elo table is printed at the end
+// Gating (AlphaGo Zero's): each new version plays the current best (and, with
+// first_games, v0000); it becomes the best, the version the actors play, when it scores
+// at least the threshold. The learner trains on from its newest net either way. Without
+// gating (games = 0) every version goes to the actors at once (AlphaZero's way).
 // Resume: the same command continues: the newest version's weights, the committed games
-// (the window refilled from them), the version and game numbering. The optimizer's
+// (the window refilled from them), the version and game numbering, the best version and
+// the Elo log (a version published but not yet gated is gated first). The optimizer's
 // moments and the games of the last uncommitted shard are not kept (a killed run loses
 // at most one shard of games; the moments rebuild within a few hundred steps).
 #pragma once
@@ -25,6 +33,7 @@
 
 #include "models/go_net_config.h"
 #include "models/go_net_learner.h"
+#include "models/selfplay_gating.h"
 #include "selfplay/selfplay_actor.h"
 
 namespace traceplay::models {
@@ -42,13 +51,15 @@ struct SelfPlayRunConfig {
   int64_t positions_per_version = 2000;  // new positions between two versions
   int64_t steps_per_version = 200;    // learner steps between two versions
   int threads = 0;                    // torch intra-op threads (0: all cores)
+  // [gating] (models/selfplay_gating.h; games = 0: every version goes to the actors)
+  GatingSettings gating;
   // [run]
   int versions = 10;                  // stop after publishing this version
   double max_minutes = 0;             // stop after this much wall time (0: no limit)
   int64_t games_per_shard = 64;
 
   // The config file's tables (top level: name, seed; [game], [net], [actor], [learner],
-  // [run]); unknown keys, wrong types, impossible values: UserError naming the file and key.
+  // [gating], [run]); unknown keys, wrong types, impossible values: UserError naming the file and key.
   static SelfPlayRunConfig from_json(const nlohmann::json& config, const std::string& where);
   // The resolved config (every setting) for selfplay.json.
   nlohmann::json to_json() const;
@@ -62,6 +73,7 @@ struct SelfPlayRunOptions {
 
 struct SelfPlayRunResult {
   int version = 0;               // the newest published version
+  int best = 0;                  // the version the actors play (the newest without gating)
   uint64_t games = 0, positions = 0;  // in the store
   bool stopped = false;          // ended by should_stop
 };

@@ -28,6 +28,11 @@ window_positions = 2000
 min_positions = 100
 positions_per_version = 100
 steps_per_version = 10
+[gating]
+games = 4
+first_games = 2
+visits = 8
+parallel = 2
 [run]
 versions = {versions}
 """
@@ -60,17 +65,32 @@ def test_selfplay_publishes_versions_keeps_games_and_resumes(tmp_path):
     for p in progress:
         assert p["steps"] == 10 * p["version"] and p["positions_per_s"] > 0 and p["evaluations_per_s"] > 0
         assert p["loss"]["total"] > 0
+        assert p["best"] <= p["version"] and (p["elo"] is None or isinstance(p["elo"], float))
+    # Gating: each version against the best (4 games) and v0000 (2 games), in order.
+    elo = [json.loads(line) for line in (out / "elo.jsonl").read_text().splitlines()]
+    assert [(e["version"], e["kind"]) for e in elo] == [(1, "best"), (1, "first"), (2, "best"), (2, "first")]
+    assert list(elo[0]) == ["version", "opponent", "kind", "games", "wins", "draws", "losses", "score", "elo_diff",
+                            "elo_diff_ci95", "promoted", "best", "elo", "elo_ci95"]
+    for e in elo:
+        assert e["games"] == (4 if e["kind"] == "best" else 2) == e["wins"] + e["draws"] + e["losses"]
+        assert e["best"] == (e["version"] if e["promoted"] else e["best"])
+        assert e["elo_ci95"][0] <= e["elo"] <= e["elo_ci95"][1]
+    assert elo[0]["opponent"] == 0 and elo[2]["opponent"] == elo[1]["best"]
+    assert summary["best"] == elo[-1]["best"] == progress[-1]["best"]
+    assert "Elo of the versions (v0000 = 0):" in r.stderr and "v0002" in r.stderr.split("Elo of the versions")[1]
     # The same directory goes on to version 3 from the stored games and version 2.
     r = selfplay(tmp_path, 3, out)
     assert r.returncode == 0, r.stderr
     assert "version 2, %d games stored" % index["counts"]["games"] in r.stderr
     assert json.loads(r.stdout.splitlines()[-1])["version"] == 3
     assert (out / "models" / "v0003" / "model.safetensors").exists()
+    assert [json.loads(line)["version"] for line in (out / "elo.jsonl").read_text().splitlines()] == [1, 1, 2, 2, 3, 3]
     assert json.loads((out / "games" / "games.json").read_text())["counts"]["games"] > index["counts"]["games"]
 
 
 def test_selfplay_refuses_bad_configs_with_one_line_and_writes_nothing(tmp_path):
-    cases = [("[learner2]\n", 'unknown key "learner2"'), ("[run.x]\n", 'unknown key "x"')]
+    cases = [("[learner2]\n", 'unknown key "learner2"'), ("[run.x]\n", 'unknown key "x"'),
+             ("[gating.y]\n", 'unknown key "y"')]
     out = tmp_path / "run"
     for extra, message in cases:
         r = selfplay(tmp_path, 2, out, extra)
@@ -85,6 +105,13 @@ def test_selfplay_refuses_bad_configs_with_one_line_and_writes_nothing(tmp_path)
     r = subprocess.run([BIN, "selfplay", "--config", str(config), "--out", str(out)], capture_output=True, text=True,
                        timeout=60)
     assert r.returncode == 2 and "fast_visits" in r.stderr and not out.exists()
+    for bad, key in (("threshold = 1.5", "threshold"), ("games = 0", "first_games"), ("visits = 0", "visits")):
+        config.write_text(CONFIG.format(versions=2).replace("[gating]", "[gating]\n" + bad).replace("games = 4\n", "")
+                          if key != "visits" else CONFIG.format(versions=2).replace("visits = 8", bad))
+        r = subprocess.run([BIN, "selfplay", "--config", str(config), "--out", str(out)], capture_output=True,
+                           text=True, timeout=60)
+        assert r.returncode == 2 and key in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert not out.exists()
     config.write_text(CONFIG.format(versions=2).replace("size = 5", "size = 3"))
     r = subprocess.run([BIN, "selfplay", "--config", str(config), "--out", str(out)], capture_output=True, text=True,
                        timeout=60)
