@@ -1,10 +1,14 @@
 #include "models/go_net_learner.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <utility>
 
+#include "core/error.h"
 #include "models/go_net_checkpoint.h"
+#include "models/safetensors.h"
 #include "selfplay/model_store.h"
 
 namespace traceplay::models {
@@ -77,6 +81,55 @@ GoNetStepResult GoNetLearner::step(const GoNetBatch& batch) {
   optimizer_.step(options_.lr);
   ++steps_;
   return r;
+}
+
+void GoNetLearner::save_state(const std::string& path, int model_version) {
+  NamedTensors moments;
+  moments.reserve(2 * params_.slots().size());
+  for (size_t i = 0; i < params_.slots().size(); ++i)
+    moments.emplace_back("exp_avg." + params_.slots()[i].name, params_.view(optimizer_.exp_avg(), i));
+  for (size_t i = 0; i < params_.slots().size(); ++i)
+    moments.emplace_back("exp_avg_sq." + params_.slots()[i].name, params_.view(optimizer_.exp_avg_sq(), i));
+  save_safetensors(path, moments,
+                   {{"format", "traceplay-go-learner"},
+                    {"steps", std::to_string(steps_)},
+                    {"optimizer_steps", std::to_string(optimizer_.steps())},
+                    {"model_version", std::to_string(model_version)}});
+}
+
+bool GoNetLearner::load_state(const std::string& path, int model_version) {
+  if (!std::filesystem::exists(path)) return false;
+  std::map<std::string, std::string> metadata;
+  NamedTensors tensors = load_safetensors(path, &metadata);
+  const auto number = [&](const char* key) -> int64_t {
+    const auto it = metadata.find(key);
+    try {
+      if (it != metadata.end()) return std::stoll(it->second);
+    } catch (const std::exception&) {
+    }
+    throw UserError(path + ": metadata \"" + key + "\" is missing or not a number");
+  };
+  if (metadata["format"] != "traceplay-go-learner") throw UserError(path + ": not a traceplay Go learner state");
+  if (number("model_version") != model_version) return false;
+  std::map<std::string, torch::Tensor> by_name(tensors.begin(), tensors.end());
+  torch::NoGradGuard no_grad;
+  for (const char* kind : {"exp_avg.", "exp_avg_sq."}) {
+    torch::Tensor& flat = std::string(kind) == "exp_avg." ? optimizer_.exp_avg() : optimizer_.exp_avg_sq();
+    for (size_t i = 0; i < params_.slots().size(); ++i) {
+      const std::string name = kind + params_.slots()[i].name;
+      const auto it = by_name.find(name);
+      torch::Tensor target = params_.view(flat, i);
+      if (it == by_name.end() || it->second.sizes() != target.sizes() ||
+          it->second.scalar_type() != target.scalar_type())
+        throw UserError(path + ": tensor \"" + name + "\" is missing or of another shape (another net?)");
+      target.copy_(it->second);
+      by_name.erase(it);
+    }
+  }
+  if (!by_name.empty()) throw UserError(path + ": unexpected tensor \"" + by_name.begin()->first + "\"");
+  steps_ = number("steps");
+  optimizer_.set_steps(number("optimizer_steps"));
+  return true;
 }
 
 GoNetStepResult GoNetLearner::loss(const GoNetBatch& batch) {

@@ -55,6 +55,15 @@ class GoNetLearner {
   int64_t steps() const { return steps_; }
   const GoNet& net() const { return net_; }
 
+  // The optimizer's state (AdamW's moments and step count) for resuming a run with the
+  // same net: a safetensors file ("exp_avg.<param>", "exp_avg_sq.<param>", metadata
+  // format "traceplay-go-learner", steps, model_version), written atomically.
+  void save_state(const std::string& path, int model_version);
+  // Loads it when the file exists and was saved with `model_version` (the net's weights
+  // are that version's); returns false otherwise (the moments then start afresh).
+  // Throws UserError naming the file for a damaged one or one of another net.
+  bool load_state(const std::string& path, int model_version);
+
  private:
   GoNet net_;
   GoNetLearnerOptions options_;

@@ -247,6 +247,14 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
     net = load_go_net(current.dir, requirements, torch::kCPU);
   }
   GoNetLearner learner(net, config.learner);
+  // The optimizer's moments of the newest version, kept beside the versions: a resume
+  // goes on with them (and the learner's step count) when they belong to its weights.
+  const std::string learner_state = (fs::path(options.out) / "learner.safetensors").string();
+  const bool restored = learner.load_state(learner_state, current.version);
+  if (current.version > 0)
+    log(restored ? "learner state restored at step " + std::to_string(learner.steps())
+                 : "learner state of v" + selfplay::version_dir_name(current.version).substr(1) +
+                       " not found: the optimizer's moments start afresh");
 
   selfplay::GameStore store(games_dir, config.actor.size, config.actor.komi,
                             static_cast<uint64_t>(config.games_per_shard));
@@ -383,6 +391,7 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
       store.flush();
       current = publish_go_net(models_dir, current.version + 1, *net,
                                {{"run", config.name}, {"steps", learner.steps()}, {"games", store.index().games}});
+      learner.save_state(learner_state, current.version);
       newest_elo.reset();
       if (gating) {
         if (!gate(current.version)) {

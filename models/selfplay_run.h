@@ -20,9 +20,10 @@
 // gating (games = 0) every version goes to the actors at once (AlphaZero's way).
 // Resume: the same command continues: the newest version's weights, the committed games
 // (the window refilled from them), the version and game numbering, the best version and
-// the Elo log (a version published but not yet gated is gated first). The optimizer's
-// moments and the games of the last uncommitted shard are not kept (a killed run loses
-// at most one shard of games; the moments rebuild within a few hundred steps).
+// the Elo log (a version published but not yet gated is gated first), and the learner's
+// AdamW moments and step count (OUT/learner.safetensors, saved after each publication;
+// a learner killed between the two restarts its moments, and says so). The games of the
+// last uncommitted shard are not kept (a killed run loses at most one shard of games).
 #pragma once
 
 #include <cstdint>

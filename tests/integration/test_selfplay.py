@@ -82,6 +82,8 @@ def test_selfplay_publishes_versions_keeps_games_and_resumes(tmp_path):
     r = selfplay(tmp_path, 3, out)
     assert r.returncode == 0, r.stderr
     assert "version 2, %d games stored" % index["counts"]["games"] in r.stderr
+    assert "learner state restored at step 20" in r.stderr
+    assert json.loads((out / "progress.jsonl").read_text().splitlines()[-1])["steps"] == 30
     assert json.loads(r.stdout.splitlines()[-1])["version"] == 3
     assert (out / "models" / "v0003" / "model.safetensors").exists()
     assert [json.loads(line)["version"] for line in (out / "elo.jsonl").read_text().splitlines()] == [1, 1, 2, 2, 3, 3]

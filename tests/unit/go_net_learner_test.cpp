@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "core/error.h"
 #include "core/rng.h"
 #include "models/go_net_checkpoint.h"
 #include "models/go_net_learner.h"
@@ -90,6 +91,47 @@ TEST(GoNetLearner, AStepLowersTheLossOnAFixedBatchAndLrZeroDoesNot) {
   for (int k = 0; k < 30; ++k) learner.step(batch);
   EXPECT_LT(learner.loss(batch).total, 0.8 * before);  // measured: well below (memorising the batch)
   EXPECT_EQ(learner.steps(), 31);
+}
+
+// A learner restored from its saved state takes the very step the original takes next
+// (the moments and the bias-correction step count are what AdamW's next update reads).
+TEST(GoNetLearner, ARestoredStateContinuesExactly) {
+  torch::set_num_threads(1);
+  const auto positions = selfplay_positions(2);
+  const GoNetBatch batch = make_go_net_batch(positions, torch::kCPU);
+  const auto config = GoNetConfig::preset_named("resnet", "tiny", 2);
+  const auto dir = std::filesystem::temp_directory_path() / ("traceplay-learner-state-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "learner.safetensors").string();
+
+  torch::manual_seed(9);
+  GoNetLearnerOptions options;
+  options.lr = 3e-3;
+  GoNetLearner original(make_go_net(config), options);
+  for (int k = 0; k < 3; ++k) original.step(batch);
+  original.save_state(path, 4);
+  // A second learner on a copy of the weights, as a resumed run loads them from v0004.
+  GoNet copy = make_go_net(config);
+  {
+    torch::NoGradGuard no_grad;
+    const auto from = original.net()->named_parameters();
+    for (auto& p : copy->named_parameters()) p.value().copy_(from[p.key()]);
+  }
+  GoNetLearner restored(copy, options);
+  EXPECT_FALSE(restored.load_state(path, 5));  // saved with another version's weights
+  EXPECT_EQ(restored.steps(), 0);
+  ASSERT_TRUE(restored.load_state(path, 4));
+  EXPECT_EQ(restored.steps(), 3);
+  original.step(batch);
+  restored.step(batch);
+  const auto a = original.net()->named_parameters(), b = restored.net()->named_parameters();
+  for (const auto& p : a) EXPECT_TRUE(torch::allclose(p.value(), b[p.key()], 0, 1e-7)) << p.key();
+
+  EXPECT_FALSE(restored.load_state((dir / "missing.safetensors").string(), 4));
+  // A state of another net is refused by name.
+  GoNetLearner other(make_go_net(GoNetConfig::preset_named("transformer", "tiny", 2)), options);
+  EXPECT_THROW(other.load_state(path, 4), UserError);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(GoNetLearner, APublishedVersionLoadsBackAsTheSameNet) {
