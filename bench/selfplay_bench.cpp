@@ -7,6 +7,11 @@
 //   playout cap 32 / 8 visits, a fixed number of games: self-play positions/s, network
 //   evaluations/s and the mean batch; G = 1 is the peer, so "ratio" is what filling
 //   batches from many games buys end to end.
+// - case "mcts-threads-<T>": one MCTS search (MctsPlayer, a fresh tree per search) from
+//   the same position with T search threads over one BatchingEvaluator (no cache): tree
+//   simulations/s for all threads and per thread; T = 1 is the peer (threads gather
+//   their leaves into shared batches, so T threads can beat T x one thread's rate only
+//   through larger batches, and lose to virtual-loss collisions).
 // The net is the transformer preset "s" (0.9M parameters; "tiny" with --quick) with
 // random weights: the speed of a forward pass does not depend on the weights, while the
 // game lengths do (random weights play long, aimless games; the counts are per position).
@@ -25,6 +30,8 @@
 #include "models/go_net_backend.h"
 #include "models/torch_runtime.h"
 #include "search/batching_evaluator.h"
+#include "search/mcts_player.h"
+#include "search/mcts_settings.h"
 #include "selfplay/model_source.h"
 #include "selfplay/record_sink.h"
 #include "selfplay/selfplay_actor.h"
@@ -91,6 +98,46 @@ int run_selfplay_bench(const BenchOptions& options) {
     print(j);
   }
 
+  // Simulations/s of one search by search threads.
+  double simulations_at_1 = 0;
+  for (int search_threads : {1, 4, 16}) {
+    search::BatchingOptions batching;
+    batching.cache_entries = 0;
+    auto evaluator = std::make_shared<search::BatchingEvaluator>(backend, batching);
+    search::MctsSettings mcts;
+    mcts.threads = search_threads;
+    mcts.expand_visits = 1;
+    mcts.reuse_tree = false;
+    search::MctsPlayer player(mcts, evaluator);
+    search::ThinkRequest request;
+    request.limits.max_visits = options.quick ? 128 : 1600;
+    request.allow_resign = false;
+    player.think(board, request);  // warm-up
+    int64_t simulations = 0;
+    int searches = 0;
+    const auto start = Clock::now();
+    while (searches < 2 || since(start) < seconds) {
+      player.new_game();
+      simulations += player.think(board, request).analysis.root_visits;
+      ++searches;
+    }
+    const double elapsed = since(start);
+    const double rate = static_cast<double>(simulations) / elapsed;
+    if (search_threads == 1) simulations_at_1 = rate;
+    const search::BatchingStats es = evaluator->stats();
+    nlohmann::ordered_json j{{"bench", "selfplay"}, {"case", "mcts-threads-" + std::to_string(search_threads)},
+                              {"threads", threads}, {"value", rate}, {"unit", "simulations/s"},
+                              {"per_search_thread", rate / search_threads}, {"mean_batch", es.mean_batch()},
+                              {"visits_per_search", request.limits.max_visits},
+                              {"net", "transformer-" + preset}, {"board", 9}};
+    if (search_threads != 1) {
+      j["peer"] = "mcts-threads-1";
+      j["peer_value"] = simulations_at_1;
+      j["ratio"] = rate / simulations_at_1;
+    }
+    print(j);
+  }
+
   // Self-play positions/s by games in flight.
   double positions_at_1 = 0;
   for (int games_in_flight : {1, 16}) {
@@ -118,7 +165,8 @@ int run_selfplay_bench(const BenchOptions& options) {
     nlohmann::ordered_json j{{"bench", "selfplay"}, {"case", "games-in-flight-" + std::to_string(games_in_flight)},
                               {"threads", threads}, {"value", rate}, {"unit", "positions/s"},
                               {"evaluations_per_s", static_cast<double>(es.evaluations) / elapsed},
-                              {"mean_batch", es.mean_batch()}, {"games", st.games}, {"positions", st.moves},
+                              {"per_game_in_flight", rate / games_in_flight}, {"mean_batch", es.mean_batch()},
+                              {"games", st.games}, {"positions", st.moves},
                               {"net", "transformer-" + preset}, {"board", 9}};
     if (games_in_flight != 1) {
       j["peer"] = "games-in-flight-1";

@@ -4,6 +4,8 @@ import json
 import os
 import subprocess
 
+import pytest
+
 BIN = os.environ["TRACEPLAY_BIN"]
 
 
@@ -59,8 +61,9 @@ def test_bench_train_quick_prints_model_cases():
 def test_bench_selfplay_quick_prints_net_batches_and_games_in_flight():
     # Handed over to traceplay-torch (the Go net); every case measured something real.
     lines = bench_lines("selfplay")
-    assert [line["case"] for line in lines] == ["net-batch-1", "net-batch-8", "net-batch-64",
-                                                "games-in-flight-1", "games-in-flight-16"]
+    assert [line["case"] for line in lines] == ["net-batch-1", "net-batch-8", "net-batch-64", "mcts-threads-1",
+                                                "mcts-threads-4", "mcts-threads-16", "games-in-flight-1",
+                                                "games-in-flight-16"]
     assert all(line["value"] > 0 for line in lines)
     games = [line for line in lines if line["unit"] == "positions/s"]
     assert [g["games"] for g in games] == [1, 16]
@@ -68,6 +71,11 @@ def test_bench_selfplay_quick_prints_net_batches_and_games_in_flight():
         assert g["positions"] >= 2 * g["games"] and g["evaluations_per_s"] > 0 and g["mean_batch"] >= 1
     # Sixteen games in flight fill larger batches than one (the point of the design).
     assert games[1]["mean_batch"] > games[0]["mean_batch"]
+    searches = [line for line in lines if line["unit"] == "simulations/s"]
+    for s in searches:
+        assert s["per_search_thread"] * int(s["case"].rsplit("-", 1)[1]) == pytest.approx(s["value"])
+    # Sixteen search threads put more leaves into each batch than one.
+    assert searches[2]["mean_batch"] > searches[0]["mean_batch"]
 
 
 def test_bench_decode_quick_compares_cached_with_pytorch_and_uncached():
