@@ -1,7 +1,7 @@
 // `traceplay gtp`: the Go bot (MCTS with light playouts) as a GTP v2 engine.
 //   traceplay gtp [--size N] [--komi K] [--visits N | --time-per-move SEC] [--threads T]
 //                 [--seed S] [--evaluator rollout|uniform] [--playouts-per-leaf P]
-//                 [--model DIR] [--listen HOST:PORT]
+//                 [--model DIR [--device cpu|cuda:N]] [--listen HOST:PORT]
 // Without --listen it speaks GTP on stdin/stdout until `quit` or the end of stdin; with
 // it, it accepts TCP connections (one engine each, several at once; port 0 picks a free
 // port) until killed, and says on stderr where it listens. stdout carries GTP only; logs
@@ -45,6 +45,7 @@ struct GtpArgs {
   std::string evaluator = "rollout";
   int playouts_per_leaf = 1;
   std::string model;
+  std::string device = "cpu";
   std::string listen;
 };
 
@@ -73,7 +74,7 @@ Bot make_bot(const GtpArgs& a) {
     bot.evaluator = make_evaluator(a.evaluator, a.playouts_per_leaf);
     return bot;
   }
-  ModelEvaluator m = load_model_evaluator(a.model);
+  ModelEvaluator m = load_model_evaluator(a.model, a.device);
   if (a.size < m.min_board_size || a.size > m.max_board_size)
     throw UserError(a.model + ": this net plays board sizes " + std::to_string(m.min_board_size) + ".." +
                     std::to_string(m.max_board_size) + ", not --size " + std::to_string(a.size));
@@ -147,10 +148,11 @@ void add_gtp_command(CLI::App& app, int& exit_code) {
   auto* playouts = cmd->add_option("--playouts-per-leaf", a->playouts_per_leaf,
                                    "Playouts per leaf of the rollout evaluator")
                        ->check(CLI::Range(1, 1024));
-  cmd->add_option("--model", a->model,
+  auto* model = cmd->add_option("--model", a->model,
                   "Play with this Go-net checkpoint directory (e.g. runs/NAME/models/v0003; default 800 visits)")
       ->excludes(evaluator)
       ->excludes(playouts);
+  cmd->add_option("--device", a->device, "With --model: where the net runs (cpu, cuda, cuda:N)")->needs(model);
   cmd->add_option("--listen", a->listen, "Serve GTP over TCP on HOST:PORT (port 0: any free port)");
   cmd->callback([&exit_code, a] { exit_code = run_gtp(*a); });
 }

@@ -6,17 +6,20 @@
 
 #include "models/go_net_backend.h"
 #include "models/go_net_checkpoint.h"
+#include "models/torch_runtime.h"
 #include "search/batching_evaluator.h"
 
 namespace traceplay::apps {
 
-ModelEvaluator load_model_evaluator(const std::string& dir) {
+ModelEvaluator load_model_evaluator(const std::string& dir, const std::string& device) {
+  const torch::Device where(models::check_device(device));
   models::GoNetInfo info;
-  models::GoNet net = models::load_go_net(dir, {}, torch::kCPU, &info);
+  models::GoNet net = models::load_go_net(dir, {}, where, &info);
   ModelEvaluator m;
   m.min_board_size = 5;
   m.max_board_size = static_cast<int>(info.net.max_board_size);
   m.description = info.net.kind + " " + info.net.preset + " (history " + std::to_string(info.net.history) + ")";
+  if (device != "cpu") m.description += " on " + device;
   if (info.extra.contains("run") && info.extra["run"].is_string())
     m.description += ", run " + info.extra["run"].get<std::string>();
   if (info.extra.contains("model_version") && info.extra["model_version"].is_number_integer())

@@ -20,8 +20,9 @@ struct ModelEvaluator {
 };
 
 // Loads DIR (config.json + model.safetensors of a Go net: models/go_net_checkpoint.h) on
-// the CPU. A missing or unreadable directory, another kind of checkpoint (a Searchformer's)
-// or a damaged one: UserError naming the file (exit 2 in the CLI).
-ModelEvaluator load_model_evaluator(const std::string& dir);
+// `device` ("cpu", "cuda", "cuda:N"). A missing or unreadable directory, another kind of
+// checkpoint (a Searchformer's), a damaged one, or a device this machine lacks: UserError
+// naming the file or the flag (exit 2 in the CLI).
+ModelEvaluator load_model_evaluator(const std::string& dir, const std::string& device = "cpu");
 
 }  // namespace traceplay::apps

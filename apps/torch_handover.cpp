@@ -43,7 +43,7 @@ int run_model_bench(std::string_view name, const bench::BenchOptions& options) {
   return kExitFailure;
 }
 
-ModelEvaluator load_model_evaluator(const std::string& dir) {
+ModelEvaluator load_model_evaluator(const std::string& dir, const std::string&) {
   // main() hands a `gtp --model` command line over before parsing it (torch_commands.cpp).
   throw std::logic_error("gtp --model reached traceplay, which links no LibTorch: " + dir);
 }

@@ -30,7 +30,7 @@ struct GatingSettings {
 // A (version dir a_dir) against B; A is Black in games 0, 2, ... Throws UserError for a
 // checkpoint that does not meet `requirements`.
 play::MatchResult play_versions(const std::string& a_dir, const std::string& b_dir,
-                                const GoNetRequirements& requirements, int size, double komi,
+                                const GoNetRequirements& requirements, const torch::Device& device, int size, double komi,
                                 const GatingSettings& settings, uint64_t seed,
                                 const std::function<bool()>& should_stop);
 

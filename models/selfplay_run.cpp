@@ -109,10 +109,12 @@ SelfPlayRunConfig SelfPlayRunConfig::from_json(const nlohmann::json& config, con
     throw UserError(where + ": [gating] \"first_games\" needs \"games\" > 0 (matches are played by the gate)");
   c.gating.max_moves = static_cast<int>(c.actor.max_moves);
 
-  const TableReader run(top.table("run"), where + " [run]", {"versions", "max_minutes", "games_per_shard"});
+  const TableReader run(top.table("run"), where + " [run]", {"versions", "max_minutes", "games_per_shard", "device"});
   run.integer("versions", c.versions, 1);
   run.number("max_minutes", c.max_minutes, 0);
   run.integer("games_per_shard", c.games_per_shard, 1);
+  run.string("device", c.device);
+  c.device = check_device(c.device, where + " [run] \"device\"");
   if (c.versions > selfplay::kMaxModelVersion)
     throw UserError(where + ": [run] \"versions\" must be at most " + std::to_string(selfplay::kMaxModelVersion));
   if (c.min_positions > c.window_positions)
@@ -164,8 +166,8 @@ nlohmann::json SelfPlayRunConfig::to_json() const {
                  {"parallel", gating.parallel},
                  {"random_opening_moves", gating.random_opening_moves}};
   j["run"] = {{"games_per_shard", games_per_shard}};
-  // threads, versions and max_minutes say how far and how a run goes, not what it is: a
-  // resume may change them (say, to go on to more versions).
+  // threads, versions, max_minutes and device say how far and how a run goes, not what it
+  // is: a resume may change them (say, to go on to more versions).
   return j;
 }
 
@@ -233,6 +235,7 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
   const std::string games_dir = (fs::path(options.out) / "games").string();
   selfplay::remove_partial_versions(models_dir);
   const GoNetRequirements requirements{config.net.kind, config.actor.size, config.net.history};
+  const torch::Device device(config.device);
 
   // The net the learner trains: the newest version, or a fresh one published as v0000.
   GoNet net;
@@ -241,10 +244,11 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
   if (versions.empty()) {
     torch::manual_seed(config.seed);
     net = make_go_net(config.net);
+    net->to(device);
     current = publish_go_net(models_dir, 0, *net, {{"run", config.name}, {"steps", 0}});
   } else {
     current = stored_version(models_dir, versions.back());
-    net = load_go_net(current.dir, requirements, torch::kCPU);
+    net = load_go_net(current.dir, requirements, device);
   }
   GoNetLearner learner(net, config.learner);
   // The optimizer's moments of the newest version, kept beside the versions: a resume
@@ -278,7 +282,7 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
     const auto play = [&](int opponent, int games, uint64_t salt) {
       GatingSettings g = config.gating;
       g.games = games;
-      return play_versions(dir, stored_version(models_dir, opponent).dir, requirements, config.actor.size,
+      return play_versions(dir, stored_version(models_dir, opponent).dir, requirements, device, config.actor.size,
                            config.actor.komi, g, Rng::stream(config.seed, salt + static_cast<uint64_t>(version)).next(),
                            options.should_stop);
     };
@@ -319,7 +323,7 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
   std::shared_ptr<search::BatchingEvaluator> evaluator;
   int64_t retired_evaluations = 0;  // of the evaluators of older versions
   auto factory = [&](const selfplay::ModelVersion& v) -> std::shared_ptr<const search::Evaluator> {
-    GoNet copy = load_go_net(v.dir, requirements, torch::kCPU);
+    GoNet copy = load_go_net(v.dir, requirements, device);
     auto made = std::make_shared<search::BatchingEvaluator>(std::make_shared<GoNetBackend>(copy, 256));
     std::lock_guard<std::mutex> lock(evaluator_mutex);
     if (evaluator) retired_evaluations += evaluator->stats().evaluations;
@@ -382,7 +386,7 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
         for (const selfplay::PositionRef& ref : window.sample(static_cast<size_t>(config.batch), rng))
           positions.push_back(selfplay::make_training_position(*ref.game, ref.move_index,
                                                                static_cast<int>(rng.below(8)), features, games_dir));
-        loss.add(learner.step(make_go_net_batch(positions, torch::kCPU)));
+        loss.add(learner.step(make_go_net_batch(positions, device)));
       }
       if (stop_asked()) {
         result.stopped = true;

@@ -58,6 +58,7 @@ struct SelfPlayRunConfig {
   int versions = 10;                  // stop after publishing this version
   double max_minutes = 0;             // stop after this much wall time (0: no limit)
   int64_t games_per_shard = 64;
+  std::string device = "cpu";         // the learner's and the actors' nets ("cpu", "cuda", "cuda:N")
 
   // The config file's tables (top level: name, seed; [game], [net], [actor], [learner],
   // [gating], [run]); unknown keys, wrong types, impossible values: UserError naming the file and key.

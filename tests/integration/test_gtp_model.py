@@ -135,3 +135,5 @@ def test_bad_checkpoints_and_sizes_exit_2_with_one_line(run_dir, tmp_path):
     (damaged / "model.safetensors").write_bytes((run_dir / "models" / "v0001" / "model.safetensors").read_bytes()[:100])
     assert "model.safetensors" in refused(["--model", str(damaged)])
     assert "--evaluator" in refused(["--model", model, "--evaluator", "uniform"])
+    assert "--model" in refused(["--device", "cpu"])  # --device is the net's
+    assert "not a device" in refused(["--model", model, "--device", "tpu"])

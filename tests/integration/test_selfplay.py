@@ -107,6 +107,10 @@ def test_selfplay_refuses_bad_configs_with_one_line_and_writes_nothing(tmp_path)
     r = subprocess.run([BIN, "selfplay", "--config", str(config), "--out", str(out)], capture_output=True, text=True,
                        timeout=60)
     assert r.returncode == 2 and "fast_visits" in r.stderr and not out.exists()
+    config.write_text(CONFIG.format(versions=2).replace("[run]", "[run]\ndevice = \"gpu7\""))
+    r = subprocess.run([BIN, "selfplay", "--config", str(config), "--out", str(out)], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 2 and "[run] \"device\"" in r.stderr and not out.exists(), r.stderr
     for bad, key in (("threshold = 1.5", "threshold"), ("games = 0", "first_games"), ("visits = 0", "visits")):
         config.write_text(CONFIG.format(versions=2).replace("[gating]", "[gating]\n" + bad).replace("games = 4\n", "")
                           if key != "visits" else CONFIG.format(versions=2).replace("visits = 8", bad))
