@@ -31,6 +31,7 @@
 #include "selfplay/model_store.h"
 #include "selfplay/record_sink.h"
 #include "selfplay/replay_window.h"
+#include "selfplay/resign_stats.h"
 #include "selfplay/training_position.h"
 
 namespace traceplay::models {
@@ -352,6 +353,7 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
   auto version_start = start;
   uint64_t games_since = 0, positions_since = 0;
   int64_t evaluations_at_version = 0;
+  selfplay::ResignStats resign;  // over this process's no-resign games (the false-resign rate)
   Rng rng = Rng::stream(config.seed, 0x6c6561726e6572ULL + static_cast<uint64_t>(current.version));
   go::FeatureOptions features;
   features.history = static_cast<int>(config.net.history);
@@ -369,6 +371,13 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
         break;
       std::optional<selfplay::SelfPlayGame> game = queue.take(std::chrono::milliseconds(100));
       if (game) {
+        if (!game->resign_allowed && config.actor.mcts.resign_threshold > 0) {
+          const selfplay::ResignStats one =
+              selfplay::resign_stats({*game}, config.actor.mcts.resign_threshold, config.actor.mcts.resign_min_visits);
+          resign.no_resign_games += one.no_resign_games;
+          resign.would_resign += one.would_resign;
+          resign.false_resigns += one.false_resigns;
+        }
         store.add(*game);
         for (const auto& m : game->moves) positions_since += m.searched ? 1 : 0;
         ++games_since;
@@ -431,6 +440,11 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
       line["mean_batch"] = es.mean_batch();
       line["window_positions"] = window.positions();
       line["steps"] = learner.steps();
+      if (config.actor.mcts.resign_threshold > 0)
+        line["false_resign"] = {{"rate", resign.rate()},
+                                {"ci95", {resign.low(), resign.high()}},
+                                {"would_resign", resign.would_resign},
+                                {"no_resign_games", resign.no_resign_games}};
       line["best"] = best.version;
       line["elo"] = newest_elo ? nlohmann::json(std::round(*newest_elo * 10) / 10) : nlohmann::json(nullptr);
       line["loss"] = {{"total", loss.mean(loss.total)},

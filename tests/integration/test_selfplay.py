@@ -66,6 +66,8 @@ def test_selfplay_publishes_versions_keeps_games_and_resumes(tmp_path):
         assert p["steps"] == 10 * p["version"] and p["positions_per_s"] > 0 and p["evaluations_per_s"] > 0
         assert p["loss"]["total"] > 0
         assert p["best"] <= p["version"] and (p["elo"] is None or isinstance(p["elo"], float))
+        fr = p["false_resign"]  # resignation is on (the default threshold)
+        assert 0 <= fr["ci95"][0] <= fr["rate"] <= fr["ci95"][1] <= 1 and fr["would_resign"] <= fr["no_resign_games"]
     # Gating: each version against the best (4 games) and v0000 (2 games), in order.
     elo = [json.loads(line) for line in (out / "elo.jsonl").read_text().splitlines()]
     assert [(e["version"], e["kind"]) for e in elo] == [(1, "best"), (1, "first"), (2, "best"), (2, "first")]
