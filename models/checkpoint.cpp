@@ -6,13 +6,14 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "models/checkpoint_checksum.h"
 #include "models/safetensors.h"
 
 namespace traceplay::models {
 
 namespace {
 
-const char* const kFixedKeys[] = {"format", "version", "arch", "vocabulary", "mode"};
+const char* const kFixedKeys[] = {"format", "version", "arch", "vocabulary", "mode", kWeightsChecksumKey};
 
 std::string file_in(const std::string& dir, const char* name) { return (std::filesystem::path(dir) / name).string(); }
 
@@ -35,6 +36,7 @@ void save_model(const std::string& dir, EncoderDecoderImpl& model, const ModelIn
   config["arch"] = model.config().to_json();
   config["vocabulary"] = info.vocabulary;
   config["mode"] = info.mode;
+  config[kWeightsChecksumKey] = weights_checksum(file_in(dir, "model.safetensors"));
   if (!info.extra.is_null()) {
     if (!info.extra.is_object()) throw std::invalid_argument("save_model: extra must be a JSON object");
     for (const auto& [key, value] : info.extra.items()) {
@@ -75,6 +77,7 @@ ModelInfo load_model_info(const std::string& dir) {
       (j["mode"] != "search-augmented" && j["mode"] != "solution-only"))
     throw UserError(path + ": \"mode\" must be \"search-augmented\" or \"solution-only\"");
   info.mode = j["mode"].get<std::string>();
+  info.weights_xxh64 = read_weights_checksum(j, path);
   for (const auto& [key, value] : j.items()) {
     bool fixed = false;
     for (const char* k : kFixedKeys) fixed = fixed || key == k;
@@ -86,6 +89,7 @@ ModelInfo load_model_info(const std::string& dir) {
 EncoderDecoder load_model(const std::string& dir, ModelInfo* info_out, const torch::Device& device) {
   ModelInfo info = load_model_info(dir);
   const std::string path = file_in(dir, "model.safetensors");
+  verify_weights_checksum(path, info.weights_xxh64);
   std::map<std::string, torch::Tensor> tensors;
   for (auto& [name, t] : load_safetensors(path)) tensors.emplace(name, std::move(t));
   EncoderDecoder model(info.arch);

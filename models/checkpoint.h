@@ -21,6 +21,7 @@ struct ModelInfo {
   std::vector<std::string> vocabulary;
   std::string mode;                                 // "search-augmented" | "solution-only"
   nlohmann::json extra = nlohmann::json::object();  // domain, dataset identity, step, ...
+  std::string weights_xxh64;  // config.json's checksum of model.safetensors ("" in older checkpoints)
 };
 
 // Writes model.safetensors and config.json into `dir` (created if missing).

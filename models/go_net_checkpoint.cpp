@@ -6,13 +6,14 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "models/checkpoint_checksum.h"
 #include "models/safetensors.h"
 
 namespace traceplay::models {
 
 namespace {
 
-const char* const kFixedKeys[] = {"format", "version", "net"};
+const char* const kFixedKeys[] = {"format", "version", "net", kWeightsChecksumKey};
 constexpr const char* kFormat = "traceplay-go-net";
 
 std::string file_in(const std::string& dir, const char* name) { return (std::filesystem::path(dir) / name).string(); }
@@ -35,6 +36,7 @@ void save_go_net(const std::string& dir, GoNetImpl& net, const nlohmann::json& e
   config["format"] = kFormat;
   config["version"] = 1;
   config["net"] = net.config().to_json();
+  config[kWeightsChecksumKey] = weights_checksum(file_in(dir, "model.safetensors"));
   if (extra.is_object())
     for (const auto& [key, value] : extra.items()) {
       if (is_fixed(key)) throw std::invalid_argument("save_go_net: extra may not set \"" + key + "\"");
@@ -62,6 +64,7 @@ GoNetInfo load_go_net_info(const std::string& dir, const GoNetRequirements& req)
   if (!j.contains("net")) throw UserError(path + ": \"net\" is missing");
   GoNetInfo info;
   info.net = GoNetConfig::from_json(j["net"], path + ": \"net\"");
+  info.weights_xxh64 = read_weights_checksum(j, path);
   for (const auto& [key, value] : j.items())
     if (!is_fixed(key)) info.extra[key] = value;
   const GoNetConfig& c = info.net;
@@ -80,6 +83,7 @@ GoNet load_go_net(const std::string& dir, const GoNetRequirements& req, const to
                   GoNetInfo* info_out) {
   GoNetInfo info = load_go_net_info(dir, req);
   const std::string path = file_in(dir, "model.safetensors");
+  verify_weights_checksum(path, info.weights_xxh64);
   std::map<std::string, torch::Tensor> tensors;
   for (auto& [name, t] : load_safetensors(path)) tensors.emplace(name, std::move(t));
   GoNet net = make_go_net(info.net);

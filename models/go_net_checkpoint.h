@@ -19,6 +19,7 @@ namespace traceplay::models {
 struct GoNetInfo {
   GoNetConfig net;
   nlohmann::json extra = nlohmann::json::object();
+  std::string weights_xxh64;  // config.json's checksum of model.safetensors ("" in older checkpoints)
 };
 
 // What a caller needs of a checkpoint; empty / 0 = anything.

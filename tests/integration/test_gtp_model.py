@@ -134,6 +134,12 @@ def test_bad_checkpoints_and_sizes_exit_2_with_one_line(run_dir, tmp_path):
     (damaged / "config.json").write_text((run_dir / "models" / "v0001" / "config.json").read_text())
     (damaged / "model.safetensors").write_bytes((run_dir / "models" / "v0001" / "model.safetensors").read_bytes()[:100])
     assert "model.safetensors" in refused(["--model", str(damaged)])
+    # One flipped bit inside a tensor keeps the file well formed: only the checkpoint's
+    # checksum (config.json's weights_xxh64) can tell, and it refuses to play with it.
+    weights = bytearray((run_dir / "models" / "v0001" / "model.safetensors").read_bytes())
+    weights[-5] ^= 0x01
+    (damaged / "model.safetensors").write_bytes(bytes(weights))
+    assert "does not match its checkpoint" in refused(["--model", str(damaged)])
     assert "--evaluator" in refused(["--model", model, "--evaluator", "uniform"])
     assert "--model" in refused(["--device", "cpu"])  # --device is the net's
     assert "not a device" in refused(["--model", model, "--device", "tpu"])

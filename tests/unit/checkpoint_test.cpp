@@ -74,6 +74,11 @@ TEST(Checkpoint, WeightsThatDoNotFitAreNamed) {
     auto tensors = original;
     edit(tensors);
     models::save_safetensors(file, tensors);
+    // Without its checksum, as a checkpoint written before checksums: the shapes and
+    // names are then what stops the weights (checkpoint_checksum_test covers the sum).
+    auto config = nlohmann::json::parse(read_file(dir.file("config.json")));
+    config.erase("weights_xxh64");
+    write_file_atomic(dir.file("config.json"), config.dump());
     return load_error(dir.path.string());
   };
   auto e = rewrite([](models::NamedTensors& t) { t.erase(t.begin() + 3); });
