@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <set>
@@ -214,6 +215,9 @@ Manifest Manifest::from_json(const nlohmann::json& j, const std::string& where) 
     const std::string path = std::string("lengths.") + key;
     summary->min = uint_field(l, "min", where, path);
     summary->max = uint_field(l, "max", where, path);
+    if (summary->max > kMaxRecordTokens)
+      throw UserError(where + ": \"" + path + ".max\" is " + std::to_string(summary->max) +
+                      ", more than the limit of " + std::to_string(kMaxRecordTokens) + " tokens");
     const auto& mean = field(l, "mean", where, path);
     if (!mean.is_number()) throw UserError(where + ": \"" + path + ".mean\" must be a number");
     summary->mean = mean.get<double>();
@@ -311,6 +315,13 @@ bool DatasetWriter::add(const DatasetRecord& record) {
 
 bool DatasetWriter::add_line(uint64_t layout, std::string_view line, uint64_t prompt_length,
                              uint64_t trace_length, uint64_t plan_length) {
+  // Nothing is written that the reader would refuse (core/shard.h's limits).
+  if (std::max({prompt_length, trace_length, plan_length}) > kMaxRecordTokens || line.size() > kMaxRecordLineBytes) {
+    const std::string where = dir_ + ": a record of layout " + hex16(layout);
+    check_record_lengths(prompt_length, trace_length, plan_length, where);
+    throw UserError(where + ": a line of " + std::to_string(line.size()) + " bytes, more than the limit of " +
+                    std::to_string(kMaxRecordLineBytes));
+  }
   const Split split = is_test_layout(layout, manifest_.seed, manifest_.test_fraction) ? Split::kTest : Split::kTrain;
   auto& writer = writers_[split == Split::kTest];
   if (!writer) {

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "core/error.h"
 #include "core/escape.h"
@@ -35,6 +36,7 @@ std::string system_reason(int error) {
 class Descriptor {
  public:
   explicit Descriptor(int fd) : fd_(fd) {}
+  int release() { return std::exchange(fd_, -1); }
   ~Descriptor() {
     if (fd_ >= 0) ::close(fd_);
   }
@@ -54,17 +56,34 @@ std::string not_a_regular_file(const std::string& path) {
   return describe_mode(info.st_mode);
 }
 
-std::string read_input_file(const std::string& path, size_t max_bytes) {
-  const auto fail = [&](const std::string& reason) -> UserError {
-    return UserError("cannot read " + escaped(path) + ": " + reason);
-  };
+namespace {
+
+UserError cannot_read(const std::string& path, const std::string& reason) {
+  return UserError("cannot read " + escaped(path) + ": " + reason);
+}
+
+// `path` opened, checked to be a regular file; its stat in `info`.
+int open_regular(const std::string& path, struct stat& info) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. It has no
-  // effect on regular files, the only kind read below.
-  const Descriptor fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
-  if (fd.get() < 0) throw fail(system_reason(errno));
+  // effect on regular files, the only kind returned.
+  Descriptor fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) throw cannot_read(path, system_reason(errno));
+  if (::fstat(fd.get(), &info) != 0) throw cannot_read(path, system_reason(errno));
+  if (const std::string what = describe_mode(info.st_mode); !what.empty()) throw cannot_read(path, what);
+  return fd.release();
+}
+
+}  // namespace
+
+int open_input_file(const std::string& path) {
   struct stat info {};
-  if (::fstat(fd.get(), &info) != 0) throw fail(system_reason(errno));
-  if (const std::string what = describe_mode(info.st_mode); !what.empty()) throw fail(what);
+  return open_regular(path, info);
+}
+
+std::string read_input_file(const std::string& path, size_t max_bytes) {
+  const auto fail = [&](const std::string& reason) { return cannot_read(path, reason); };
+  struct stat info {};
+  const Descriptor fd(open_regular(path, info));
   const std::string too_large = "is larger than the limit of " + std::to_string(max_bytes) + " bytes";
   if (static_cast<unsigned long long>(info.st_size) > max_bytes) throw fail(too_large);
 

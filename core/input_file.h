@@ -21,6 +21,11 @@ constexpr size_t kMaxInputFileBytes = size_t{16} << 20;
 // reason. A FIFO is opened without blocking, so no writer is waited for.
 std::string read_input_file(const std::string& path, size_t max_bytes = kMaxInputFileBytes);
 
+// For readers that seek rather than read whole (safetensors): `path` opened read-only
+// (close-on-exec) after the same checks as read_input_file but the size, which the
+// caller checks against what it reads. The caller owns the descriptor.
+int open_input_file(const std::string& path);
+
 // What `path` is when it is not a regular file ("is a directory", "is not a regular
 // file (a FIFO)", "no such file or directory"); empty for a regular file.
 std::string not_a_regular_file(const std::string& path);

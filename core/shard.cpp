@@ -139,9 +139,8 @@ class FastLineParser {
   const char* end_;
 };
 
-}  // namespace
-
-DatasetRecord parse_record_json(std::string_view line, const std::string& where) {
+// The record of a line as it is written, before the limits.
+DatasetRecord parse_record_fields(std::string_view line, const std::string& where) {
   {
     DatasetRecord record;
     if (FastLineParser(line).parse(record)) return record;
@@ -162,6 +161,21 @@ DatasetRecord parse_record_json(std::string_view line, const std::string& where)
   const auto meta = j.find("meta");
   if (meta == j.end() || !meta->is_object()) throw UserError(where + ": \"meta\" must be an object");
   record.meta = std::move(*meta);
+  return record;
+}
+
+}  // namespace
+
+void check_record_lengths(uint64_t prompt, uint64_t trace, uint64_t plan, const std::string& where) {
+  for (const auto& [name, length] : {std::pair{"prompt", prompt}, std::pair{"trace", trace}, std::pair{"plan", plan}})
+    if (length > kMaxRecordTokens)
+      throw UserError(where + ": a " + name + " of " + std::to_string(length) + " tokens, more than the limit of " +
+                      std::to_string(kMaxRecordTokens));
+}
+
+DatasetRecord parse_record_json(std::string_view line, const std::string& where) {
+  DatasetRecord record = parse_record_fields(line, where);
+  check_record_lengths(record.prompt.size(), record.trace.size(), record.plan.size(), where);
   return record;
 }
 
@@ -286,6 +300,9 @@ bool ShardReader::next_line(std::string_view& line) {
   size_t scan = pos_;
   for (;;) {
     const size_t newline = buffer_.find('\n', scan);
+    if ((newline == std::string::npos ? buffer_.size() : newline) - pos_ > kMaxRecordLineBytes)
+      throw UserError("shard " + path_ + ", record " + std::to_string(lines_ + 1) + ": a line longer than the limit of " +
+                      std::to_string(kMaxRecordLineBytes) + " bytes");
     if (newline != std::string::npos) {
       line = std::string_view(buffer_).substr(pos_, newline - pos_);
       pos_ = newline + 1;

@@ -29,6 +29,18 @@ struct ShardInfo {
   uint64_t xxh64 = 0;
 };
 
+// Limits on a record (DESIGN.md, "Limits on untrusted input"): a shard is zstd, so a
+// few KB of file can decompress to gigabytes of one line; the reader holds at most
+// kMaxRecordLineBytes of a line, and a record's prompt, trace and plan hold at most
+// kMaxRecordTokens ids each (the writer refuses beyond them too, so every dataset
+// written reads back). The longest real traces (Sokoban with no expansion cap) are
+// around a million tokens, ~6 MB of line.
+constexpr size_t kMaxRecordLineBytes = size_t{64} << 20;
+constexpr uint64_t kMaxRecordTokens = uint64_t{1} << 22;
+
+// Throws UserError naming `where` when a part of `record` is over kMaxRecordTokens.
+void check_record_lengths(uint64_t prompt, uint64_t trace, uint64_t plan, const std::string& where);
+
 // Appends one record as its JSON line (without the newline) to `out`. Integers are
 // written by hand: a 30x30 maze trace is thousands of them, and generic JSON
 // serialization would cost more than the search that made them.

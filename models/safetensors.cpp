@@ -1,6 +1,7 @@
 #include "models/safetensors.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
+#include "core/input_file.h"
 #include "core/error.h"
 
 namespace traceplay::models {
@@ -22,8 +24,13 @@ namespace {
 // The format stores little-endian bytes; so does every machine we build for.
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors I/O assumes a little-endian host");
 
-// The safetensors library's own limit on the JSON header.
-constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+// Limits on a file from outside (DESIGN.md, "Limits on untrusted input"). The header is
+// read whole and parsed into a JSON tree several times its size, so it is capped well
+// below the safetensors library's own 100 MB: ours hold ~100 bytes per tensor (a few
+// hundred tensors, under 100 KB). Tensor data is only ever the file's own bytes: every
+// tensor's offsets lie inside the file and no two overlap, so memory follows the file.
+constexpr uint64_t kMaxHeaderBytes = uint64_t{16} << 20;
+constexpr size_t kMaxTensorRank = 16;  // torch's own kernels stop at 25; ours use <= 4
 
 struct DtypeName {
   const char* name;
@@ -58,8 +65,14 @@ struct Entry {
 class Reader {
  public:
   explicit Reader(const std::string& path) : path_(path) {
-    file_ = std::fopen(path.c_str(), "rb");
-    if (!file_) throw UserError("cannot read " + path + ": " + std::strerror(errno));
+    // A regular file only, named as what it is otherwise; a FIFO is not waited on.
+    const int fd = open_input_file(path);
+    file_ = ::fdopen(fd, "rb");
+    if (!file_) {
+      const int error = errno;
+      ::close(fd);
+      throw UserError("cannot read " + path + ": " + std::strerror(error));
+    }
     struct stat st {};
     if (::fstat(::fileno(file_), &st) != 0) fail(0, std::string("cannot stat: ") + std::strerror(errno));
     size_ = static_cast<uint64_t>(st.st_size);
@@ -170,6 +183,9 @@ NamedTensors load_safetensors(const std::string& path, std::map<std::string, std
     if (!value["dtype"].is_string() || !dtype_of(value["dtype"].get<std::string>(), &e.type))
       reader.fail(8, where + " has an unsupported dtype " + value["dtype"].dump());
     if (!value["shape"].is_array()) reader.fail(8, where + ": \"shape\" is not an array");
+    if (value["shape"].size() > kMaxTensorRank)
+      reader.fail(8, where + ": \"shape\" has " + std::to_string(value["shape"].size()) +
+                         " dimensions, more than the limit of " + std::to_string(kMaxTensorRank));
     for (const auto& d : value["shape"]) {
       if (!d.is_number_unsigned() || d.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
         reader.fail(8, where + ": \"shape\" holds " + d.dump() + ", not a size");

@@ -6,7 +6,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/error.h"
 #include "core/rng.h"
+#include "models/samples_file.h"
 
 namespace traceplay::models {
 
@@ -49,6 +51,11 @@ Sampler::Sampler(EncoderDecoderImpl& model, torch::Device device, SamplerOptions
     : model_(model), device_(device), options_(options) {
   if (options_.batch < 1) throw std::invalid_argument("sampler: batch must be at least 1");
   if (options_.max_len < 2) throw std::invalid_argument("sampler: max_len must be at least 2 (bos and one token)");
+  // Each row reserves max_len tokens: a damaged manifest's lengths (or a wild --max-len)
+  // must not ask for gigabytes (samples_file.h).
+  if (options_.max_len > kMaxResponseTokens)
+    throw UserError("responses of up to " + std::to_string(options_.max_len) + " tokens (--max-len, or the dataset's "
+                    "longest trace + plan + 2) are over the limit of " + std::to_string(kMaxResponseTokens));
   if (options_.samples_per_prompt < 1) throw std::invalid_argument("sampler: samples per prompt must be at least 1");
   if (!(options_.temperature >= 0)) throw std::invalid_argument("sampler: temperature must be >= 0");
   if (options_.top_k < 0) throw std::invalid_argument("sampler: top_k must be >= 0");

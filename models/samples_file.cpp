@@ -2,7 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <memory>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/input_file.h"
 
 namespace traceplay::models {
 
@@ -30,6 +31,16 @@ T field(const nlohmann::json& j, const char* key, const std::string& where) {
       throw UserError(where + ": \"" + key + "\" must be a non-negative integer");
   }
   return v.get<T>();
+}
+
+// A count of tokens or positions of one response: at most kMaxResponseTokens (so it
+// also fits the int32 it is kept in).
+int64_t length_field(const nlohmann::json& j, const char* key, const std::string& where) {
+  const int64_t n = field<int64_t>(j, key, where);
+  if (n > kMaxResponseTokens)
+    throw UserError(where + ": \"" + key + "\" is " + std::to_string(n) + ", more than the limit of " +
+                    std::to_string(kMaxResponseTokens));
+  return n;
 }
 
 }  // namespace
@@ -78,12 +89,15 @@ SampleRecord parse_sample_line(std::string_view line, const std::string& where) 
   }
   r.sample = field<int64_t>(j, "sample", where);
   if (!j.contains("tokens") || !j["tokens"].is_array()) throw UserError(where + ": \"tokens\" must be an array");
+  if (j["tokens"].size() > static_cast<size_t>(kMaxResponseTokens))
+    throw UserError(where + ": " + std::to_string(j["tokens"].size()) + " tokens, more than the limit of " +
+                    std::to_string(kMaxResponseTokens));
   for (const auto& t : j["tokens"]) {
     if (!t.is_string()) throw UserError(where + ": \"tokens\" must hold strings");
     r.tokens.push_back(t.get<std::string>());
   }
-  r.outcome.trace_tokens = static_cast<int32_t>(field<int64_t>(j, "trace_tokens", where));
-  r.outcome.plan_positions = static_cast<int32_t>(field<int64_t>(j, "plan_positions", where));
+  r.outcome.trace_tokens = static_cast<int32_t>(length_field(j, "trace_tokens", where));
+  r.outcome.plan_positions = static_cast<int32_t>(length_field(j, "plan_positions", where));
   r.outcome.correct = field<bool>(j, "correct", where);
   r.outcome.optimal = field<bool>(j, "optimal", where);
   if (!j.contains("reason")) throw UserError(where + ": missing \"reason\"");
@@ -97,20 +111,39 @@ SampleRecord parse_sample_line(std::string_view line, const std::string& where) 
 }
 
 uint64_t read_complete_lines(const std::string& path, const std::function<bool(std::string_view, uint64_t)>& fn) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (access(path.c_str(), F_OK) != 0) return 0;
+  if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) return 0;
+  const int fd = open_input_file(path);  // regular files only; a FIFO is not waited on
+  std::FILE* file = ::fdopen(fd, "rb");
+  if (!file) {
+    ::close(fd);
     throw UserError(path + ": cannot be read");
   }
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
   uint64_t bytes = 0, number = 0;
   std::string line;
-  while (std::getline(in, line)) {
-    if (in.eof()) break;  // no newline after it: torn by a kill
-    if (!fn(line, ++number)) break;
-    bytes += line.size() + 1;
+  char buffer[1 << 16];
+  // Lines are cut from 64 KiB reads; a line (newline not yet seen) never grows past
+  // the limit, whatever the file holds.
+  for (;;) {
+    const size_t n = std::fread(buffer, 1, sizeof buffer, file);
+    if (n == 0) break;
+    size_t begin = 0;
+    while (begin < n) {
+      const char* newline = static_cast<const char*>(std::memchr(buffer + begin, '\n', n - begin));
+      const size_t end = newline ? static_cast<size_t>(newline - buffer) : n;
+      if (line.size() + (end - begin) > kMaxSampleLineBytes)
+        throw UserError(path + ": line " + std::to_string(number + 1) + " is longer than the limit of " +
+                        std::to_string(kMaxSampleLineBytes) + " bytes");
+      line.append(buffer + begin, end - begin);
+      if (!newline) break;
+      begin = end + 1;
+      if (!fn(line, ++number)) return bytes;
+      bytes += line.size() + 1;
+      line.clear();
+    }
   }
-  if (in.bad()) throw UserError(path + ": read error");
-  return bytes;
+  if (std::ferror(file)) throw UserError(path + ": read error");
+  return bytes;  // a last line without its newline (torn by a kill) does not count
 }
 
 SampleAppender::SampleAppender(const std::string& path, uint64_t keep_bytes) : path_(path) {

@@ -81,6 +81,14 @@ bool Engine::execute(std::string_view raw_line, const Channel& channel) {
   return !quit_;
 }
 
+void Engine::refuse_long_line(std::string_view first_bytes, size_t limit, const Channel& channel) const {
+  const std::string line = preprocess_line(first_bytes);
+  const std::string id = line.empty() ? std::string() : parse_command(line).id;
+  const std::string message = "line longer than the limit of " + std::to_string(limit) + " bytes";
+  log(message + " (" + escaped_excerpt(line, 40) + ")");
+  channel.write(failure_response(id, message));
+}
+
 void Engine::log(const std::string& raw) const {
   // Messages quote file names and file content (loadsgf): escaped, one line.
   const std::string message = escaped(raw);

@@ -52,6 +52,9 @@ class Engine {
   // Answers one raw line (without its LF): nothing for an empty or comment-only line,
   // otherwise exactly one response. Returns false once `quit` has been answered.
   bool execute(std::string_view raw_line, const Channel& channel);
+  // Answers a line whose command ran past `limit` bytes (session.h) with one failure,
+  // under the id its first bytes carry, without executing any of it.
+  void refuse_long_line(std::string_view first_bytes, size_t limit, const Channel& channel) const;
 
   const go::Board& board() const { return board_; }
   const TimeKeeper& time() const { return time_; }

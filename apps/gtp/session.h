@@ -16,34 +16,61 @@
 
 namespace traceplay::gtp {
 
+// Limits on what a GTP client sends (DESIGN.md, "Limits on untrusted input"): real
+// commands are a few dozen bytes (set_free_handicap on 25x25, the longest, a few KB), so
+// a line beyond kMaxGtpLineBytes is refused with one `?` reply, and the reader holds
+// at most kMaxQueuedGtpBytes of lines the engine has not taken yet (then it stops
+// reading, and the client's writes block): a connection costs bounded memory whatever
+// it sends.
+constexpr size_t kMaxGtpLineBytes = 64 * 1024;
+constexpr size_t kMaxQueuedGtpBytes = 1024 * 1024;
+
+// One input line: its bytes without the LF, or, for a line whose command part ran past
+// the limit (`cut`), its first bytes only (enough for the id of the refusal).
+struct InputLine {
+  std::string text;
+  bool cut = false;
+};
+
 class LineQueue {
  public:
-  void push(std::string line);
-  void close();  // no more input
+  explicit LineQueue(size_t max_queued_bytes = kMaxQueuedGtpBytes) : max_bytes_(max_queued_bytes) {}
+  // Blocks while the queue holds max_queued_bytes (one line is always taken); after
+  // close() a line is dropped.
+  void push(InputLine line);
+  void push(std::string line) { push(InputLine{std::move(line), false}); }
+  void close();  // no more input, or no more reading: a blocked push returns
   // Blocks until a line is there (returned) or the input has ended (nullopt).
-  std::optional<std::string> pop();
+  std::optional<InputLine> pop();
   bool pending() const;  // a line waits, or the input has ended
 
  private:
+  size_t max_bytes_;
   mutable std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<std::string> lines_;
+  std::condition_variable ready_, space_;
+  std::deque<InputLine> lines_;
+  size_t bytes_ = 0;  // of the lines in the queue
   bool closed_ = false;
 };
 
 // Splits a byte stream into lines (LF-terminated; a last unterminated line counts).
-// A line longer than max_line_bytes is cut there (the rest up to LF is dropped), so a
-// hostile client cannot exhaust memory; the cut line still gets its one response.
+// A line longer than max_line_bytes keeps only its first max_line_bytes (the rest up to
+// LF is dropped, so a hostile client cannot exhaust memory). It is `cut` when what was
+// dropped held command text (not only spaces, control characters or a `#` comment):
+// such a line gets a `?` reply instead of being executed in part.
 class LineSplitter {
  public:
-  explicit LineSplitter(size_t max_line_bytes = 64 * 1024) : max_(max_line_bytes) {}
-  void feed(const char* data, size_t n, const std::function<void(std::string)>& line);
-  void finish(const std::function<void(std::string)>& line);  // end of input
+  explicit LineSplitter(size_t max_line_bytes = kMaxGtpLineBytes) : max_(max_line_bytes) {}
+  void feed(const char* data, size_t n, const std::function<void(InputLine)>& line);
+  void finish(const std::function<void(InputLine)>& line);  // end of input
 
  private:
+  void end_line(const std::function<void(InputLine)>& line);
+
   size_t max_;
   std::string partial_;
-  bool overflowed_ = false;
+  bool comment_ = false;  // a '#' came: the rest of the line is a comment
+  bool cut_ = false;      // command text was dropped
 };
 
 // Reads with `read` (returns bytes read, 0 at end of input) into `queue` until the input

@@ -55,11 +55,21 @@ void TcpServer::run() {
       std::fprintf(stderr, "traceplay gtp: accept: %s\n", ec.message().c_str());
       continue;
     }
-    std::thread(serve_connection, std::move(socket), make_engine_()).detach();
+    if (open_->load() >= kMaxGtpConnections) {
+      const auto peer = socket.remote_endpoint(ec);
+      std::fprintf(stderr, "traceplay gtp: refused a connection from %s: %d connections are open (the limit)\n",
+                   ec ? "?" : (peer.address().to_string() + ":" + std::to_string(peer.port())).c_str(),
+                   kMaxGtpConnections);
+      socket.close(ec);
+      continue;
+    }
+    ++*open_;  // only this thread adds; a connection's own thread takes itself off
+    std::thread(serve_connection, std::move(socket), make_engine_(), open_).detach();
   }
 }
 
-void TcpServer::serve_connection(tcp::socket socket, std::unique_ptr<Engine> engine) {
+void TcpServer::serve_connection(tcp::socket socket, std::unique_ptr<Engine> engine,
+                                 std::shared_ptr<std::atomic<int>> open) {
   boost::system::error_code ec;
   const auto peer = socket.remote_endpoint(ec);
   const std::string who = ec ? std::string("?") : peer.address().to_string() + ":" + std::to_string(peer.port());
@@ -88,6 +98,8 @@ void TcpServer::serve_connection(tcp::socket socket, std::unique_ptr<Engine> eng
   reader.join();
   socket.close(ec);
   std::fprintf(stderr, "traceplay gtp: %s disconnected\n", who.c_str());
+  engine.reset();
+  --*open;
 }
 
 }  // namespace traceplay::gtp

@@ -21,14 +21,16 @@ std::string_view strip_line_end(std::string_view line) {
   return line;
 }
 
+UserError level_error(const std::string& name, int level_number, int line, const std::string& what) {
+  return UserError(name + ": level " + std::to_string(level_number) + " (line " + std::to_string(line) + "): " + what);
+}
+
 void add_level(std::vector<CollectionLevel>& out, const std::vector<std::string>& rows, int first_line,
                int level_number, const std::string& name) {
   try {
     out.push_back({Level::from_rows(rows), first_line});
   } catch (const LevelError& e) {
-    const int line = e.row() >= 0 ? first_line + e.row() : first_line;
-    throw UserError(name + ": level " + std::to_string(level_number) + " (line " + std::to_string(line) +
-                    "): " + e.what());
+    throw level_error(name, level_number, e.row() >= 0 ? first_line + e.row() : first_line, e.what());
   }
 }
 }  // namespace
@@ -37,10 +39,16 @@ std::vector<CollectionLevel> parse_collection(std::string_view text, const std::
   std::vector<CollectionLevel> out;
   std::vector<std::string> rows;
   int first_line = 0, line_number = 0, level_number = 0;
+  uint64_t cells = 0;
   auto flush = [&] {
     if (rows.empty()) return;
     add_level(out, rows, first_line, ++level_number, name);
     rows.clear();
+    cells += static_cast<uint64_t>(out.back().level.num_cells());
+    if (cells > kMaxCollectionCells)
+      throw level_error(name, level_number, first_line,
+                        "the levels so far hold more than the limit of " + std::to_string(kMaxCollectionCells) +
+                            " cells in one file");
   };
   size_t begin = 0;
   while (begin < text.size()) {
@@ -51,6 +59,14 @@ std::vector<CollectionLevel> parse_collection(std::string_view text, const std::
     ++line_number;
     if (is_level_row(line)) {
       if (rows.empty()) first_line = line_number;
+      // Checked row by row, so a hostile "level" of a million rows is not kept first.
+      if (line.size() > static_cast<size_t>(kMaxLevelColumns))
+        throw level_error(name, level_number + 1, line_number,
+                          "a row of " + std::to_string(line.size()) + " columns (the limit is " +
+                              std::to_string(kMaxLevelColumns) + ")");
+      if (rows.size() >= static_cast<size_t>(kMaxLevelRows))
+        throw level_error(name, level_number + 1, line_number,
+                          "more than the limit of " + std::to_string(kMaxLevelRows) + " rows");
       rows.emplace_back(line);
     } else {
       flush();

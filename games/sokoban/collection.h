@@ -3,6 +3,7 @@
 // (blank lines, `;` comments and headers, titles, `Solution:` lines).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,13 @@
 #include "games/sokoban/level.h"
 
 namespace traceplay::sokoban {
+
+// The cells of all levels of one file together (DESIGN.md, "Limits on untrusted
+// input"): a level's cells cost memory, and a 255x255 level can be written in under a
+// kilobyte of rows, so the input file's size cap alone would allow gigabytes. Real
+// collections hold about one cell per byte of file (Boxoban: 1,000 10x10 levels in
+// 120 KB), far below this.
+constexpr uint64_t kMaxCollectionCells = uint64_t{32} << 20;
 
 struct CollectionLevel {
   Level level;

@@ -5,8 +5,9 @@
 namespace traceplay::sokoban {
 
 namespace {
-// Search states keep cell indices in 16 bits.
-constexpr int kMaxCells = 65535;
+bool size_allowed(int width, int height) {
+  return width <= kMaxLevelColumns && height <= kMaxLevelRows && width * height <= kMaxLevelCells;
+}
 
 std::string str(Pos p) { return "(" + std::to_string(p.x) + ", " + std::to_string(p.y) + ")"; }
 }  // namespace
@@ -16,9 +17,11 @@ Level Level::from_rows(const std::vector<std::string>& rows) {
   level.height_ = static_cast<int>(rows.size());
   for (const auto& row : rows) level.width_ = std::max(level.width_, static_cast<int>(row.size()));
   if (level.width_ == 0 || level.height_ == 0) throw LevelError(-1, "empty level");
-  if (level.width_ > 255 || level.height_ > 255 || level.width_ * level.height_ > kMaxCells)
+  if (!size_allowed(level.width_, level.height_))
     throw LevelError(-1, "level is too large (" + std::to_string(level.width_) + "x" +
-                             std::to_string(level.height_) + ")");
+                             std::to_string(level.height_) + "; the limit is " + std::to_string(kMaxLevelColumns) +
+                             " columns, " + std::to_string(kMaxLevelRows) + " rows, " +
+                             std::to_string(kMaxLevelCells) + " cells)");
   level.cells_.assign(static_cast<size_t>(level.num_cells()), 0);
   for (int y = 0; y < level.height_; ++y) {
     const std::string& row = rows[static_cast<size_t>(y)];
@@ -57,7 +60,7 @@ Level Level::from_rows(const std::vector<std::string>& rows) {
 Level::Level(int width, int height, Pos worker, const std::vector<Pos>& boxes, const std::vector<Pos>& docks,
              const std::vector<Pos>& walls)
     : width_(width), height_(height) {
-  if (width < 1 || height < 1 || width > 255 || height > 255 || width * height > kMaxCells)
+  if (width < 1 || height < 1 || !size_allowed(width, height))
     throw LevelError(-1, "bad level size " + std::to_string(width) + "x" + std::to_string(height));
   cells_.assign(static_cast<size_t>(num_cells()), 0);
   auto cell_of = [&](Pos p, const char* what) {

@@ -12,6 +12,13 @@
 
 namespace traceplay::sokoban {
 
+// The largest level (DESIGN.md, "Limits on untrusted input"): coordinates are single
+// tokens and search states keep cell indices in 16 bits. Real levels are at most ~50
+// wide (the reference's and Boxoban's are 10x10).
+constexpr int kMaxLevelColumns = 255;
+constexpr int kMaxLevelRows = 255;
+constexpr int kMaxLevelCells = 65535;
+
 // A malformed level, before the loader adds the file and level to the message: `row`
 // is the 0-based row of the level the problem is on, or -1 when it is about the
 // whole level (counts, reachability).

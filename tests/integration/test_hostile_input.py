@@ -204,3 +204,77 @@ def test_an_unknown_subcommand_is_exit_2_whatever_follows(args):
 def test_help_and_version_still_exit_0(args):
     result = run(*args)
     assert result.returncode == 0 and result.stdout and result.stderr == b""
+
+
+def test_traceplay_torch_refuses_an_unknown_subcommand_too():
+    torch_bin = os.path.join(os.path.dirname(BIN), "traceplay-torch")
+    result = subprocess.run([torch_bin, "nosuchcommand", "--help"], capture_output=True, timeout=TIMEOUT)
+    assert result.returncode == 2 and result.stdout == b""
+    assert 'unknown command "nosuchcommand"' in one_clean_line(result.stderr)
+
+
+# --- Limits on untrusted input (DESIGN.md) --------------------------------------------
+
+def test_gtp_line_over_the_limit_is_refused_and_the_session_goes_on():
+    # 10 MB of one command line: refused under its id, not executed cut short; memory
+    # stays bounded (the reader keeps 64 KiB of a line).
+    long_line = "5 play b d" + "4" * (10 << 20)
+    replies, stderr = gtp([long_line, "6 play b d4", "7 name", "# " + "c" * (100 << 10), "8 name"], "--size", "9")
+    assert replies == [f"?5 line longer than the limit of {64 << 10} bytes", "=6", "=7 traceplay", "=8 traceplay"]
+    assert "line longer than the limit" in stderr
+
+
+def test_gtp_tcp_line_over_the_limit_and_connection_limit():
+    import re
+    import socket
+    server = subprocess.Popen([BIN, "gtp", "--listen", "127.0.0.1:0", "--size", "9"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        port = int(re.search(r"listening on 127\.0\.0\.1:(\d+)", server.stderr.readline()).group(1))
+
+        def exchange(sock, data):
+            sock.sendall(data)
+            out = b""
+            while not out.endswith(b"\n\n"):
+                chunk = sock.recv(65536)
+                assert chunk, out
+                out += chunk
+            return out.decode()
+
+        first = socket.create_connection(("127.0.0.1", port), timeout=10)
+        assert exchange(first, b"1 " + b"x" * (1 << 20) + b"\n") == f"?1 line longer than the limit of {64 << 10} bytes\n\n"
+        assert exchange(first, b"2 name\n") == "=2 traceplay\n\n"
+        others = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(31)]
+        for s in others[:1]:
+            assert exchange(s, b"name\n") == "= traceplay\n\n"
+        extra = socket.create_connection(("127.0.0.1", port), timeout=10)
+        assert extra.recv(100) == b""  # the 33rd is closed at once
+        for s in others:
+            s.close()
+        assert exchange(first, b"3 name\n") == "=3 traceplay\n\n"  # the first goes on
+        first.close()
+        extra.close()
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=10)
+    assert "32 connections are open (the limit)" in stderr
+
+
+def test_loadsgf_over_the_nesting_and_node_limits_is_refused(tmp_path):
+    deep = tmp_path / "deep.sgf"
+    deep.write_text("(;SZ[9]" + "(;B[aa]" * 10001 + ")" * 10002)
+    many = tmp_path / "many.sgf"
+    many.write_text("(;SZ[9]" + ";C[x]" * 250001 + ")")
+    replies, stderr = gtp([f"loadsgf {deep}", f"loadsgf {many}", "name"], "--size", "9")
+    assert replies == ["? cannot load file"] * 2 + ["= traceplay"]
+    assert "variations nested deeper than the limit of 10000" in stderr
+    assert "more nodes than the limit of 250000" in stderr
+
+
+def test_an_xsb_level_over_the_size_limit_is_one_line(tmp_path):
+    level = tmp_path / "tall.xsb"
+    level.write_text("#####\n#@$.#\n#####\n" + "#\n" * 300)
+    result = run("solve", "--domain", "sokoban", "--level", level)
+    assert result.returncode == 2 and result.stdout == b""
+    assert "level 1 (line 256): more than the limit of 255 rows" in one_clean_line(result.stderr)
+

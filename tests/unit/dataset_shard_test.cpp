@@ -179,6 +179,34 @@ TEST(DatasetShard, MalformedLinesAreRejectedWithTheirPlace) {
             "w: \"meta\" must be an object");
 }
 
+// A zstd bomb (64 MiB of one line compress to a few KB): the reader stops at the line
+// limit instead of holding the whole line (DESIGN.md, "Limits on untrusted input").
+TEST(DatasetShard, ALineOverTheLimitIsRefusedWithoutHoldingIt) {
+  ScratchDir dir;
+  const std::string path = dir / "train-00000.jsonl.zst";
+  {
+    ShardWriter writer(path, "train-00000.jsonl.zst");
+    writer.add(sample_record(1, 3));
+    writer.add_line(std::string(kMaxRecordLineBytes + 1, 'x'));
+    writer.finish();
+  }
+  EXPECT_LT(file_bytes(path).size(), size_t{1} << 20);
+  const std::string error = error_of([&] { read_shard(path); });
+  EXPECT_NE(error.find(path + ", record 2: a line longer than the limit of 67108864 bytes"), std::string::npos) << error;
+}
+
+TEST(DatasetShard, RecordsOverTheTokenLimitAreRefused) {
+  EXPECT_NO_THROW(check_record_lengths(kMaxRecordTokens, kMaxRecordTokens, kMaxRecordTokens, "w"));
+  EXPECT_EQ(error_of([] { check_record_lengths(1, kMaxRecordTokens + 1, 1, "w"); }),
+            "w: a trace of 4194305 tokens, more than the limit of 4194304");
+  // Through the parser: a line of 4,194,305 trace ids.
+  std::string line = R"({"id":"0000000000000000","layout":"0000000000000000","prompt":[],"trace":[0)";
+  for (uint64_t i = 0; i < kMaxRecordTokens; ++i) line += ",0";
+  line += R"(],"plan":[],"meta":{}})";
+  EXPECT_EQ(error_of([&] { parse_record_json(line, "f, record 1"); }),
+            "f, record 1: a trace of 4194305 tokens, more than the limit of 4194304");
+}
+
 TEST(DatasetShard, MissingFileIsNamed) {
   const std::string error = error_of([] { read_shard("/nonexistent/train-00000.jsonl.zst"); });
   EXPECT_NE(error.find("/nonexistent/train-00000.jsonl.zst"), std::string::npos) << error;

@@ -1,7 +1,11 @@
 // The engine never crashes or hangs, and every line that is not empty or comment-only
 // after preprocessing gets exactly one well-formed response: random bytes, and random
 // mixes of real command names with plausible and implausible arguments.
+#include <atomic>
+#include <chrono>
 #include <random>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -84,10 +88,8 @@ TEST(GtpFuzz, EveryLineGetsExactlyOneWellFormedResponse) {
   EXPECT_EQ(e.run("genmove b"), "= A9\n\n");
 }
 
-TEST(GtpFuzz, LongLinesAreCutNotAccumulated) {
-  LineQueue queue;
-  std::string input(200 * 1024, 'x');
-  input += "\nname\n";
+// Feeds `input` through pump_lines in reads of at most 4 KiB.
+void pump_string(const std::string& input, LineQueue& queue) {
   size_t offset = 0;
   pump_lines(
       [&](char* buffer, size_t size) {
@@ -98,11 +100,84 @@ TEST(GtpFuzz, LongLinesAreCutNotAccumulated) {
         return n;
       },
       queue);
+}
+
+TEST(GtpFuzz, LongLinesAreCutNotAccumulated) {
+  LineQueue queue;
+  std::string input(200 * 1024, 'x');
+  input += "\nname\n";
+  pump_string(input, queue);
   auto first = queue.pop();
   ASSERT_TRUE(first);
-  EXPECT_EQ(first->size(), 64u * 1024);
-  EXPECT_EQ(queue.pop(), std::optional<std::string>("name"));
+  EXPECT_EQ(first->text.size(), kMaxGtpLineBytes);
+  EXPECT_TRUE(first->cut);
+  const auto second = queue.pop();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->text, "name");
+  EXPECT_FALSE(second->cut);
   EXPECT_FALSE(queue.pop());
+}
+
+// Only dropped command text makes a line cut: a long comment or trailing blanks do not
+// change what the line means.
+TEST(GtpFuzz, ALongCommentOrLongBlanksAreNotCut) {
+  std::vector<InputLine> lines;
+  LineSplitter splitter(16);
+  const auto keep = [&](InputLine l) { lines.push_back(std::move(l)); };
+  const std::string input = "name # " + std::string(100, 'c') + "\n" + "name" + std::string(100, ' ') + "\t\r\n" +
+                            std::string(20, ' ') + "x\n" + "12 play b " + std::string(100, '4') + "\n";
+  splitter.feed(input.data(), input.size(), keep);
+  splitter.finish(keep);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_FALSE(lines[0].cut);
+  EXPECT_EQ(lines[0].text, "name # ccccccccc");
+  EXPECT_FALSE(lines[1].cut);
+  EXPECT_TRUE(lines[2].cut);
+  EXPECT_TRUE(lines[3].cut);
+  EXPECT_EQ(lines[3].text, "12 play b 444444");
+}
+
+// Before, the first 64 KiB of `play b d4444...` were executed (as `play b d4444...`
+// cut short); a cut line is refused under its id and the session goes on.
+TEST(GtpFuzz, ALineOverTheLimitIsRefusedAndTheSessionGoesOn) {
+  testing::TestEngine e(9);
+  LineQueue queue;
+  pump_string("7 play b d" + std::string(kMaxGtpLineBytes, '4') + "\n8 play b d4\n9 name\n", queue);
+  std::string out;
+  run_session(*e.engine, queue, [&](const std::string& s) { out += s; });
+  EXPECT_EQ(out, "?7 line longer than the limit of " + std::to_string(kMaxGtpLineBytes) +
+                     " bytes\n\n=8\n\n=9 traceplay\n\n");
+  EXPECT_EQ(e.engine->board().at(3, 5), go::Color::kBlack);
+  ASSERT_FALSE(e.logs.empty());
+  EXPECT_NE(e.logs.back().find("line longer than the limit"), std::string::npos) << e.logs.back();
+}
+
+// The reader holds at most the queue's byte limit: a push beyond it waits until the
+// engine takes a line, and close() releases a waiting push (which drops its line).
+TEST(GtpFuzz, TheQueueIsBoundedAndCloseReleasesAWaitingPush) {
+  LineQueue queue(10);
+  queue.push(std::string(8, 'a'));
+  queue.push(std::string(8, 'b'));  // under the limit before it: taken
+  std::atomic<bool> pushed{false};
+  std::thread reader([&] {
+    queue.push(std::string(8, 'c'));
+    pushed = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(pushed);
+  EXPECT_EQ(queue.pop()->text, std::string(8, 'a'));
+  EXPECT_EQ(queue.pop()->text, std::string(8, 'b'));
+  reader.join();
+  EXPECT_TRUE(pushed);
+  EXPECT_EQ(queue.pop()->text, std::string(8, 'c'));
+
+  queue.push(std::string(16, 'd'));  // an empty queue takes any line
+  std::thread blocked([&] { queue.push("e"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  queue.close();
+  blocked.join();
+  EXPECT_EQ(queue.pop()->text, std::string(16, 'd'));
+  EXPECT_FALSE(queue.pop());  // "e" came after close: dropped
 }
 
 }  // namespace

@@ -66,5 +66,32 @@ TEST(InputFile, PathsWithRawBytesAreEscapedInTheMessage) {
             "cannot read " + dir.path() + "/bad\\x1b\\xffname: no such file or directory");
 }
 
+// open_input_file (readers that seek: safetensors, samples.jsonl): the same refusals,
+// and a FIFO without a writer is refused at once rather than waited on.
+TEST(InputFile, OpenInputFileOpensOnlyRegularFiles) {
+  testing::ScratchDir dir;
+  const std::string file = dir / "a.bin";
+  write_file_atomic(file, "abc");
+  const int fd = open_input_file(file);
+  ASSERT_GE(fd, 0);
+  char buffer[4] = {};
+  EXPECT_EQ(::read(fd, buffer, 4), 3);
+  ::close(fd);
+  const std::string fifo = dir / "f.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const auto error = [](const std::string& path) {
+    try {
+      ::close(open_input_file(path));
+    } catch (const UserError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(error(fifo), "cannot read " + fifo + ": is not a regular file (a FIFO)");
+  EXPECT_EQ(error(dir.path()), "cannot read " + dir.path() + ": is a directory");
+  EXPECT_EQ(error("/dev/zero"), "cannot read /dev/zero: is not a regular file (a character device)");
+  EXPECT_EQ(error(dir / "missing"), "cannot read " + dir / "missing" + ": no such file or directory");
+}
+
 }  // namespace
 }  // namespace traceplay

@@ -3,8 +3,12 @@
 // detours, malformed and truncated responses are not, each with a reason.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "core/hash.h"
@@ -281,6 +285,50 @@ TEST(SamplesFile, LinesRoundTripAndTornLinesAreDropped) {
 
   EXPECT_NE(error_of([] { parse_sample_line("{\"id\":\"zz\"}", "f:1"); }).find("f:1: \"id\""), std::string::npos);
   EXPECT_NE(error_of([] { parse_sample_line("not json", "f:2"); }).find("f:2: not JSON"), std::string::npos);
+}
+
+// The limits on samples.jsonl (DESIGN.md, "Limits on untrusted input"): counts that
+// would not fit the response limit (before, trace_tokens was cast to int32 as it came),
+// a line longer than the line limit (not held whole), and files that are not files.
+TEST(ResponseCheck, SamplesFileLimits) {
+  const auto line = [](const std::string& field, int64_t value) {
+    std::string text;
+    append_sample_line(text, SampleRecord{1, 0, {"bos"}, {false, false, 0, 0}, std::nullopt});
+    const std::string key = "\"" + field + "\":0";
+    text.replace(text.find(key), key.size(), "\"" + field + "\":" + std::to_string(value));
+    return text.substr(0, text.size() - 1);
+  };
+  EXPECT_NO_THROW(parse_sample_line(line("trace_tokens", kMaxResponseTokens), "f:1"));
+  EXPECT_EQ(error_of([&] { parse_sample_line(line("trace_tokens", int64_t{1} << 32), "f:1"); }),
+            "f:1: \"trace_tokens\" is 4294967296, more than the limit of 1048576");
+  EXPECT_NE(error_of([&] { parse_sample_line(line("plan_positions", kMaxResponseTokens + 1), "f:2"); })
+                .find("\"plan_positions\" is 1048577"),
+            std::string::npos);
+  std::string many = "{\"id\":\"0000000000000001\",\"sample\":0,\"tokens\":[\"a\"";
+  for (int64_t i = 0; i < kMaxResponseTokens; ++i) many += ",\"a\"";
+  many += "],\"trace_tokens\":0,\"plan_positions\":0,\"correct\":false,\"optimal\":false,\"reason\":null}";
+  EXPECT_EQ(error_of([&] { parse_sample_line(many, "f:3"); }), "f:3: 1048577 tokens, more than the limit of 1048576");
+
+  testing::ScratchDir dir;
+  const std::string path = dir / "samples.jsonl";
+  {
+    std::ofstream out(path);
+    out << "{}\n";
+  }
+  ASSERT_EQ(::truncate(path.c_str(), static_cast<off_t>(3 + kMaxSampleLineBytes + 1)), 0);  // sparse: zeros
+  uint64_t lines = 0;
+  const std::string error = error_of([&] {
+    read_complete_lines(path, [&](std::string_view, uint64_t) { return ++lines, true; });
+  });
+  EXPECT_EQ(lines, 1u);
+  EXPECT_EQ(error, path + ": line 2 is longer than the limit of 67108864 bytes");
+  const std::string fifo = dir / "samples.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const auto read_all = [](const std::string& p) {
+    return error_of([&] { read_complete_lines(p, [](std::string_view, uint64_t) { return true; }); });
+  };
+  EXPECT_NE(read_all(fifo).find("is not a regular file (a FIFO)"), std::string::npos) << read_all(fifo);
+  EXPECT_NE(read_all(dir.path()).find("is a directory"), std::string::npos);
 }
 
 }  // namespace

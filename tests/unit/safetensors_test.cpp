@@ -5,6 +5,8 @@
 #include <cstring>
 #include <fstream>
 
+#include <sys/stat.h>
+
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "model_test_util.h"
@@ -128,6 +130,43 @@ TEST(Safetensors, MalformedFilesGiveLocatedErrors) {
                 .find("overlaps"),
             std::string::npos);
   EXPECT_NE(error_of(raw_file(R"({"__metadata__":{"k":1}})", "")).find("__metadata__"), std::string::npos);
+}
+
+// The limits on untrusted files (DESIGN.md): the header's size (16 MiB, checked before
+// anything is read), a tensor's rank, and every tensor inside the file.
+TEST(Safetensors, LimitsOnHeaderSizeAndRank) {
+  const std::string eight(8, '\0');
+  const std::string over = error_of(raw_file("{}", eight, (int64_t{16} << 20) + 1));
+  EXPECT_NE(over.find("header length 16777217 exceeds the limit of 16777216 bytes"), std::string::npos) << over;
+  std::string shape = "[1";
+  for (int i = 1; i < 17; ++i) shape += ",1";
+  const std::string rank17 = error_of(raw_file(R"({"a":{"dtype":"U8","shape":)" + shape + R"(],"data_offsets":[0,1]}})", "x"));
+  EXPECT_NE(rank17.find("has 17 dimensions, more than the limit of 16"), std::string::npos) << rank17;
+  // 16 dimensions load.
+  ModelScratchDir dir("safetensors-rank");
+  write_file_atomic(dir.file("ok"), raw_file(R"({"a":{"dtype":"U8","shape":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1],)"
+                                             R"("data_offsets":[0,1]}})",
+                                             "x"));
+  EXPECT_EQ(load_safetensors(dir.file("ok")).at(0).second.dim(), 16);
+}
+
+// A directory, a FIFO without a writer (which a plain open would wait on for ever) and
+// a device are named as what they are.
+TEST(Safetensors, OnlyRegularFilesAreRead) {
+  ModelScratchDir dir("safetensors-kinds");
+  const auto message = [](const std::string& path) -> std::string {
+    try {
+      load_safetensors(path);
+    } catch (const UserError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(message(dir.file("")).find("is a directory"), std::string::npos);
+  const std::string fifo = dir.file("model.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_NE(message(fifo).find("model.fifo: is not a regular file (a FIFO)"), std::string::npos) << message(fifo);
+  EXPECT_NE(message("/dev/zero").find("/dev/zero: is not a regular file (a character device)"), std::string::npos);
 }
 
 TEST(Safetensors, MissingFileIsAUserError) {

@@ -147,5 +147,41 @@ TEST(SokobanLevel, RefusesFilesWithoutLevelsAndMissingFiles) {
   EXPECT_THROW(load_collection("/nonexistent/levels.xsb"), UserError);
 }
 
+// The limits on a level's size are checked while the rows are read (before, a level of
+// a million rows was first kept whole), each naming the level, the line and the limit.
+TEST(SokobanLevel, RefusesLevelsOverTheSizeLimits) {
+  const std::string small = "#####\n#@$.#\n#####\n\n";
+  const std::string wide = small + "#" + std::string(kMaxLevelColumns, '#') + "\n";
+  std::string e = load_error(wide);
+  EXPECT_NE(e.find("level 2 (line 5): a row of 256 columns (the limit is 255)"), std::string::npos) << e;
+  EXPECT_EQ(load_error("#" + std::string(kMaxLevelColumns - 2, ' ') + "#\n" + small), "") << "255 columns are fine";
+
+  std::string tall = small;
+  for (int i = 0; i <= kMaxLevelRows; ++i) tall += "#\n";
+  e = load_error(tall);
+  EXPECT_NE(e.find("level 2 (line 260): more than the limit of 255 rows"), std::string::npos) << e;
+
+  // 255 x 255 cells would be 65,025 cells (within the limit); 255 x 256 rows is not.
+  std::vector<std::string> rows(256, "#");
+  rows[0] = std::string(255, '#');
+  EXPECT_THROW(Level::from_rows(rows), LevelError);
+  EXPECT_THROW(Level(256, 1, {0, 0}, {}, {}, {}), LevelError);
+}
+
+TEST(SokobanLevel, RefusesCollectionsOverTheCellLimit) {
+  // One closed 255 x 255 level in about 800 bytes: the file cap alone would let 20,000
+  // of them (1.3 G cells) through.
+  std::string level = std::string(255, '#') + "\n#@$.#\n#####\n";
+  for (int i = 3; i < kMaxLevelRows; ++i) level += "#\n";
+  const uint64_t per_level = 255 * 255;
+  const uint64_t fit = kMaxCollectionCells / per_level;
+  std::string text;
+  for (uint64_t i = 0; i <= fit; ++i) text += level + "\n";
+  const std::string e = load_error(text);
+  EXPECT_NE(e.find("level " + std::to_string(fit + 1) + " (line "), std::string::npos) << e;
+  EXPECT_NE(e.find("more than the limit of " + std::to_string(kMaxCollectionCells) + " cells"), std::string::npos) << e;
+  EXPECT_EQ(parse_collection(level, "one").size(), 1u);
+}
+
 }  // namespace
 }  // namespace traceplay::sokoban
