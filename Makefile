@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 TRACEPLAY := $(BUILD_DIR)/apps/traceplay
 
-.PHONY: all deps configure build run test test-unit test-python test-integration bench clean
+.PHONY: all deps configure build run test test-unit test-python test-integration fuzz sanitize-asan sanitize-tsan bench clean
 
 all: build
 
@@ -23,8 +23,24 @@ build: configure
 run: build
 	$(TRACEPLAY) run experiments/default.toml
 
+# Every ctest test, then each libFuzzer target for FUZZ_SECONDS (README.md, "Sanitizers
+# and fuzzing": the fuzz build is its own, build/fuzz, torch-free but for one target).
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz-run
+
+FUZZ_SECONDS ?= 20
+
+# Longer fuzzing by hand: make fuzz FUZZ_SECONDS=600
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz-run
+
+# The sanitizer passes (not part of `make test`: README.md says why and how long).
+sanitize-asan: deps
+	scripts/sanitize asan
+
+sanitize-tsan: deps
+	scripts/sanitize tsan
 
 test-unit: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L unit

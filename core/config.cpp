@@ -25,10 +25,12 @@ nlohmann::json to_json(const toml::node& node) {
     for (const auto& value : *array) out.push_back(to_json(value));
     return out;
   }
-  if (auto v = node.value<int64_t>(); v && node.is_integer()) return *v;
-  if (auto v = node.value<double>(); v && node.is_floating_point()) return *v;
-  if (auto v = node.value<bool>(); v && node.is_boolean()) return *v;
-  if (auto v = node.value<std::string>(); v && node.is_string()) return *v;
+  // By type, not node.value<T>(): toml++'s value<int64_t>() of a float casts it to
+  // int64_t, undefined for 1e308 (UBSan, fuzz/toml_fuzz.cpp).
+  if (auto* v = node.as_integer()) return v->get();
+  if (auto* v = node.as_floating_point()) return v->get();
+  if (auto* v = node.as_boolean()) return v->get();
+  if (auto* v = node.as_string()) return v->get();
   std::ostringstream where;
   where << node.source().begin;
   throw UserError("unsupported TOML value (dates and times are not config values) at " + where.str());

@@ -283,7 +283,7 @@ Manifest Manifest::load(const std::string& dir) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
     throw UserError(path + ": not valid JSON (" + e.what() + ")");
   }
   return from_json(j, path);

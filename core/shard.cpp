@@ -148,7 +148,7 @@ DatasetRecord parse_record_fields(std::string_view line, const std::string& wher
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(line.begin(), line.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
     throw UserError(where + ": not valid JSON (" + e.what() + ")");
   }
   if (!j.is_object()) throw UserError(where + ": a record must be a JSON object");

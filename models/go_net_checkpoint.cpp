@@ -51,7 +51,7 @@ GoNetInfo load_go_net_info(const std::string& dir, const GoNetRequirements& req)
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(read_file(path));
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
     throw UserError(path + ": not valid JSON (" + e.what() + ")");
   }
   if (!j.is_object()) throw UserError(path + ": not a JSON object");

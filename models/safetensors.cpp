@@ -161,6 +161,8 @@ NamedTensors load_safetensors(const std::string& path, std::map<std::string, std
     header = nlohmann::ordered_json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     reader.fail(8 + (e.byte > 0 ? e.byte - 1 : 0), std::string("the JSON header does not parse: ") + e.what());
+  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond double, such as 1e999
+    reader.fail(8, std::string("the JSON header does not parse: ") + e.what());
   }
   if (!header.is_object()) reader.fail(8, "the JSON header is not an object");
 

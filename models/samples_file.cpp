@@ -76,7 +76,7 @@ SampleRecord parse_sample_line(std::string_view line, const std::string& where) 
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(line);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
     throw UserError(where + ": not JSON (" + e.what() + ")");
   }
   if (!j.is_object()) throw UserError(where + ": expected a JSON object");

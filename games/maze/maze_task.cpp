@@ -80,6 +80,8 @@ MazeTask MazeTask::load(const std::string& path) {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw UserError(path + ": not valid JSON (byte " + std::to_string(e.byte) + ")");
+  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond double, such as 1e999
+    throw UserError(path + ": not valid JSON (" + e.what() + ")");
   }
   try {
     return from_json(j);

@@ -115,6 +115,8 @@ TEST(Checkpoint, BadConfigsAreNamed) {
   EXPECT_NE(error_with([](nlohmann::json& j) { j["arch"].erase("dim"); }).find("\"dim\""), std::string::npos);
   write_file_atomic(path, "{\"format\": ");
   EXPECT_NE(load_error(dir.path.string()).find("not valid JSON"), std::string::npos);
+  write_file_atomic(path, "{\"format\": 1e999}");  // nlohmann's out_of_range, not parse_error
+  EXPECT_NE(load_error(dir.path.string()).find("not valid JSON"), std::string::npos);
   EXPECT_NE(load_error(dir.file("nowhere")).find("config.json"), std::string::npos);
 }
 

@@ -67,5 +67,20 @@ TEST(Config, ErrorsNameTheProblem) {
   EXPECT_EQ(syntax.rfind("x.toml:2:", 0), 0u) << syntax;
 }
 
+// Each TOML value keeps its type, floats beyond int64_t included: reading them once went
+// through an undefined float -> int64_t cast in toml++ (found by fuzz/toml_fuzz.cpp;
+// scripts/sanitize asan fails this test without the fix).
+TEST(Config, ValuesKeepTheirTypesAtTheEdges) {
+  const nlohmann::json j = parse_toml("a = 1e308\nb = -1e308\nc = 9223372036854775807\nd = 2.0\ne = true\nf = \"s\"\n", "x");
+  EXPECT_TRUE(j["a"].is_number_float());
+  EXPECT_EQ(j["a"].get<double>(), 1e308);
+  EXPECT_EQ(j["b"].get<double>(), -1e308);
+  EXPECT_TRUE(j["c"].is_number_integer());
+  EXPECT_EQ(j["c"].get<int64_t>(), 9223372036854775807);
+  EXPECT_TRUE(j["d"].is_number_float());
+  EXPECT_EQ(j["e"], true);
+  EXPECT_EQ(j["f"], "s");
+}
+
 }  // namespace
 }  // namespace traceplay

@@ -159,6 +159,11 @@ TEST(DatasetFormat, MissingOrMalformedManifestIsNamed) {
   const std::string error = error_of([&] { DatasetReader reader(dir.path()); });
   EXPECT_NE(error.find(dir / "manifest.json"), std::string::npos) << error;
   EXPECT_NE(error.find("not valid JSON"), std::string::npos) << error;
+  // A number beyond double makes nlohmann throw out_of_range, not parse_error: it was
+  // uncaught (std::terminate) until the fuzzer found it (fuzz/manifest_fuzz.cpp).
+  write_bytes(dir / "manifest.json", "{\"format\": 1e999}");
+  const std::string overflow = error_of([&] { DatasetReader reader(dir.path()); });
+  EXPECT_NE(overflow.find("not valid JSON"), std::string::npos) << overflow;
 }
 
 // Writes records 0..n-1 with 4 records a chunk; returns them.

@@ -157,6 +157,13 @@ TEST(DatasetShard, BytesAfterTheFrameAreRejected) {
 }
 
 TEST(DatasetShard, MalformedLinesAreRejectedWithTheirPlace) {
+  // Found by fuzz/shard_line_fuzz.cpp: a number beyond double (nlohmann's out_of_range,
+  // not parse_error) ended the program instead of naming the line.
+  EXPECT_NE(error_of([] { parse_record_json("2e308[]", "g, record 1"); }).find("g, record 1: not valid JSON"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_record_json(R"({"id":"0000000000000001","meta":{"x":1e999}})", "h"); })
+                .find("h: not valid JSON"),
+            std::string::npos);
   EXPECT_NE(error_of([] { parse_record_json("{", "f.zst, record 3"); }).find("f.zst, record 3: not valid JSON"),
             std::string::npos);
   EXPECT_EQ(error_of([] { parse_record_json(R"({"layout":"0000000000000000"})", "w"); }),

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "core/error.h"
@@ -146,6 +148,20 @@ TEST(MazeTask, RejectsBadTasksWithAReason) {
                UserError);
   EXPECT_THROW(MazeTask::from_json(nlohmann::json::parse(R"({"width": "3", "height": 3, "start": [0, 0], "goal": [1, 1]})")),
                UserError);
+}
+
+// A task file with a number beyond double: nlohmann throws out_of_range there, which
+// escaped as anything but a UserError (the parse_error class the fuzzers found elsewhere).
+TEST(MazeTask, LoadNamesAFileWithANumberBeyondDouble) {
+  const std::string path = (std::filesystem::temp_directory_path() / "traceplay-maze-task-1e999.json").string();
+  std::ofstream(path) << R"({"width": 1e999})";
+  try {
+    MazeTask::load(path);
+    ADD_FAILURE() << "loaded";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("not valid JSON"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(path);
 }
 
 TEST(MazeTask, PlanCheckNamesTheFault) {

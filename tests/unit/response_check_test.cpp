@@ -285,6 +285,7 @@ TEST(SamplesFile, LinesRoundTripAndTornLinesAreDropped) {
 
   EXPECT_NE(error_of([] { parse_sample_line("{\"id\":\"zz\"}", "f:1"); }).find("f:1: \"id\""), std::string::npos);
   EXPECT_NE(error_of([] { parse_sample_line("not json", "f:2"); }).find("f:2: not JSON"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_sample_line("1e999", "f:3"); }).find("f:3: not JSON"), std::string::npos);
 }
 
 // The limits on samples.jsonl (DESIGN.md, "Limits on untrusted input"): counts that

@@ -104,6 +104,8 @@ TEST(Safetensors, MalformedFilesGiveLocatedErrors) {
   EXPECT_NE(error_of("abc").find("fewer than the 8"), std::string::npos);
   EXPECT_NE(error_of("").find("fewer than the 8"), std::string::npos);
   EXPECT_NE(error_of(raw_file(f32.substr(0, 20), "")).find("does not parse"), std::string::npos);  // truncated header
+  // A number beyond double (nlohmann's out_of_range): uncaught until fuzz/safetensors_fuzz.cpp.
+  EXPECT_NE(error_of(raw_file(R"({"a":1e999})", "")).find("does not parse"), std::string::npos);
   EXPECT_NE(error_of(raw_file(f32, eight, static_cast<int64_t>(f32.size()) + 100)).find("past the end"), std::string::npos);
   EXPECT_NE(error_of(raw_file(f32, eight, int64_t{1} << 50)).find("exceeds the limit"), std::string::npos);
   EXPECT_NE(error_of(raw_file("[1,2]", "")).find("not an object"), std::string::npos);
