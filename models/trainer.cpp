@@ -262,6 +262,38 @@ class Trainer {
 
   void check_init_from();
 
+  // run(), step by step.
+  struct RunStart {
+    Start start = Start::kFresh;
+    int64_t step = 0;   // the step training continues from
+    RunDirState dir;    // rank 0: what inspect_run_dir found
+  };
+  struct StepOutcome {  // one optimizer step's figures (all ranks' sums)
+    double lr = 0, loss_sum = 0, trace_mean = 0, plan_mean = 0, grad_norm = 0;
+    bool has_trace = false, stop_voted = false;
+    int64_t target_tokens = 0, padded_tokens = 0;
+  };
+  struct LogWindow {  // since the last metrics line
+    Clock::time_point start = Clock::now(), last_said = Clock::now();
+    int64_t tokens = 0, padded = 0;
+  };
+  struct LoopEnd {
+    int64_t step = 0;    // where training stopped
+    int64_t tokens = 0;  // target tokens trained on in this run
+  };
+  void prepare();
+  RunStart agree_on_start();
+  TrainResult already_done(const RunDirState& dir) const;
+  void make_model(const RunStart& begin);
+  void copy_weights_from(const std::string& dir, const std::string& mismatch);
+  void restore_training_state(const RunDirState& dir);
+  std::unique_ptr<MetricsLog> open_run_dir(const RunStart& begin);
+  LoopEnd train_steps(int64_t step, MetricsLog* metrics);
+  StepOutcome take_step(BatchStream& stream, int64_t step);
+  void log_step(int64_t step, double lr, const std::optional<Validation>& val, bool last, MetricsLog& metrics,
+                LogWindow& log);
+  TrainResult result_of(const LoopEnd& end) const;
+
   const TrainOptions& o_;
   std::optional<CheckpointSummary> init_from_;  // --init-from, checked against the data
   torch::Device device_{torch::kCPU};
@@ -391,6 +423,22 @@ void Trainer::checkpoint(int64_t step, bool finished) {
 }
 
 TrainResult Trainer::run() {
+  prepare();
+  comm_ = make_communicator(o_.world_size, o_.rank, o_.master, device_);
+  const RunStart begin = agree_on_start();
+  if (begin.start == Start::kDone) return already_done(begin.dir);
+  make_model(begin);
+  started_ = Clock::now();
+  // The untrained control still gets its held-out loss (every rank takes part).
+  if (begin.start == Start::kFresh && o_.steps == 0 && !val_.items.empty()) last_val_ = validate();
+  std::unique_ptr<MetricsLog> metrics = open_run_dir(begin);
+  const LoopEnd end = train_steps(begin.step, metrics.get());
+  return result_of(end);
+}
+
+// Options, device and threads, the data, the architecture (the options' or --init-from's)
+// and the run's settings, which decide whether an existing run directory is this run.
+void Trainer::prepare() {
   validate_train_options(o_);
   device_ = torch::Device(check_device(o_.device));
   configure_threads(o_.threads);
@@ -413,55 +461,59 @@ TrainResult Trainer::run() {
   }
   settings_["data"] = {{"identity", manifest_.identity()}, {"train", manifest_.train}, {"test", manifest_.test}};
   settings_["vocab_size"] = arch_.vocab_size;
-  const nlohmann::json settings = settings_;
+}
 
-  comm_ = make_communicator(o_.world_size, o_.rank, o_.master, device_);
-  const bool lead = comm_->rank() == 0;
-
-  // Rank 0 decides what to do with the output directory and tells the others.
-  // (On the run's device: NCCL moves only CUDA tensors.)
-  RunDirState dir;
+// Rank 0 decides what to do with the output directory and tells the others (on the run's
+// device: NCCL moves only CUDA tensors); a refusal stops every rank.
+Trainer::RunStart Trainer::agree_on_start() {
+  RunStart begin;
   auto tell = [&](Start start, int64_t at) {
     auto decision = torch::tensor({static_cast<int64_t>(start), at}, torch::kLong).to(device_);
     comm_->broadcast(decision);
     return decision.cpu();
   };
   torch::Tensor decision;
-  if (lead) {
+  if (comm_->rank() == 0) {
     try {
-      dir = inspect_run_dir(o_, settings);
+      begin.dir = inspect_run_dir(o_, settings_);
     } catch (const UserError&) {
       tell(Start::kAbort, 0);
       throw;
     }
-    decision = tell(dir.start, dir.state.is_object() ? dir.state["step"].get<int64_t>() : 0);
+    decision = tell(begin.dir.start, begin.dir.state.is_object() ? begin.dir.state["step"].get<int64_t>() : 0);
   } else {
     decision = tell(Start::kFresh, 0);
   }
-  const Start start = static_cast<Start>(decision[0].item<int64_t>());
-  int64_t step = decision[1].item<int64_t>();
-  if (start == Start::kAbort) throw UserError("rank 0 refused the run directory (see its message)");
+  begin.start = static_cast<Start>(decision[0].item<int64_t>());
+  begin.step = decision[1].item<int64_t>();
+  if (begin.start == Start::kAbort) throw UserError("rank 0 refused the run directory (see its message)");
+  return begin;
+}
 
+// A finished run of the same settings: its recorded figures, nothing trained.
+TrainResult Trainer::already_done(const RunDirState& dir) const {
   TrainResult result;
   result.out_dir = o_.out_dir;
   result.steps = o_.steps;
   result.parameters = arch_.num_parameters();
-  if (start == Start::kDone) {
-    result.step = o_.steps;
-    result.finished = result.already_done = true;
-    if (lead) {
-      const auto& m = dir.state["metrics"];
-      result.loss = m.value("loss", 0.0);
-      result.validated = m.contains("val_loss");
-      result.val_loss = m.value("val_loss", 0.0);
-      result.val_token_accuracy = m.value("val_token_accuracy", 0.0);
-      result.elapsed_s = m.value("elapsed_s", 0.0);
-    }
-    return result;
+  result.step = o_.steps;
+  result.finished = result.already_done = true;
+  if (comm_->rank() == 0) {
+    const auto& m = dir.state["metrics"];
+    result.loss = m.value("loss", 0.0);
+    result.validated = m.contains("val_loss");
+    result.val_loss = m.value("val_loss", 0.0);
+    result.val_token_accuracy = m.value("val_token_accuracy", 0.0);
+    result.elapsed_s = m.value("elapsed_s", 0.0);
   }
+  return result;
+}
 
-  // The model: seeded initialisation, or the checkpoint's weights (rank 0), then the
-  // same values everywhere.
+// The model: seeded initialisation, or on rank 0 the weights of --init-from or of the
+// checkpoint being resumed (with its optimizer and metrics state); then the same values
+// on every rank.
+void Trainer::make_model(const RunStart& begin) {
+  const bool lead = comm_->rank() == 0;
   {
     // Module constructors draw from torch's global generator: one model at a time, so
     // the initial weights depend on the seed alone, also when `traceplay run` trains
@@ -472,155 +524,184 @@ TrainResult Trainer::run() {
     model_ = EncoderDecoder(arch_);
   }
   model_->to(device_);
-  if (lead && start == Start::kFresh && init_from_) {
-    ModelInfo info;
-    EncoderDecoder stored = load_model(init_from_->dir, &info, device_);
-    if (info.arch.to_json() != arch_.to_json())
-      throw UserError(init_from_->dir + "/config.json changed while this run started");
-    torch::NoGradGuard no_grad;
-    auto from = stored->named_parameters();
-    for (auto& p : model_->named_parameters()) p.value().copy_(from[p.key()]);
-  }
-  if (lead && start == Start::kResume) {
-    ModelInfo info;
-    EncoderDecoder stored = load_model(checkpoint_path(o_.out_dir), &info, device_);
-    if (info.arch.to_json() != arch_.to_json())
-      throw UserError(checkpoint_path(o_.out_dir) + "/config.json: the architecture differs from the train state's");
-    torch::NoGradGuard no_grad;
-    auto from = stored->named_parameters();
-    for (auto& p : model_->named_parameters()) p.value().copy_(from[p.key()]);
-  }
+  if (lead && begin.start == Start::kFresh && init_from_)
+    copy_weights_from(init_from_->dir, init_from_->dir + "/config.json changed while this run started");
+  if (lead && begin.start == Start::kResume)
+    copy_weights_from(checkpoint_path(o_.out_dir),
+                      checkpoint_path(o_.out_dir) + "/config.json: the architecture differs from the train state's");
   flat_ = std::make_unique<FlatParameters>(*model_, kExtraSlots);
-  optimizer_ = std::make_unique<FlatAdamW>(
-      *flat_, AdamWOptions{o_.beta1, o_.beta2, 1e-8, o_.weight_decay});
-  if (start == Start::kResume) {
-    if (lead) {
-      load_optimizer_state(o_.out_dir, *flat_, *optimizer_);
-      const std::string where = checkpoint_path(o_.out_dir) + "/" + kTrainStateFile;
-      const auto& m = dir.state["metrics"];
-      window_ = MetricsWindow::from_json(m.value("window", nlohmann::json()), where + " \"metrics\".\"window\"");
-      elapsed_before_ = m.value("elapsed_s", 0.0);
-      last_loss_ = m.value("loss", 0.0);
-      if (m.contains("val_loss")) last_val_ = Validation{m.value("val_loss", 0.0), m.value("val_token_accuracy", 0.0)};
-    }
-    optimizer_->set_steps(step);
+  optimizer_ = std::make_unique<FlatAdamW>(*flat_, AdamWOptions{o_.beta1, o_.beta2, 1e-8, o_.weight_decay});
+  if (begin.start == Start::kResume) {
+    if (lead) restore_training_state(begin.dir);
+    optimizer_->set_steps(begin.step);
   }
   comm_->broadcast(flat_->values());
   comm_->broadcast(optimizer_->exp_avg());
   comm_->broadcast(optimizer_->exp_avg_sq());
+}
 
-  started_ = Clock::now();
-  // The untrained control still gets its held-out loss (every rank takes part).
-  if (start == Start::kFresh && o_.steps == 0 && !val_.items.empty()) last_val_ = validate();
-  std::unique_ptr<MetricsLog> metrics;
-  if (lead) {
-    if (start == Start::kFresh) {
-      clear_run_dir(o_.out_dir);
-      fs::create_directories(o_.out_dir);
-    }
-    metrics = std::make_unique<MetricsLog>(o_.out_dir + "/metrics.jsonl", start == Start::kResume ? step : -1);
-    // The run directory is claimed at once; with 0 steps this is the finished (untrained) run.
-    if (start == Start::kFresh) checkpoint(0, o_.steps == 0);
-    const std::string mode = o_.mode + (dropper_ ? ", trace dropping p = " + o_.drop.to_string() : "");
-    char line[384];
-    std::snprintf(line, sizeof line,
-                  "%s model, %.2fM parameters, %zu training sequences%s, %zu held out, %s, %s at step %lld of %lld",
-                  arch_.preset.c_str(), arch_.num_parameters() / 1e6, train_.items.size(),
-                  dropped_ ? (" (" + std::to_string(dropped_) + " too long, dropped)").c_str() : "",
-                  val_.items.size(), mode.c_str(), start == Start::kResume ? "resuming" : "starting",
-                  static_cast<long long>(step), static_cast<long long>(o_.steps));
-    say(line);
+// Copies a checkpoint's weights into model_ (`mismatch`: the error when its architecture
+// is not the run's).
+void Trainer::copy_weights_from(const std::string& dir, const std::string& mismatch) {
+  ModelInfo info;
+  EncoderDecoder stored = load_model(dir, &info, device_);
+  if (info.arch.to_json() != arch_.to_json()) throw UserError(mismatch);
+  torch::NoGradGuard no_grad;
+  auto from = stored->named_parameters();
+  for (auto& p : model_->named_parameters()) p.value().copy_(from[p.key()]);
+}
+
+// A resumed run's AdamW moments, metrics window, elapsed time and last losses.
+void Trainer::restore_training_state(const RunDirState& dir) {
+  load_optimizer_state(o_.out_dir, *flat_, *optimizer_);
+  const std::string where = checkpoint_path(o_.out_dir) + "/" + kTrainStateFile;
+  const auto& m = dir.state["metrics"];
+  window_ = MetricsWindow::from_json(m.value("window", nlohmann::json()), where + " \"metrics\".\"window\"");
+  elapsed_before_ = m.value("elapsed_s", 0.0);
+  last_loss_ = m.value("loss", 0.0);
+  if (m.contains("val_loss")) last_val_ = Validation{m.value("val_loss", 0.0), m.value("val_token_accuracy", 0.0)};
+}
+
+// Rank 0 claims the run directory (a fresh run clears what a previous one left and writes
+// its step-0 checkpoint at once; with 0 steps that is the finished untrained run), opens
+// metrics.jsonl (a resume truncates it to the checkpoint's step) and says how it starts.
+// Other ranks write nothing: nullptr.
+std::unique_ptr<MetricsLog> Trainer::open_run_dir(const RunStart& begin) {
+  if (comm_->rank() != 0) return nullptr;
+  if (begin.start == Start::kFresh) {
+    clear_run_dir(o_.out_dir);
+    fs::create_directories(o_.out_dir);
   }
+  auto metrics =
+      std::make_unique<MetricsLog>(o_.out_dir + "/metrics.jsonl", begin.start == Start::kResume ? begin.step : -1);
+  if (begin.start == Start::kFresh) checkpoint(0, o_.steps == 0);
+  const std::string mode = o_.mode + (dropper_ ? ", trace dropping p = " + o_.drop.to_string() : "");
+  char line[384];
+  std::snprintf(line, sizeof line,
+                "%s model, %.2fM parameters, %zu training sequences%s, %zu held out, %s, %s at step %lld of %lld",
+                arch_.preset.c_str(), arch_.num_parameters() / 1e6, train_.items.size(),
+                dropped_ ? (" (" + std::to_string(dropped_) + " too long, dropped)").c_str() : "", val_.items.size(),
+                mode.c_str(), begin.start == Start::kResume ? "resuming" : "starting", static_cast<long long>(begin.step),
+                static_cast<long long>(o_.steps));
+  say(line);
+  return metrics;
+}
 
+// Optimizer steps from `step` to the end or to a stop request: each step, then its
+// metrics line, validation and checkpoint when due.
+Trainer::LoopEnd Trainer::train_steps(int64_t step, MetricsLog* metrics) {
   // Trace dropping (Dualformer) applies to the training stream only: val_loss stays on
   // the held-out sequences as they are.
-  BatchStream stream(train_, static_cast<size_t>(o_.batch_tokens), o_.seed, BatchStream::kDefaultPoolBatches, dropper_ ? &*dropper_ : nullptr);
-  const bool token_mode = o_.loss_average == "token";
+  BatchStream stream(train_, static_cast<size_t>(o_.batch_tokens), o_.seed, BatchStream::kDefaultPoolBatches,
+                     dropper_ ? &*dropper_ : nullptr);
   std::optional<Progress> progress;
-  if (lead && tty_) progress.emplace(o_.label, static_cast<uint64_t>(o_.steps), "steps");
-
-  auto window_start = Clock::now(), last_said = Clock::now();
-  int64_t window_tokens = 0, window_padded = 0, run_tokens = 0;
-  bool stopped = false;
+  if (metrics && tty_) progress.emplace(o_.label, static_cast<uint64_t>(o_.steps), "steps");
+  LogWindow log;
+  LoopEnd end;
   while (step < o_.steps) {
-    const uint64_t s = static_cast<uint64_t>(step);
-    const StepCounts counts = count_step(stream, train_, step_all_micro_batches(s, o_.world_size, o_.accumulate));
-    flat_->zero_grad();
-    torch::Tensor extra = flat_->extra();
-    int64_t padded = 0;
-    for (uint64_t index : step_micro_batches(s, o_.world_size, o_.rank, o_.accumulate)) {
-      const MicroBatch& mb = stream.at(index);  // valid until the next at(): make_batch does not call it
-      const Batch b = make_batch(train_, mb, token_mode, static_cast<double>(counts.sequences),
-                                 static_cast<double>(counts.target_tokens), device_);
-      const torch::Tensor losses = target_losses(*model_, b, device_);
-      const torch::Tensor parts = torch::mv(b.weights, losses);  // [objective, trace sums, plan sums]
-      parts[0].backward();
-      torch::NoGradGuard no_grad;
-      extra.narrow(0, kLossSum, 3).add_(parts.detach());
-      padded += b.padded_tokens;
-    }
-    if (o_.stop && o_.stop->load()) extra[kStopVotes] = 1.0;
-    comm_->allreduce_sum(flat_->grad_buffer());
-    const torch::Tensor norm = clip_grad_norm(flat_->grads(), o_.grad_clip);
-    const double lr = o_.lr * lr_factor(step + 1, o_.warmup, o_.steps, o_.min_lr_ratio);
-    optimizer_->step(lr);
+    const StepOutcome outcome = take_step(stream, step);
     ++step;
-
-    // One device-to-host copy per step: the loss sums, the stop votes and the norm.
-    const torch::Tensor host = torch::cat({extra, norm.reshape({1}).to(extra.scalar_type())}).to(torch::kDouble).cpu();
-    const double* h = host.data_ptr<double>();
-    const bool has_trace = counts.trace_sequences > 0;
-    last_loss_ = h[kLossSum];
-    window_.add(h[kLossSum], has_trace ? h[kTraceSum] / counts.trace_sequences : 0.0, has_trace,
-                h[kPlanSum] / counts.sequences, h[kExtraSlots]);
-    window_tokens += counts.target_tokens;
-    run_tokens += counts.target_tokens;
-    window_padded += padded * o_.world_size;
-    stopped = h[kStopVotes] > 0 || (o_.stop_at > 0 && step == o_.stop_at && step < o_.steps);
-
+    window_.add(outcome.loss_sum, outcome.trace_mean, outcome.has_trace, outcome.plan_mean, outcome.grad_norm);
+    last_loss_ = outcome.loss_sum;
+    log.tokens += outcome.target_tokens;
+    log.padded += outcome.padded_tokens;
+    end.tokens += outcome.target_tokens;
+    const bool stopped = outcome.stop_voted || (o_.stop_at > 0 && step == o_.stop_at && step < o_.steps);
     const bool last = step == o_.steps;
     const bool eval = !val_.items.empty() && ((o_.eval_every > 0 && step % o_.eval_every == 0) || last);
     std::optional<Validation> val;
     if (eval) val = last_val_ = validate();
-    if (lead && (step % o_.log_every == 0 || eval || last)) {
-      const double window_s = seconds_since(window_start);
-      nlohmann::ordered_json line;
-      line["step"] = step;
-      line["loss"] = window_.loss / window_.steps;
-      line["loss_trace"] = window_.trace_steps ? nlohmann::ordered_json(window_.loss_trace / window_.trace_steps)
-                                               : nlohmann::ordered_json();
-      line["loss_plan"] = window_.loss_plan / window_.steps;
-      line["lr"] = lr;
-      line["tokens_per_s"] = window_s > 0 ? window_tokens / window_s : 0.0;
-      line["padded_tokens_per_s"] = window_s > 0 ? window_padded / window_s : 0.0;
-      line["grad_norm"] = window_.grad_norm / window_.steps;
-      line["elapsed_s"] = elapsed_before_ + seconds_since(started_);
-      if (val) line["val_loss"] = val->loss, line["val_token_accuracy"] = val->token_accuracy;
-      metrics->append(line);
-      // On a terminal the progress line shows the pace; elsewhere a plain line every 10 s.
-      if (val || (!tty_ && seconds_since(last_said) >= 10) || last) {
-        char text[160];
-        std::snprintf(text, sizeof text, "step %lld/%lld loss %.4f lr %.3g %.0f tokens/s",
-                      static_cast<long long>(step), static_cast<long long>(o_.steps), line["loss"].get<double>(), lr,
-                      line["tokens_per_s"].get<double>());
-        std::string said = text;
-        if (val)
-          said += " val_loss " + std::to_string(val->loss) + " val_token_accuracy " + std::to_string(val->token_accuracy);
-        say(said);
-        last_said = Clock::now();
-      }
-      window_.clear();
-      window_start = Clock::now();
-      window_tokens = window_padded = 0;
-    }
+    if (metrics && (step % o_.log_every == 0 || eval || last)) log_step(step, outcome.lr, val, last, *metrics, log);
     if (progress) progress->update(static_cast<uint64_t>(step));
     if (last || stopped || (o_.checkpoint_every > 0 && step % o_.checkpoint_every == 0)) checkpoint(step, last);
     if (stopped) break;
   }
   if (progress) progress->finish();
+  end.step = step;
+  return end;
+}
 
-  result.step = step;
-  result.finished = step == o_.steps;
+// One optimizer step: this rank's micro-batches of the step forward and backward with the
+// exactly normalised loss, one allreduce of the gradients with the loss sums and stop
+// votes, clipping, AdamW; one device-to-host copy for the figures.
+Trainer::StepOutcome Trainer::take_step(BatchStream& stream, int64_t step) {
+  const uint64_t s = static_cast<uint64_t>(step);
+  const bool token_mode = o_.loss_average == "token";
+  const StepCounts counts = count_step(stream, train_, step_all_micro_batches(s, o_.world_size, o_.accumulate));
+  flat_->zero_grad();
+  torch::Tensor extra = flat_->extra();
+  int64_t padded = 0;
+  for (uint64_t index : step_micro_batches(s, o_.world_size, o_.rank, o_.accumulate)) {
+    const MicroBatch& mb = stream.at(index);  // valid until the next at(): make_batch does not call it
+    const Batch b = make_batch(train_, mb, token_mode, static_cast<double>(counts.sequences),
+                               static_cast<double>(counts.target_tokens), device_);
+    const torch::Tensor losses = target_losses(*model_, b, device_);
+    const torch::Tensor parts = torch::mv(b.weights, losses);  // [objective, trace sums, plan sums]
+    parts[0].backward();
+    torch::NoGradGuard no_grad;
+    extra.narrow(0, kLossSum, 3).add_(parts.detach());
+    padded += b.padded_tokens;
+  }
+  if (o_.stop && o_.stop->load()) extra[kStopVotes] = 1.0;
+  comm_->allreduce_sum(flat_->grad_buffer());
+  const torch::Tensor norm = clip_grad_norm(flat_->grads(), o_.grad_clip);
+  StepOutcome out;
+  out.lr = o_.lr * lr_factor(step + 1, o_.warmup, o_.steps, o_.min_lr_ratio);
+  optimizer_->step(out.lr);
+
+  const torch::Tensor host = torch::cat({extra, norm.reshape({1}).to(extra.scalar_type())}).to(torch::kDouble).cpu();
+  const double* h = host.data_ptr<double>();
+  out.has_trace = counts.trace_sequences > 0;
+  out.loss_sum = h[kLossSum];
+  out.trace_mean = out.has_trace ? h[kTraceSum] / counts.trace_sequences : 0.0;
+  out.plan_mean = h[kPlanSum] / counts.sequences;
+  out.grad_norm = h[kExtraSlots];
+  out.stop_voted = h[kStopVotes] > 0;
+  out.target_tokens = counts.target_tokens;
+  out.padded_tokens = padded * o_.world_size;
+  return out;
+}
+
+// Rank 0: the metrics line of the window since the last one; on a terminal the progress
+// line shows the pace, elsewhere a plain line every 10 s (and at validations and the end).
+void Trainer::log_step(int64_t step, double lr, const std::optional<Validation>& val, bool last, MetricsLog& metrics,
+                       LogWindow& log) {
+  const double window_s = seconds_since(log.start);
+  nlohmann::ordered_json line;
+  line["step"] = step;
+  line["loss"] = window_.loss / window_.steps;
+  line["loss_trace"] =
+      window_.trace_steps ? nlohmann::ordered_json(window_.loss_trace / window_.trace_steps) : nlohmann::ordered_json();
+  line["loss_plan"] = window_.loss_plan / window_.steps;
+  line["lr"] = lr;
+  line["tokens_per_s"] = window_s > 0 ? log.tokens / window_s : 0.0;
+  line["padded_tokens_per_s"] = window_s > 0 ? log.padded / window_s : 0.0;
+  line["grad_norm"] = window_.grad_norm / window_.steps;
+  line["elapsed_s"] = elapsed_before_ + seconds_since(started_);
+  if (val) line["val_loss"] = val->loss, line["val_token_accuracy"] = val->token_accuracy;
+  metrics.append(line);
+  if (val || (!tty_ && seconds_since(log.last_said) >= 10) || last) {
+    char text[160];
+    std::snprintf(text, sizeof text, "step %lld/%lld loss %.4f lr %.3g %.0f tokens/s", static_cast<long long>(step),
+                  static_cast<long long>(o_.steps), line["loss"].get<double>(), lr,
+                  line["tokens_per_s"].get<double>());
+    std::string said = text;
+    if (val) said += " val_loss " + std::to_string(val->loss) + " val_token_accuracy " + std::to_string(val->token_accuracy);
+    say(said);
+    log.last_said = Clock::now();
+  }
+  window_.clear();
+  log.start = Clock::now();
+  log.tokens = log.padded = 0;
+}
+
+TrainResult Trainer::result_of(const LoopEnd& end) const {
+  TrainResult result;
+  result.out_dir = o_.out_dir;
+  result.steps = o_.steps;
+  result.parameters = arch_.num_parameters();
+  result.step = end.step;
+  result.finished = end.step == o_.steps;
   result.loss = last_loss_;
   if (last_val_) {
     result.validated = true;
@@ -628,7 +709,7 @@ TrainResult Trainer::run() {
     result.val_token_accuracy = last_val_->token_accuracy;
   }
   const double run_s = seconds_since(started_);
-  result.tokens_per_s = run_s > 0 ? run_tokens / run_s : 0.0;
+  result.tokens_per_s = run_s > 0 ? end.tokens / run_s : 0.0;
   result.elapsed_s = elapsed_before_ + run_s;
   return result;
 }
