@@ -2,8 +2,10 @@
 // plain grids, flood-fill chains, ko as "no move recreates the grid before the
 // opponent's last move", every legal move and pass at every node, no transposition
 // table, no move order, no cut-offs of any kind. On many small random positions the sets
-// of winning first moves must be equal. Then textbook cases by name: a working ladder,
-// the same ladder broken by a ladder breaker, a net, a snapback.
+// of winning first moves must be equal. Then textbook cases by name on 9x9 and 5x5: a
+// working ladder, the same ladder broken by ladder breakers, a net, a snapback; the node
+// limit; refused targets; and one table shared by all first moves giving the values of
+// fresh searches.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -184,6 +186,134 @@ TEST(GoTacticsSolver, WinningSetsEqualBruteForceOnRandomSmallPositions) {
   EXPECT_LT(nonempty, compared);
   EXPECT_GT(with_ko, 3);
   std::printf("compared %d: capture %d, save %d, non-empty %d, with ko %d\n", compared, capture, save, nonempty, with_ko);
+}
+
+}  // namespace
+}  // namespace traceplay::go
+
+namespace traceplay::go {
+namespace {
+
+Position position_of(const std::vector<std::string>& rows) { return testing::board_from(rows).position(); }
+
+// Each first move's value, searched afresh from the child (a new table), equals the
+// value solve_tactics found with one table shared by all first moves.
+void expect_values_equal_fresh_searches(const Position& pos, Color to_move, Move target, const TacticsGoal& goal) {
+  const TacticsResult r = solve_tactics(pos, to_move, target, goal, 50'000'000);
+  ASSERT_TRUE(r.proven);
+  for (size_t i = 0; i < r.moves.size(); ++i) {
+    Position child = pos;
+    if (r.moves[i].is_pass()) child.pass();
+    else child.play(to_move, child.point(r.moves[i]));
+    if (child.at(target.x, target.y) == Color::kEmpty) {
+      EXPECT_EQ(r.values[i], TacticsValue::kAttackerWins);
+      continue;
+    }
+    if (child.liberties(child.point(target)) >= goal.safe_liberties) {
+      EXPECT_EQ(r.values[i], TacticsValue::kDefenderWins);
+      continue;
+    }
+    TacticsGoal shorter = goal;
+    shorter.horizon = goal.horizon - 1;
+    if (r.moves[i].is_pass()) continue;  // a pass child is "after a pass", which evaluate_tactics does not start from
+    EXPECT_EQ(evaluate_tactics(child, opponent(to_move), target, shorter, 50'000'000), r.values[i])
+        << "first move " << int(r.moves[i].x) << "," << int(r.moves[i].y);
+  }
+}
+
+std::vector<Move> winning_of(const std::vector<std::string>& rows, Color to_move, Move target, int horizon) {
+  TacticsGoal goal;
+  goal.horizon = horizon;
+  const TacticsResult r = solve_tactics(position_of(rows), to_move, target, goal, 5'000'000);
+  EXPECT_TRUE(r.proven);
+  return r.winning;
+}
+
+// The one-stone ladder: White's (3,3) has two liberties; either atari starts a ladder,
+// towards the left edge (Black 4,3) or the top edge (Black 3,4), and both work on an
+// empty board.
+const std::vector<std::string> kLadder = {".........", ".........", "...X.....", "..XO.....", "....X....",
+                                          ".........", ".........", ".........", "........."};
+
+std::vector<std::string> with(std::vector<std::string> rows, std::initializer_list<std::pair<int, int>> white) {
+  for (auto [x, y] : white) rows[static_cast<size_t>(y)][static_cast<size_t>(x)] = 'O';
+  return rows;
+}
+
+TEST(GoTacticsSolver, TextbookLadderWorks) {
+  EXPECT_EQ(moves_text(winning_of(kLadder, B, Move::at(3, 3), 16)), moves_text({Move::at(4, 3), Move::at(3, 4)}));
+  // Too short a horizon for the ladder to reach the edge: nothing is proven to capture.
+  EXPECT_EQ(moves_text(winning_of(kLadder, B, Move::at(3, 3), 8)), moves_text({}));
+}
+
+TEST(GoTacticsSolver, TextbookLadderBreakerTurnsALadderOff) {
+  // A white stone on the leftward ladder's path breaks that ladder only.
+  EXPECT_EQ(moves_text(winning_of(with(kLadder, {{1, 6}}), B, Move::at(3, 3), 16)), moves_text({Move::at(3, 4)}));
+  // One on the upward path breaks the other.
+  EXPECT_EQ(moves_text(winning_of(with(kLadder, {{6, 1}}), B, Move::at(3, 3), 16)), moves_text({Move::at(4, 3)}));
+  // Both: the stone escapes.
+  EXPECT_EQ(moves_text(winning_of(with(kLadder, {{1, 6}, {6, 1}}), B, Move::at(3, 3), 16)), moves_text({}));
+}
+
+TEST(GoTacticsSolver, TextbookNetCapturesWithALooseMove) {
+  // Black's (5,3) and (3,5) make the diagonal (4,4) a net: it does not touch the white
+  // stone, yet captures it whichever way White runs.
+  const std::vector<std::string> net = {".........", ".........", "...X.....", "..XO.X...", ".........",
+                                        "...X.....", ".........", ".........", "........."};
+  const std::vector<Move> winning = winning_of(net, B, Move::at(3, 3), 16);
+  EXPECT_NE(std::find(winning.begin(), winning.end(), Move::at(4, 4)), winning.end()) << moves_text(winning);
+  // Without the two helpers nothing captures: the net needs them.
+  const std::vector<std::string> bare = {".........", ".........", "...X.....", "..XO.....", ".........",
+                                         ".........", ".........", ".........", "........."};
+  EXPECT_EQ(moves_text(winning_of(bare, B, Move::at(3, 3), 16)), moves_text({}));
+}
+
+TEST(GoTacticsSolver, TextbookSnapback) {
+  // White's corner chain has two liberties, (1,0) and (2,0). Black throws in at either:
+  // the stone is in atari, White takes it, and Black takes back seven stones. Within a
+  // 3-ply horizon only the throw-ins capture (the chain is dead anyway, so with a longer
+  // horizon any Black move would).
+  const std::vector<std::string> corner = {"O..OX", "OOOOX", "XXXXX", ".....", "....."};
+  EXPECT_EQ(moves_text(winning_of(corner, B, Move::at(0, 0), 3)), moves_text({Move::at(1, 0), Move::at(2, 0)}));
+  Position pos = position_of(corner);
+  pos.play(B, pos.point(1, 0));
+  ASSERT_EQ(pos.liberties(pos.point(1, 0)), 1);  // the throw-in is a self-atari
+  ASSERT_EQ(pos.play(W, pos.point(2, 0)), 1);    // White takes it
+  EXPECT_EQ(pos.captures_if_played(B, pos.point(1, 0)), 7);
+  TacticsGoal goal;
+  goal.horizon = 1;
+  const TacticsResult retake = solve_tactics(pos, B, Move::at(0, 0), goal, 1'000'000);
+  ASSERT_TRUE(retake.proven);
+  EXPECT_EQ(moves_text(retake.winning), moves_text({Move::at(1, 0)}));
+}
+
+TEST(GoTacticsSolver, NodeLimitGivesUnprovenAndNoMoves) {
+  TacticsGoal goal;
+  goal.horizon = 16;
+  const TacticsResult r = solve_tactics(position_of(kLadder), B, Move::at(3, 3), goal, 50);
+  EXPECT_FALSE(r.proven);
+  EXPECT_TRUE(r.winning.empty());
+  EXPECT_NE(std::find(r.values.begin(), r.values.end(), TacticsValue::kUnknown), r.values.end());
+}
+
+TEST(GoTacticsSolver, BadTargetsAreRefused) {
+  const Position pos = position_of(kLadder);
+  TacticsGoal goal;
+  EXPECT_THROW(tactics_kind(pos, B, Move::at(0, 0), goal), std::invalid_argument);   // empty point
+  EXPECT_THROW(tactics_kind(pos, B, Move::pass(), goal), std::invalid_argument);
+  EXPECT_THROW(tactics_kind(pos, B, Move::at(2, 3), goal), std::invalid_argument);   // 3 liberties: safe already
+  EXPECT_EQ(tactics_kind(pos, B, Move::at(3, 3), goal), TacticsKind::kCapture);
+  EXPECT_EQ(tactics_kind(pos, W, Move::at(3, 3), goal), TacticsKind::kSave);
+  goal.safe_liberties = 1;
+  EXPECT_THROW(tactics_kind(pos, B, Move::at(3, 3), goal), std::invalid_argument);
+}
+
+TEST(GoTacticsSolver, SharedTableGivesTheValuesOfFreshSearches) {
+  const Position ladder = position_of({".........", ".........", "...X.....", "..XO.....", "....X....", ".........",
+                                       ".O.......", ".........", "........."});
+  TacticsGoal goal;
+  goal.horizon = 16;
+  expect_values_equal_fresh_searches(ladder, B, Move::at(3, 3), goal);
 }
 
 }  // namespace
