@@ -123,3 +123,20 @@ def test_solve_refuses_a_board_over_the_size_limit():
     result = run("solve", "--domain", "go-tactics", "--size", "19", "--prompt", "black 0 0 to_move white capture 0 0",
                  check=False)
     assert result.returncode == 2 and "5..9" in result.stderr and result.stdout == ""
+
+
+def test_a_config_data_table_sets_the_goal_and_the_limit(tmp_path):
+    config = tmp_path / "tactics.toml"
+    config.write_text('seed = 2\n[data]\ndomain = "go-tactics"\nsize = 5\ncount = 6\nhorizon = 12\n'
+                      'safe_liberties = 2\nmax_nodes = 50000\n')
+    run("gen", "--out", str(tmp_path / "data"), "--config", str(config))
+    summary = records(tmp_path / "data", "train")
+    assert summary["params"] == {"count": 6, "horizon": 12, "max_nodes": 50000, "safe_liberties": 2,
+                                 "shard_records": 10000, "size": 5, "targets_per_layout": 3}
+    assert summary["seed"] == 2
+    for task in summary["records"]:
+        assert task["meta"]["liberties"] == 1  # safe at 2: only chains in atari are targets
+        again = json.loads(run("solve", "--domain", "go-tactics", "--size", "5", "--prompt", " ".join(task["prompt"]),
+                               "--horizon", "12", "--safe-liberties", "2", "--max-nodes", "50000",
+                               "--json").stdout.strip().splitlines()[-1])
+        assert again["winning"] == task["meta"]["winning"]
