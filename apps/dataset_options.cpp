@@ -45,7 +45,7 @@ void require_regular_file(const std::string& what, const std::string& path) {
 const std::set<std::string> kKeys = {"domain", "size",          "width",    "height", "walls", "boxes", "levels",
                                      "count",  "seed",          "deterministic",      "test_fraction", "threads",
                                      "shard_records", "max_expansions", "max_trace_tokens",
-                                     "horizon", "safe_liberties", "max_nodes"};
+                                     "horizon", "safe_liberties", "max_nodes", "problems"};
 
 }  // namespace
 
@@ -61,6 +61,10 @@ DatasetSpec dataset_spec_from_json(const nlohmann::json& table, const std::strin
   if (table.contains("levels")) {
     if (!table["levels"].is_string()) throw UserError(where + ": \"levels\" must be a string (a file)");
     spec.levels = table["levels"].get<std::string>();
+  }
+  if (table.contains("problems")) {
+    if (!table["problems"].is_string()) throw UserError(where + ": \"problems\" must be a string (a file)");
+    spec.problems = table["problems"].get<std::string>();
   }
   spec.size = integer<int>(table, "size", where);
   spec.width = integer<int>(table, "width", where);
@@ -109,6 +113,7 @@ void merge_spec(DatasetSpec& base, const DatasetSpec& o) {
   take(base.horizon, o.horizon);
   take(base.safe_liberties, o.safe_liberties);
   take(base.max_nodes, o.max_nodes);
+  take(base.problems, o.problems);
   take(base.count, o.count);
   take(base.seed, o.seed);
   take(base.deterministic, o.deterministic);
@@ -123,8 +128,8 @@ void validate_spec(const DatasetSpec& spec) {
   if (domain != "maze" && domain != "sokoban" && domain != "go-tactics")
     throw UserError("--domain must be maze, sokoban or go-tactics, got \"" + domain + "\"");
   if (spec.size && (spec.width || spec.height)) throw UserError("give --size or --width/--height, not both");
-  if (domain != "go-tactics" && (spec.horizon || spec.safe_liberties || spec.max_nodes))
-    throw UserError("--horizon, --safe-liberties and --max-nodes are for go-tactics");
+  if (domain != "go-tactics" && (spec.horizon || spec.safe_liberties || spec.max_nodes || spec.problems))
+    throw UserError("--horizon, --safe-liberties, --max-nodes and --problems are for go-tactics");
   if (domain == "go-tactics") {
     if (spec.width || spec.height) throw UserError("a go-tactics board is square: give --size N");
     if (spec.walls || spec.boxes || spec.levels) throw UserError("--walls, --boxes and --levels are for sokoban");
@@ -132,6 +137,10 @@ void validate_spec(const DatasetSpec& spec) {
       throw UserError("--max-expansions and --max-trace-tokens are for sokoban (go-tactics takes --max-nodes)");
     if (spec.deterministic && !*spec.deterministic)
       throw UserError("go-tactics has no non-deterministic mode (its records hold no search trace yet)");
+    if (spec.problems) {
+      if (spec.size) throw UserError("--problems takes the problems' board size: drop --size");
+      require_regular_file("problems file", *spec.problems);
+    }
   }
   if (spec.width.has_value() != spec.height.has_value()) throw UserError("--width and --height go together");
   if (domain == "maze") {
@@ -171,6 +180,7 @@ std::unique_ptr<TraceSource> make_source(const DatasetSpec& spec) {
     if (spec.horizon) params.horizon = *spec.horizon;
     if (spec.safe_liberties) params.safe_liberties = *spec.safe_liberties;
     if (spec.max_nodes) params.max_nodes = *spec.max_nodes;
+    if (spec.problems) params.problems_file = *spec.problems;
     return search::make_go_tactics_source(params);
   }
   if (*spec.domain == "maze") {

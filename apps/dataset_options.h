@@ -6,6 +6,7 @@
 //   walls, boxes (Sokoban generator) levels = "FILE" (Sokoban collection)
 //   max_expansions, max_trace_tokens (Sokoban: levels over them are dropped; 0 = no limit)
 //   horizon, safe_liberties, max_nodes (go-tactics: the goal and the solver's node limit)
+//   problems = "FILE" (go-tactics: the curated problems of an SGF collection)
 //   count, seed, deterministic, test_fraction, threads, shard_records
 #pragma once
 
@@ -32,6 +33,7 @@ struct DatasetSpec {
   std::optional<uint64_t> max_expansions, max_trace_tokens;
   std::optional<int> horizon, safe_liberties;  // go-tactics
   std::optional<uint64_t> max_nodes;           // go-tactics
+  std::optional<std::string> problems;         // go-tactics: an SGF collection
   std::optional<int64_t> count;
   std::optional<uint64_t> seed;
   std::optional<bool> deterministic;

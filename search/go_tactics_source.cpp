@@ -13,6 +13,8 @@
 #include "core/rng.h"
 #include "games/go/playout.h"
 #include "games/go/tactics_solver.h"
+#include "core/input_file.h"
+#include "search/go_tactics_problems.h"
 #include "search/go_tactics_prompt.h"
 
 namespace traceplay::search {
@@ -23,10 +25,12 @@ constexpr int kTargetsPerLayout = 3;
 
 class GoTacticsWorker final : public LayoutWorker {
  public:
-  GoTacticsWorker(const GoTacticsSourceParams& params, const Vocabulary& vocabulary)
-      : params_(params), vocabulary_(vocabulary) {}
+  GoTacticsWorker(const GoTacticsSourceParams& params, const Vocabulary& vocabulary,
+                  const std::vector<GoTacticsTask>& problems)
+      : params_(params), vocabulary_(vocabulary), problems_(problems) {}
 
   std::vector<DatasetRecord> generate(uint64_t seed, uint64_t k) override {
+    if (!params_.problems_file.empty()) return problem(k);
     using go::Color;
     const int n = params_.size;
     Rng rng = Rng::stream(seed, k);
@@ -63,28 +67,50 @@ class GoTacticsWorker final : public LayoutWorker {
       const bool save = go::tactics_kind(pos, to_move, target, goal) == go::TacticsKind::kSave;
       if (save ? solved.winning.back().is_pass() : !defender_could_save(pos, to_move, target, goal)) continue;
 
-      DatasetRecord record;
-      const std::vector<std::string> prompt = go_tactics_prompt(pos, to_move, target);
-      record.prompt = vocabulary_.encode(prompt);
-      record.plan = vocabulary_.encode(go_tactics_plan(solved.winning.front()));
-      record.id = hash_tokens(prompt);
-      record.layout = hash_tokens(go_tactics_layout_tokens(prompt));
-      nlohmann::json winning = nlohmann::json::array();
-      for (const go::Move m : solved.winning) winning.push_back(go_point_index(m, n));
-      record.meta = {{"size", n},
-                     {"goal", save ? "save" : "capture"},
-                     {"target", go_point_index(target, n)},
-                     {"liberties", pos.liberties(pos.point(target))},
-                     {"winning", winning},
-                     {"first_moves", solved.moves.size()},
-                     {"nodes", solved.nodes}};
-      out.push_back(std::move(record));
+      out.push_back(record_of(pos, to_move, target, solved, save));
       break;
     }
     return out;
   }
 
  private:
+  // Problem k of the collection: its record when proven with some winning move.
+  std::vector<DatasetRecord> problem(uint64_t k) {
+    if (k >= problems_.size()) return {};
+    const GoTacticsTask& task = problems_[k];
+    go::TacticsGoal goal;
+    goal.safe_liberties = params_.safe_liberties;
+    goal.horizon = params_.horizon;
+    const go::TacticsResult solved =
+        go::solve_tactics(task.position, task.to_move, task.target, goal, params_.max_nodes);
+    if (!solved.proven || solved.winning.empty()) return {};
+    const bool save = go::tactics_kind(task.position, task.to_move, task.target, goal) == go::TacticsKind::kSave;
+    DatasetRecord record = record_of(task.position, task.to_move, task.target, solved, save);
+    record.meta["problem"] = k + 1;  // 1-based, as the file's games
+    return {std::move(record)};
+  }
+
+  DatasetRecord record_of(const go::Position& pos, go::Color to_move, go::Move target, const go::TacticsResult& solved,
+                          bool save) const {
+    const int n = pos.size();
+    DatasetRecord record;
+    const std::vector<std::string> prompt = go_tactics_prompt(pos, to_move, target);
+    record.prompt = vocabulary_.encode(prompt);
+    record.plan = vocabulary_.encode(go_tactics_plan(solved.winning.front()));
+    record.id = hash_tokens(prompt);
+    record.layout = hash_tokens(go_tactics_layout_tokens(prompt));
+    nlohmann::json winning = nlohmann::json::array();
+    for (const go::Move m : solved.winning) winning.push_back(go_point_index(m, n));
+    record.meta = {{"size", n},
+                   {"goal", save ? "save" : "capture"},
+                   {"target", go_point_index(target, n)},
+                   {"liberties", pos.liberties(pos.point(target))},
+                   {"winning", winning},
+                   {"first_moves", solved.moves.size()},
+                   {"nodes", solved.nodes}};
+    return record;
+  }
+
   // Would the defender, were it to move (the ko point cleared), save the target?
   bool defender_could_save(const go::Position& pos, go::Color attacker, go::Move target, const go::TacticsGoal& goal) {
     go::Position turned = pos;
@@ -95,35 +121,48 @@ class GoTacticsWorker final : public LayoutWorker {
 
   GoTacticsSourceParams params_;
   const Vocabulary& vocabulary_;
+  const std::vector<GoTacticsTask>& problems_;
 };
 
 class GoTacticsSource final : public TraceSource {
  public:
-  explicit GoTacticsSource(const GoTacticsSourceParams& params)
-      : params_(params), vocabulary_(go_tactics_vocabulary(params.size)) {}
+  explicit GoTacticsSource(const GoTacticsSourceParams& params) : params_(params) {
+    if (!params_.problems_file.empty()) {
+      problems_xxh64_ = xxh64(read_input_file(params_.problems_file));
+      problems_ = load_go_tactics_problems(params_.problems_file, params_.safe_liberties);
+      params_.size = problems_.front().position.size();
+    }
+    vocabulary_ = go_tactics_vocabulary(params_.size);
+  }
 
   std::string domain() const override { return "go-tactics"; }
   nlohmann::json params() const override {
-    return {{"size", params_.size},
-            {"safe_liberties", params_.safe_liberties},
-            {"horizon", params_.horizon},
-            {"max_nodes", params_.max_nodes},
-            {"targets_per_layout", kTargetsPerLayout}};
+    nlohmann::json j = {{"size", params_.size},
+                        {"safe_liberties", params_.safe_liberties},
+                        {"horizon", params_.horizon},
+                        {"max_nodes", params_.max_nodes}};
+    if (problems_.empty()) j["targets_per_layout"] = kTargetsPerLayout;
+    else j.update({{"problems_file", params_.problems_file}, {"problems", problems_.size()},
+                   {"problems_xxh64", hex16(problems_xxh64_)}});
+    return j;
   }
+  uint64_t num_layouts() const override { return problems_.empty() ? UINT64_MAX : problems_.size(); }
   const Vocabulary& vocabulary() const override { return vocabulary_; }
   std::unique_ptr<LayoutWorker> make_worker() const override {
-    return std::make_unique<GoTacticsWorker>(params_, vocabulary_);
+    return std::make_unique<GoTacticsWorker>(params_, vocabulary_, problems_);
   }
 
  private:
   GoTacticsSourceParams params_;
   Vocabulary vocabulary_;
+  std::vector<GoTacticsTask> problems_;
+  uint64_t problems_xxh64_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<TraceSource> make_go_tactics_source(const GoTacticsSourceParams& params) {
-  if (params.size < kMinTacticsBoardSize || params.size > kMaxTacticsBoardSize)
+  if (params.problems_file.empty() && (params.size < kMinTacticsBoardSize || params.size > kMaxTacticsBoardSize))
     throw UserError("go-tactics board size must be " + std::to_string(kMinTacticsBoardSize) + ".." +
                     std::to_string(kMaxTacticsBoardSize) + ", got " + std::to_string(params.size));
   if (params.safe_liberties < 2 || params.safe_liberties > 4)

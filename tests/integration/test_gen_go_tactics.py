@@ -140,3 +140,74 @@ def test_a_config_data_table_sets_the_goal_and_the_limit(tmp_path):
                                "--horizon", "12", "--safe-liberties", "2", "--max-nodes", "50000",
                                "--json").stdout.strip().splitlines()[-1])
         assert again["winning"] == task["meta"]["winning"]
+
+
+# Curated problems: the ladder of tests/unit/go_tactics_solver_test.cpp (both ataris
+# capture), the same with a ladder breaker (one does), and the same with two breakers and
+# White to move, whose proof needs more than the default node limit (dropped).
+PROBLEMS = ("(;GM[1]FF[4]SZ[9]PL[B]AB[dc][cd][ee]AW[dd]TR[dd];B[ed])\n"
+            "(;GM[1]FF[4]SZ[9]PL[B]AB[dc][cd][ee]AW[dd][bg]TR[dd])\n"
+            "(;GM[1]FF[4]SZ[9]PL[W]AB[dc][cd][ee]AW[dd][bg][gb]TR[dd])\n")
+
+
+def test_curated_sgf_problems_are_proven_and_kept_in_order(tmp_path):
+    problems = tmp_path / "problems.sgf"
+    problems.write_text(PROBLEMS)
+    out = tmp_path / "data"
+    run("gen", "--out", str(out), "--domain", "go-tactics", "--problems", str(problems), "--count", "10",
+        "--seed", "1", "--test-fraction", "0")
+    summary = records(out, "train")
+    assert summary["params"]["problems"] == 3 and summary["params"]["size"] == 9
+    tasks = summary["records"]
+    assert [t["meta"]["problem"] for t in tasks] == [1, 2]
+    assert [t["meta"]["winning"] for t in tasks] == [[31, 39], [39]]  # (4,3) and (3,4); then (3,4) only
+    assert tasks[0]["prompt"] == "black 3 2 black 2 3 black 4 4 white 3 3 to_move black capture 3 3".split()
+    for task in tasks:
+        again = json.loads(run("solve", "--domain", "go-tactics", "--size", "9", "--prompt", " ".join(task["prompt"]),
+                               "--json").stdout.strip().splitlines()[-1])
+        assert again["winning"] == task["meta"]["winning"]
+
+
+BAD_PROBLEMS = {
+    "no target": ("(;GM[1]FF[4]SZ[9]PL[B]AB[dc][cd]AW[dd])", "no target"),
+    "target on an empty point": ("(;GM[1]FF[4]SZ[9]AB[dc][cd]AW[dd]TR[aa])", "empty point"),
+    "board over the size limit": ("(;GM[1]FF[4]SZ[19]AB[dc][cd]AW[dd]TR[dd])", "5..9"),
+    "two sizes": ("(;GM[1]FF[4]SZ[9]AB[dc][cd]AW[dd]TR[dd])(;GM[1]FF[4]SZ[7]AB[dc][cd]AW[dd]TR[dd])", "one size"),
+    "target already safe": ("(;GM[1]FF[4]SZ[9]AW[dd]TR[dd])", "liberties"),
+    "bad PL": ("(;GM[1]FF[4]SZ[9]PL[X]AB[dc][cd]AW[dd]TR[dd])", "PL"),
+    "two targets": ("(;GM[1]FF[4]SZ[9]AB[dc][cd]AW[dd][ff]TR[dd][ff])", "exactly one"),
+    "malformed sgf": ("(;GM[1]FF[4]SZ[9]AB[dc", "problems.sgf"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PROBLEMS))
+def test_a_broken_problem_file_exits_2_with_one_line_and_nothing_written(tmp_path, case):
+    text, mention = BAD_PROBLEMS[case]
+    problems = tmp_path / "problems.sgf"
+    problems.write_text(text)
+    out = tmp_path / "out"
+    result = run("gen", "--out", str(out), "--domain", "go-tactics", "--problems", str(problems), "--count", "5",
+                 "--seed", "1", check=False)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and mention in lines[0] and "internal error" not in lines[0], result.stderr
+    assert not out.exists() and result.stdout == ""
+
+
+MISUSE = {
+    "with a size": (["--domain", "go-tactics", "--problems", "FILE", "--size", "9"], "drop --size"),
+    "for a maze": (["--domain", "maze", "--size", "5", "--problems", "FILE"], "are for go-tactics"),
+    "missing file": (["--domain", "go-tactics", "--problems", "/no/such.sgf"], "no such file"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MISUSE))
+def test_problems_flag_misuse_exits_2(tmp_path, case):
+    problems = tmp_path / "problems.sgf"
+    problems.write_text(PROBLEMS)
+    args, mention = MISUSE[case]
+    args = [str(problems) if a == "FILE" else a for a in args]
+    result = run("gen", "--out", str(tmp_path / "out"), *args, "--count", "5", "--seed", "1", check=False)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1 and mention in lines[0], result.stderr
+    assert not (tmp_path / "out").exists()
