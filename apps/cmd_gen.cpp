@@ -14,16 +14,16 @@ namespace traceplay::apps {
 namespace {
 
 struct GenArgs {
-  std::string config, out, domain, levels;
-  int size = 0, width = 0, height = 0, walls = 0, boxes = 0, threads = 0;
+  std::string config, out, domain, levels, problems;
+  int size = 0, width = 0, height = 0, walls = 0, boxes = 0, threads = 0, horizon = 0, safe_liberties = 0;
   int64_t count = 0, shard_records = 0;
-  uint64_t seed = 0, max_expansions = 0, max_trace_tokens = 0;
+  uint64_t seed = 0, max_expansions = 0, max_trace_tokens = 0, max_nodes = 0;
   double test_fraction = 0;
   bool deterministic = false, nondeterministic = false, force = false, json = false;
   // The options, to know which flags were given (and so override the config).
   CLI::Option *o_domain, *o_size, *o_width, *o_height, *o_walls, *o_boxes, *o_levels, *o_count, *o_seed,
       *o_fraction, *o_threads, *o_shard,
-      *o_max_expansions, *o_max_trace_tokens;
+      *o_max_expansions, *o_max_trace_tokens, *o_horizon, *o_safe_liberties, *o_max_nodes, *o_problems;
 };
 
 template <class T>
@@ -44,6 +44,10 @@ DatasetSpec spec_of(const GenArgs& a) {
   flag_value(flags.levels, a.o_levels, a.levels);
   flag_value(flags.max_expansions, a.o_max_expansions, a.max_expansions);
   flag_value(flags.max_trace_tokens, a.o_max_trace_tokens, a.max_trace_tokens);
+  flag_value(flags.horizon, a.o_horizon, a.horizon);
+  flag_value(flags.safe_liberties, a.o_safe_liberties, a.safe_liberties);
+  flag_value(flags.max_nodes, a.o_max_nodes, a.max_nodes);
+  flag_value(flags.problems, a.o_problems, a.problems);
   flag_value(flags.count, a.o_count, a.count);
   flag_value(flags.seed, a.o_seed, a.seed);
   flag_value(flags.test_fraction, a.o_fraction, a.test_fraction);
@@ -85,11 +89,11 @@ void print_result(const BuildResult& r, const std::string& out, bool json) {
 }  // namespace
 
 void add_gen_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("gen", "Generate a dataset of A* traces (maze or Sokoban)");
+  auto* cmd = app.add_subcommand("gen", "Generate a dataset of A* traces (maze or Sokoban) or of proven Go tactics tasks");
   auto a = std::make_shared<GenArgs>();
   cmd->add_option("--config", a->config, "TOML file with the same settings ([data] table or top level)");
   cmd->add_option("--out", a->out, "Output directory")->required();
-  a->o_domain = cmd->add_option("--domain", a->domain, "maze | sokoban");
+  a->o_domain = cmd->add_option("--domain", a->domain, "maze | sokoban | go-tactics");
   a->o_size = cmd->add_option("--size", a->size, "Square size N (N x N)");
   a->o_width = cmd->add_option("--width", a->width, "Width (with --height)");
   a->o_height = cmd->add_option("--height", a->height, "Height (with --width)");
@@ -102,6 +106,14 @@ void add_gen_command(CLI::App& app, int& exit_code) {
   a->o_max_trace_tokens = cmd->add_option("--max-trace-tokens", a->max_trace_tokens,
                                           "Sokoban: drop traces longer than this (0: no limit)")
                               ->check(kDigits);
+  a->o_horizon = cmd->add_option("--horizon", a->horizon, "go-tactics: plies within which a capture counts (16)");
+  a->o_safe_liberties = cmd->add_option("--safe-liberties", a->safe_liberties,
+                                        "go-tactics: liberties at which the target has escaped (3)");
+  a->o_max_nodes = cmd->add_option("--max-nodes", a->max_nodes,
+                                   "go-tactics: solver positions per task; unproven tasks are dropped (200000)")
+                       ->check(kDigits);
+  a->o_problems = cmd->add_option("--problems", a->problems,
+                                  "go-tactics: the curated problems of an SGF collection (TR marks the target)");
   a->o_count = cmd->add_option("--count", a->count, "Total number of records");
   a->o_seed = cmd->add_option("--seed", a->seed, "Seed: same seed, same bytes")->check(kDigits);
   a->o_fraction = cmd->add_option("--test-fraction", a->test_fraction, "Share of layouts in the test split (0.1)");

@@ -5,7 +5,14 @@
 //                                         collection; solver mode (move-optimal, fast)
 //                                         unless --trace, which runs trace mode (the
 //                                         reference heuristic) and prints the tokens.
-// With --json the last stdout line is {"solved", "cost", "expansions", "seconds",
+//   --domain go-tactics --size N --prompt "black 0 1 ... to_move white capture 2 3"
+//                                         the exact tactics solver on a go-tactics
+//                                         prompt (search/go_tactics_prompt.h);
+//                                         --horizon, --safe-liberties, --max-nodes as
+//                                         `gen`; --json: {"proven", "goal", "winning"
+//                                         (point indices, as the dataset's meta),
+//                                         "plan", "nodes", "seconds"}.
+// Otherwise, with --json the last stdout line is {"solved", "cost", "expansions", "seconds",
 // "plan", ["prompt", "trace"], ["moves" (Sokoban LURD)], ["reason": "limit"]}. An
 // unsolvable task or a search stopped by a limit is a result (exit 0); bad input is
 // exit 2 with one message and nothing on stdout.
@@ -23,6 +30,8 @@
 #include "games/maze/maze_task.h"
 #include "games/sokoban/collection.h"
 #include "games/sokoban/simulator.h"
+#include "games/go/tactics_solver.h"
+#include "search/go_tactics_prompt.h"
 #include "search/maze_trace.h"
 #include "search/plan_tokens.h"
 #include "search/sokoban_solver.h"
@@ -33,7 +42,10 @@ namespace traceplay::apps {
 namespace {
 
 struct SolveArgs {
-  std::string domain, task, level;
+  std::string domain, task, level, prompt;
+  int size = 0, horizon = 16, safe_liberties = 3;
+  uint64_t max_nodes = 200000;
+  CLI::Option *o_prompt = nullptr, *o_size = nullptr, *o_horizon = nullptr, *o_safe = nullptr, *o_nodes = nullptr;
   bool trace = false, nondeterministic = false, json = false;
   uint64_t seed = 0;
   uint64_t max_expansions = 0;
@@ -160,6 +172,59 @@ Outcome solve_sokoban(const SolveArgs& a) {
   return out;
 }
 
+std::vector<std::string> split_words(const std::string& text) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    const size_t j = text.find(' ', i);
+    const size_t end = j == std::string::npos ? text.size() : j;
+    if (end > i) out.push_back(text.substr(i, end - i));
+    i = end;
+  }
+  return out;
+}
+
+// The tactics solver on one prompt: its own output (no A* plan and cost).
+void solve_go_tactics(const SolveArgs& a) {
+  if (!a.task.empty() || !a.level.empty() || a.trace || a.nondeterministic)
+    throw UserError("--domain go-tactics takes --size N --prompt TEXT (not --task, --level, --trace)");
+  if (!a.o_size->count() || !a.o_prompt->count()) throw UserError("--domain go-tactics needs --size N and --prompt TEXT");
+  if (a.horizon < 1 || a.horizon > 64) throw UserError("--horizon must be 1..64 plies");
+  if (a.safe_liberties < 2 || a.safe_liberties > 4) throw UserError("--safe-liberties must be 2..4");
+  if (a.max_nodes < 1) throw UserError("--max-nodes must be at least 1");
+  const search::GoTacticsTask task = search::parse_go_tactics_prompt(split_words(a.prompt), a.size);
+  go::TacticsGoal goal;
+  goal.horizon = a.horizon;
+  goal.safe_liberties = a.safe_liberties;
+  if (task.position.liberties(task.position.point(task.target)) >= goal.safe_liberties)
+    throw UserError("go-tactics prompt: the target already has " + std::to_string(goal.safe_liberties) +
+                    " liberties (safe by the goal)");
+  const auto started = std::chrono::steady_clock::now();
+  const go::TacticsResult r = go::solve_tactics(task.position, task.to_move, task.target, goal, a.max_nodes);
+  const double seconds = seconds_since(started);
+  const bool save = go::tactics_kind(task.position, task.to_move, task.target, goal) == go::TacticsKind::kSave;
+  nlohmann::json winning = nlohmann::json::array();
+  std::string moves;
+  for (const go::Move m : r.winning) {
+    winning.push_back(search::go_point_index(m, a.size));
+    moves += m.is_pass() ? " pass" : " " + std::to_string(m.x) + "," + std::to_string(m.y);
+  }
+  const std::vector<std::string> plan = r.winning.empty() ? std::vector<std::string>{} : search::go_tactics_plan(r.winning[0]);
+  if (a.json) {
+    std::printf("%s\n", nlohmann::json{{"proven", r.proven}, {"goal", save ? "save" : "capture"}, {"winning", winning},
+                                        {"plan", plan}, {"nodes", r.nodes}, {"seconds", seconds}}
+                            .dump()
+                            .c_str());
+  } else {
+    std::printf("task        go-tactics %dx%d, %s\n", a.size, a.size, save ? "save" : "capture");
+    if (!r.proven) std::printf("proven      no: stopped by the node limit\n");
+    else std::printf("winning     %s\n", moves.empty() ? "none" : moves.c_str() + 1);
+    std::printf("searched    %llu positions in %.3f s\n", static_cast<unsigned long long>(r.nodes), seconds);
+  }
+  std::fflush(stdout);
+}
+
 std::string join(const std::vector<std::string>& tokens) {
   std::string s;
   for (const auto& t : tokens) {
@@ -221,9 +286,15 @@ const CLI::Validator kCount(
 }  // namespace
 
 void add_solve_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("solve", "Solve one maze task or Sokoban level; print the plan (and trace)");
+  auto* cmd = app.add_subcommand("solve", "Solve one maze task or Sokoban level; print the plan (and trace); or a go-tactics prompt");
   auto a = std::make_shared<SolveArgs>();
-  cmd->add_option("--domain", a->domain, "maze | sokoban")->required();
+  cmd->add_option("--domain", a->domain, "maze | sokoban | go-tactics")->required();
+  a->o_prompt = cmd->add_option("--prompt", a->prompt, "go-tactics: the prompt's tokens, space-separated");
+  a->o_size = cmd->add_option("--size", a->size, "go-tactics: the board size");
+  a->o_horizon = cmd->add_option("--horizon", a->horizon, "go-tactics: plies within which a capture counts (16)");
+  a->o_safe = cmd->add_option("--safe-liberties", a->safe_liberties, "go-tactics: liberties that mean escaped (3)");
+  a->o_nodes = cmd->add_option("--max-nodes", a->max_nodes, "go-tactics: solver positions at most (200000)")
+                   ->check(kCount);
   cmd->add_option("--task", a->task, "Maze task file (JSON: width, height, start, goal, walls)");
   cmd->add_option("--level", a->level, "Sokoban: FILE[:N], level N (1-based, default 1) of an .xsb collection");
   cmd->add_flag("--trace", a->trace, "Trace mode: the reference A* (Sokoban: reference heuristic); print tokens");
@@ -236,10 +307,18 @@ void add_solve_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", a->json, "Print a JSON summary as the last line");
   cmd->callback([&exit_code, a] {
     if (a->o_seed->count() && !a->nondeterministic) throw UserError("--seed is for --nondeterministic");
+    if (a->domain == "go-tactics") {
+      solve_go_tactics(*a);
+      exit_code = kExitOk;
+      return;
+    }
+    if (a->o_prompt->count() || a->o_size->count() || a->o_horizon->count() || a->o_safe->count() ||
+        a->o_nodes->count())
+      throw UserError("--prompt, --size, --horizon, --safe-liberties and --max-nodes are for --domain go-tactics");
     Outcome outcome;
     if (a->domain == "maze") outcome = solve_maze(*a);
     else if (a->domain == "sokoban") outcome = solve_sokoban(*a);
-    else throw UserError("--domain must be maze or sokoban, got \"" + a->domain + "\"");
+    else throw UserError("--domain must be maze, sokoban or go-tactics, got \"" + a->domain + "\"");
     print(outcome, *a);
     exit_code = kExitOk;
   });

@@ -6,6 +6,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "core/input_file.h"
+#include "search/go_tactics_source.h"
 #include "search/maze_source.h"
 #include "search/sokoban_source.h"
 
@@ -43,7 +44,8 @@ void require_regular_file(const std::string& what, const std::string& path) {
 
 const std::set<std::string> kKeys = {"domain", "size",          "width",    "height", "walls", "boxes", "levels",
                                      "count",  "seed",          "deterministic",      "test_fraction", "threads",
-                                     "shard_records", "max_expansions", "max_trace_tokens"};
+                                     "shard_records", "max_expansions", "max_trace_tokens",
+                                     "horizon", "safe_liberties", "max_nodes", "problems"};
 
 }  // namespace
 
@@ -60,6 +62,10 @@ DatasetSpec dataset_spec_from_json(const nlohmann::json& table, const std::strin
     if (!table["levels"].is_string()) throw UserError(where + ": \"levels\" must be a string (a file)");
     spec.levels = table["levels"].get<std::string>();
   }
+  if (table.contains("problems")) {
+    if (!table["problems"].is_string()) throw UserError(where + ": \"problems\" must be a string (a file)");
+    spec.problems = table["problems"].get<std::string>();
+  }
   spec.size = integer<int>(table, "size", where);
   spec.width = integer<int>(table, "width", where);
   spec.height = integer<int>(table, "height", where);
@@ -71,6 +77,9 @@ DatasetSpec dataset_spec_from_json(const nlohmann::json& table, const std::strin
   spec.max_expansions = integer<uint64_t>(table, "max_expansions", where);
   spec.max_trace_tokens = integer<uint64_t>(table, "max_trace_tokens", where);
   spec.shard_records = integer<int64_t>(table, "shard_records", where);
+  spec.horizon = integer<int>(table, "horizon", where);
+  spec.safe_liberties = integer<int>(table, "safe_liberties", where);
+  spec.max_nodes = integer<uint64_t>(table, "max_nodes", where);
   if (table.contains("deterministic")) {
     if (!table["deterministic"].is_boolean()) throw UserError(where + ": \"deterministic\" must be true or false");
     spec.deterministic = table["deterministic"].get<bool>();
@@ -101,6 +110,10 @@ void merge_spec(DatasetSpec& base, const DatasetSpec& o) {
   take(base.levels, o.levels);
   take(base.max_expansions, o.max_expansions);
   take(base.max_trace_tokens, o.max_trace_tokens);
+  take(base.horizon, o.horizon);
+  take(base.safe_liberties, o.safe_liberties);
+  take(base.max_nodes, o.max_nodes);
+  take(base.problems, o.problems);
   take(base.count, o.count);
   take(base.seed, o.seed);
   take(base.deterministic, o.deterministic);
@@ -110,11 +123,25 @@ void merge_spec(DatasetSpec& base, const DatasetSpec& o) {
 }
 
 void validate_spec(const DatasetSpec& spec) {
-  if (!spec.domain) throw UserError("--domain is required (maze or sokoban)");
+  if (!spec.domain) throw UserError("--domain is required (maze, sokoban or go-tactics)");
   const std::string& domain = *spec.domain;
-  if (domain != "maze" && domain != "sokoban")
-    throw UserError("--domain must be maze or sokoban, got \"" + domain + "\"");
+  if (domain != "maze" && domain != "sokoban" && domain != "go-tactics")
+    throw UserError("--domain must be maze, sokoban or go-tactics, got \"" + domain + "\"");
   if (spec.size && (spec.width || spec.height)) throw UserError("give --size or --width/--height, not both");
+  if (domain != "go-tactics" && (spec.horizon || spec.safe_liberties || spec.max_nodes || spec.problems))
+    throw UserError("--horizon, --safe-liberties, --max-nodes and --problems are for go-tactics");
+  if (domain == "go-tactics") {
+    if (spec.width || spec.height) throw UserError("a go-tactics board is square: give --size N");
+    if (spec.walls || spec.boxes || spec.levels) throw UserError("--walls, --boxes and --levels are for sokoban");
+    if (spec.max_expansions || spec.max_trace_tokens)
+      throw UserError("--max-expansions and --max-trace-tokens are for sokoban (go-tactics takes --max-nodes)");
+    if (spec.deterministic && !*spec.deterministic)
+      throw UserError("go-tactics has no non-deterministic mode (its records hold no search trace yet)");
+    if (spec.problems) {
+      if (spec.size) throw UserError("--problems takes the problems' board size: drop --size");
+      require_regular_file("problems file", *spec.problems);
+    }
+  }
   if (spec.width.has_value() != spec.height.has_value()) throw UserError("--width and --height go together");
   if (domain == "maze") {
     if (!spec.size && !spec.width) throw UserError("a maze needs --size N or --width W --height H");
@@ -147,6 +174,15 @@ std::unique_ptr<TraceSource> make_source(const DatasetSpec& spec) {
   validate_spec(spec);
   const int width = spec.size ? *spec.size : spec.width.value_or(0);
   const int height = spec.size ? *spec.size : spec.height.value_or(0);
+  if (*spec.domain == "go-tactics") {
+    search::GoTacticsSourceParams params;
+    if (spec.size) params.size = *spec.size;
+    if (spec.horizon) params.horizon = *spec.horizon;
+    if (spec.safe_liberties) params.safe_liberties = *spec.safe_liberties;
+    if (spec.max_nodes) params.max_nodes = *spec.max_nodes;
+    if (spec.problems) params.problems_file = *spec.problems;
+    return search::make_go_tactics_source(params);
+  }
   if (*spec.domain == "maze") {
     search::MazeSourceParams params;
     params.width = width;
@@ -173,7 +209,7 @@ BuildOptions build_options(const DatasetSpec& spec, bool force, bool progress) {
   BuildOptions options;
   options.count = static_cast<uint64_t>(*spec.count);
   options.seed = *spec.seed;
-  options.deterministic = spec.deterministic.value_or(*spec.domain == "maze");
+  options.deterministic = spec.deterministic.value_or(*spec.domain != "sokoban");
   options.test_fraction = spec.test_fraction.value_or(0.1);
   options.threads = spec.threads.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   options.shard_records = static_cast<uint64_t>(spec.shard_records.value_or(10000));

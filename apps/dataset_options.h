@@ -2,9 +2,11 @@
 // (DESIGN.md, "Command line"): the same keys either way, so that `gen` and `run` build
 // identical datasets from identical settings.
 //
-//   domain = "maze" | "sokoban"     size = N  or  width = W, height = H
+//   domain = "maze" | "sokoban" | "go-tactics"     size = N  or  width = W, height = H
 //   walls, boxes (Sokoban generator) levels = "FILE" (Sokoban collection)
 //   max_expansions, max_trace_tokens (Sokoban: levels over them are dropped; 0 = no limit)
+//   horizon, safe_liberties, max_nodes (go-tactics: the goal and the solver's node limit)
+//   problems = "FILE" (go-tactics: the curated problems of an SGF collection)
 //   count, seed, deterministic, test_fraction, threads, shard_records
 #pragma once
 
@@ -21,13 +23,17 @@
 namespace traceplay::apps {
 
 // Unset fields take the domain's defaults: maze needs a size; Sokoban is 7x7 with 2
-// interior walls and 2 boxes; maze is deterministic by default, Sokoban not (the
+// interior walls and 2 boxes; go-tactics is 7x7, safe at 3 liberties, a 16-ply
+// horizon, 200000 solver nodes a task (search/go_tactics_source.h); maze is deterministic by default, Sokoban not (the
 // paper's Sokoban data came from non-deterministic A*).
 struct DatasetSpec {
   std::optional<std::string> domain;
   std::optional<int> size, width, height, walls, boxes;
   std::optional<std::string> levels;
   std::optional<uint64_t> max_expansions, max_trace_tokens;
+  std::optional<int> horizon, safe_liberties;  // go-tactics
+  std::optional<uint64_t> max_nodes;           // go-tactics
+  std::optional<std::string> problems;         // go-tactics: an SGF collection
   std::optional<int64_t> count;
   std::optional<uint64_t> seed;
   std::optional<bool> deterministic;

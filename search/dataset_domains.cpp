@@ -4,6 +4,7 @@
 
 #include "core/dataset.h"
 #include "core/error.h"
+#include "search/go_tactics_prompt.h"
 #include "search/maze_trace.h"
 #include "search/sokoban_trace.h"
 
@@ -48,9 +49,16 @@ DomainVocabulary sokoban_manifest_vocabulary(const Manifest& m, const std::strin
           sokoban_vocabulary(max_side, cost_tokens).tokens()};
 }
 
+DomainVocabulary go_tactics_manifest_vocabulary(const Manifest& m, const std::string& where) {
+  const int size = param(m, "size", kMinTacticsBoardSize, kMaxTacticsBoardSize, where);
+  return {"the go-tactics " + std::to_string(size) + "x" + std::to_string(size) + " vocabulary",
+          go_tactics_vocabulary(size).tokens()};
+}
+
 void register_dataset_domains() {
   register_domain_vocabulary("maze", maze_manifest_vocabulary);
   register_domain_vocabulary("sokoban", sokoban_manifest_vocabulary);
+  register_domain_vocabulary("go-tactics", go_tactics_manifest_vocabulary);
 }
 
 }  // namespace traceplay::search

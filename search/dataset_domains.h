@@ -1,6 +1,6 @@
 // The domains' vocabularies as core's dataset check knows them
-// (core/domain_vocabulary.h): a manifest's "vocabulary" must be the one maze_vocabulary
-// or sokoban_vocabulary builds for the manifest's params.
+// (core/domain_vocabulary.h): a manifest's "vocabulary" must be the one maze_vocabulary,
+// sokoban_vocabulary or go_tactics_vocabulary builds for the manifest's params.
 #pragma once
 
 #include <string>
@@ -23,7 +23,11 @@ DomainVocabulary maze_manifest_vocabulary(const Manifest& manifest, const std::s
 // cost_tokens define.
 DomainVocabulary sokoban_manifest_vocabulary(const Manifest& manifest, const std::string& where);
 
-// Registers both with core; call once at start, before threads.
+// go-tactics: params size (kMinTacticsBoardSize..kMaxTacticsBoardSize) ->
+// go_tactics_vocabulary(size).
+DomainVocabulary go_tactics_manifest_vocabulary(const Manifest& manifest, const std::string& where);
+
+// Registers all three with core; call once at start, before threads.
 void register_dataset_domains();
 
 }  // namespace traceplay::search

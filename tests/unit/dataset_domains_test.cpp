@@ -6,6 +6,7 @@
 #include "core/domain_vocabulary.h"
 #include "dataset_test_util.h"
 #include "search/dataset_domains.h"
+#include "search/go_tactics_prompt.h"
 #include "search/maze_trace.h"
 #include "search/sokoban_trace.h"
 
@@ -64,10 +65,23 @@ TEST_F(DatasetDomains, ParamsOutsideTheDomainAndUnknownDomainsAreRefused) {
   EXPECT_NE(error_of([&] { check(m); }).find("\"params\".\"width\""), std::string::npos);
   m = maze(5, 5);
   m.domain = "mazes";
-  EXPECT_EQ(error_of([&] { check(m); }), "d/manifest.json: unknown domain \"mazes\" (known: maze, sokoban)");
+  EXPECT_EQ(error_of([&] { check(m); }), "d/manifest.json: unknown domain \"mazes\" (known: go-tactics, maze, sokoban)");
   // Nothing registered: nothing checked.
   clear_domain_vocabularies();
   check(m);
+}
+
+TEST_F(DatasetDomains, GoTacticsVocabularyFollowsTheBoardSize) {
+  Manifest m;
+  m.domain = "go-tactics";
+  m.params = {{"size", 7}, {"safe_liberties", 3}, {"horizon", 16}, {"max_nodes", 1000}};
+  m.vocabulary = go_tactics_vocabulary(7).tokens();
+  check(m);
+  m.vocabulary = go_tactics_vocabulary(6).tokens();
+  EXPECT_NE(error_of([&] { check(m); }).find("differs from the go-tactics 7x7 vocabulary"), std::string::npos);
+  m.params["size"] = 19;
+  EXPECT_EQ(error_of([&] { check(m); }),
+            "d/manifest.json: \"params\".\"size\" must be an integer in 5..9 for a go-tactics dataset");
 }
 
 TEST_F(DatasetDomains, SokobanGeneratedAndFromALevelsFile) {
