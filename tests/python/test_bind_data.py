@@ -141,3 +141,34 @@ def test_torch_dataset_adapter(maze_dataset):
         ds[len(ds)]
     loader = torch.utils.data.DataLoader(ds, batch_size=4, collate_fn=lambda items: items)
     assert sum(len(b) for b in loader) == len(ds)
+
+
+def test_ctrl_c_keeps_finished_shards_and_pythons_handler(tmp_path):
+    # gen's own SIGINT handler runs during generate(); afterwards Python's is back, and
+    # the interruption is a KeyboardInterrupt with finished shards kept (no manifest).
+    import signal
+    import sys
+    import time
+
+    out = tmp_path / "big"
+    script = (
+        "import signal, sys, traceplay\n"
+        "try:\n"
+        f"    traceplay.data.generate({str(out)!r}, 'maze', size=20, count=10**7, seed=1, shard_records=500)\n"
+        "    print('finished')\n"
+        "except KeyboardInterrupt as e:\n"
+        "    print('interrupted:', e)\n"
+        "print('handler restored:', signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=env)
+    deadline = time.monotonic() + 60
+    while not list(out.glob("train-*.jsonl.zst")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child.send_signal(signal.SIGINT)
+    stdout, stderr = child.communicate(timeout=60)
+    assert child.returncode == 0, stderr
+    assert "interrupted: dataset generation interrupted" in stdout
+    assert "handler restored: True" in stdout
+    assert not (out / "manifest.json").exists() and list(out.glob("train-*.jsonl.zst"))

@@ -102,3 +102,20 @@ def test_the_gil_check_sees_a_call_that_holds_the_gil():
     # The negative control: builtin sum holds the GIL for its whole loop.
     _, seconds, steps = main_thread_steps_during(lambda: sum(range(20_000_000)))
     assert seconds > 0.05 and steps == 0
+
+
+SHARED = os.environ.get("TRACEPLAY_SHARED_DATA",
+                        os.path.join(os.path.dirname(__file__), "../../../shared/data"))
+BOXOBAN = os.path.join(SHARED, "sokoban", "boxoban_medium_valid_000.txt")
+
+
+@pytest.mark.skipif(not TRACEPLAY or not os.path.exists(BOXOBAN), reason="needs TRACEPLAY_BIN and the Boxoban file")
+def test_boxoban_solver_parity_with_solve_cli():
+    levels = games.load_levels(BOXOBAN)
+    assert len(levels) == 1000 and (levels[0].width, levels[0].height) == (10, 10)
+    for n in (1, 2):
+        out = subprocess.run([TRACEPLAY, "solve", "--domain", "sokoban", "--level", f"{BOXOBAN}:{n}", "--json"],
+                             capture_output=True, text=True, check=True)
+        cli = json.loads(out.stdout.strip().splitlines()[-1])
+        py = search.solve_sokoban(levels[n - 1])
+        assert (cli["moves"], cli["cost"], cli["pushes"], cli["plan"]) == (py.moves, py.cost, py.pushes, py.plan_tokens)
