@@ -33,10 +33,11 @@ struct ShardInfo {
 // few KB of file can decompress to gigabytes of one line; the reader holds at most
 // kMaxRecordLineBytes of a line, and a record's prompt, trace and plan hold at most
 // kMaxRecordTokens ids each (the writer refuses beyond them too, so every dataset
-// written reads back). The longest real traces (Sokoban with no expansion cap) are
-// around a million tokens, ~6 MB of line.
+// written reads back). Real traces reach millions of tokens: a Boxoban level traced
+// with no expansion cap gave 4.6 Mi (about 18 MB of line), so 16 Mi tokens, about what
+// fits in the line limit at 4 bytes a token.
 constexpr size_t kMaxRecordLineBytes = size_t{64} << 20;
-constexpr uint64_t kMaxRecordTokens = uint64_t{1} << 22;
+constexpr uint64_t kMaxRecordTokens = uint64_t{1} << 24;
 
 // Throws UserError naming `where` when a part of `record` is over kMaxRecordTokens.
 void check_record_lengths(uint64_t prompt, uint64_t trace, uint64_t plan, const std::string& where);

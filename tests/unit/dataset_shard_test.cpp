@@ -205,13 +205,13 @@ TEST(DatasetShard, ALineOverTheLimitIsRefusedWithoutHoldingIt) {
 TEST(DatasetShard, RecordsOverTheTokenLimitAreRefused) {
   EXPECT_NO_THROW(check_record_lengths(kMaxRecordTokens, kMaxRecordTokens, kMaxRecordTokens, "w"));
   EXPECT_EQ(error_of([] { check_record_lengths(1, kMaxRecordTokens + 1, 1, "w"); }),
-            "w: a trace of 4194305 tokens, more than the limit of 4194304");
+            "w: a trace of 16777217 tokens, more than the limit of 16777216");
   // Through the parser: a line of 4,194,305 trace ids.
   std::string line = R"({"id":"0000000000000000","layout":"0000000000000000","prompt":[],"trace":[0)";
   for (uint64_t i = 0; i < kMaxRecordTokens; ++i) line += ",0";
   line += R"(],"plan":[],"meta":{}})";
   EXPECT_EQ(error_of([&] { parse_record_json(line, "f, record 1"); }),
-            "f, record 1: a trace of 4194305 tokens, more than the limit of 4194304");
+            "f, record 1: a trace of 16777217 tokens, more than the limit of 16777216");
 }
 
 TEST(DatasetShard, MissingFileIsNamed) {
