@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace traceplay;
   std::vector<std::string> lines;
   gtp::LineSplitter splitter;
-  const auto keep = [&lines](std::string line) { lines.push_back(std::move(line)); };
+  const auto keep = [&lines](gtp::InputLine line) { lines.push_back(std::move(line.text)); };
   splitter.feed(reinterpret_cast<const char*>(data), size, keep);
   splitter.finish(keep);
 
