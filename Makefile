@@ -27,7 +27,7 @@ run: build
 # and fuzzing": the fuzz build is its own, build/fuzz, torch-free but for one target).
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
-	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz-run
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=1 scripts/fuzz-run
 
 FUZZ_SECONDS ?= 20
 

@@ -67,14 +67,19 @@ EvalTask eval_task_from_record(const DatasetRecord& record, const Manifest& mani
   }
 
   // The dataset's plan is the yardstick of "optimal": it must replay too.
-  std::vector<std::string> plan_tokens;
+  std::vector<std::string> plan_words;
   try {
-    plan_tokens = vocabulary.decode(record.plan);
+    plan_words = vocabulary.decode(record.plan);
   } catch (const std::out_of_range&) {
     throw UserError(what + ": a plan token id is outside the vocabulary");
   }
-  const search::ParsedResponse parsed = search::parse_plan_response(plan_tokens, std::max(task.width, task.height));
+  const search::ParsedResponse parsed = search::parse_plan_response(plan_words, std::max(task.width, task.height));
   if (!parsed.ok || parsed.trace_tokens != 0) throw UserError(what + ": its plan does not parse: " + parsed.error);
+  // The parser accepts a response's framing (a leading "bos", an "eos" at the end); a
+  // record's plan is bare "plan x y" triples. Accepting a framed plan let the record's own
+  // plan, framed once more as a response, fail its check (fuzz_response's oracle).
+  if (search::plan_tokens(parsed.plan) != plan_words)
+    throw UserError(what + ": its plan is not bare \"plan x y\" triples (no \"bos\" or \"eos\" belongs there)");
   const PlanCheck check = replay(task, parsed.plan);
   if (!check.valid) throw UserError(what + ": its own plan does not replay: " + check.reason);
   task.reference_plan_positions = static_cast<int32_t>(parsed.plan.size());

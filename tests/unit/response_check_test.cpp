@@ -205,6 +205,17 @@ TEST(ResponseCheck, BrokenRecordsAreUserErrorsNamingTheRecord) {
   EXPECT_NE(error_of([&] { eval_task_from_record(bad_prompt, s.manifest, s.source->vocabulary(), "x"); })
                 .find("maze prompt token 0: expected \"start\", got \"goal\""),
             std::string::npos);
+  // A plan with a response's framing is not a record's plan (found by fuzz_response).
+  for (const char* framing : {"bos", "eos"}) {
+    DatasetRecord framed = r;
+    const int32_t id_of = s.source->vocabulary().find(framing);
+    if (std::string(framing) == "bos") framed.plan.insert(framed.plan.begin(), id_of);
+    else framed.plan.push_back(id_of);
+    EXPECT_NE(error_of([&] { eval_task_from_record(framed, s.manifest, s.source->vocabulary(), "x"); })
+                  .find("its plan is not bare \"plan x y\" triples"),
+              std::string::npos)
+        << framing;
+  }
   Manifest no_size = s.manifest;
   no_size.params = nlohmann::json::object();
   r.meta = nlohmann::json::object();
