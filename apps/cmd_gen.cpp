@@ -1,12 +1,17 @@
 // `traceplay gen`: writes a dataset (DESIGN.md, "Data") from flags or a TOML config
 // (--config; flags win). All checks run before the output directory is touched.
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "apps/cli_validators.h"
 #include "apps/commands.h"
+#include "apps/build_report.h"
 #include "apps/dataset_options.h"
+#include "apps/distributed_gen.h"
 #include "core/error.h"
 
 namespace traceplay::apps {
@@ -15,7 +20,7 @@ namespace {
 
 struct GenArgs {
   std::string config, out, domain, levels, problems;
-  int size = 0, width = 0, height = 0, walls = 0, boxes = 0, threads = 0, horizon = 0, safe_liberties = 0;
+  int size = 0, width = 0, height = 0, walls = 0, boxes = 0, threads = 0, horizon = 0, safe_liberties = 0, actors = 0;
   int64_t count = 0, shard_records = 0;
   uint64_t seed = 0, max_expansions = 0, max_trace_tokens = 0, max_nodes = 0;
   double test_fraction = 0;
@@ -62,30 +67,6 @@ DatasetSpec spec_of(const GenArgs& a) {
   return spec;
 }
 
-void print_result(const BuildResult& r, const std::string& out, bool json) {
-  const auto& m = r.manifest;
-  const std::string counts = std::to_string(m.train) + " train + " + std::to_string(m.test) + " test records";
-  switch (r.status) {
-    case BuildStatus::kAlreadyDone:
-      std::printf("%s: already done (%s %s, %zu shard%s)\n", out.c_str(), m.domain.c_str(), counts.c_str(),
-                  m.shards.size(), m.shards.size() == 1 ? "" : "s");
-      break;
-    case BuildStatus::kInterrupted:
-      std::fprintf(stderr, "traceplay gen: interrupted; %llu records in finished shards are kept; "
-                           "run the same command to resume\n",
-                   static_cast<unsigned long long>(m.train + m.test));
-      break;
-    case BuildStatus::kBuilt:
-      std::printf("%s: %s dataset, %s in %zu shard%s (%.1f s, %.0f records/s%s)\n", out.c_str(),
-                  m.domain.c_str(), counts.c_str(), m.shards.size(), m.shards.size() == 1 ? "" : "s", r.seconds,
-                  r.seconds > 0 ? static_cast<double>(r.records_made) / r.seconds : 0.0,
-                  r.resumed_from ? (", resumed after " + std::to_string(r.resumed_from)).c_str() : "");
-      break;
-  }
-  if (json) std::printf("%s\n", r.summary(out).dump().c_str());
-  std::fflush(stdout);
-}
-
 }  // namespace
 
 void add_gen_command(CLI::App& app, int& exit_code) {
@@ -123,13 +104,26 @@ void add_gen_command(CLI::App& app, int& exit_code) {
   auto* nondet = cmd->add_flag("--nondeterministic", a->nondeterministic,
                                "Non-deterministic A* (the Sokoban default, as the paper's data)");
   det->excludes(nondet);
+  cmd->add_option("--actors", a->actors,
+                  "Make the layouts in N `traceplay actor` processes fed over ZeroMQ (ipc://), as a cluster "
+                  "would; the same bytes as without (0: threads in this process)")
+      ->check(CLI::Range(0, 256));
   cmd->add_flag("--force", a->force, "Replace a dataset made with other parameters");
   cmd->add_flag("--json", a->json, "Print a JSON summary as the last line");
   cmd->callback([&exit_code, a] {
     if (a->out.empty()) throw UserError("--out must name a directory");
     const DatasetSpec spec = spec_of(*a);
-    const BuildResult result = build_dataset(spec, a->out, a->force);
-    print_result(result, a->out, a->json);
+    LayoutProducerFactory producer;
+    auto learner_stats = std::make_shared<nlohmann::json>();
+    if (a->actors > 0) {
+      distributed::LearnerOptions options;
+      options.bind = "ipc://" + (std::filesystem::temp_directory_path() /
+                                 ("traceplay-gen-" + std::to_string(::getpid()) + ".ipc")).string();
+      options.quiet = true;
+      producer = learner_producer(options, spec, a->out, a->actors, learner_stats);
+    }
+    BuildResult result = build_dataset(spec, a->out, a->force, true, producer);
+    print_build_result(result, a->out, a->json, "gen", *learner_stats);
     exit_code = result.exit_code;
   });
 }

@@ -218,9 +218,10 @@ BuildOptions build_options(const DatasetSpec& spec, bool force, bool progress) {
   return options;
 }
 
-BuildResult build_dataset(const DatasetSpec& spec, const std::string& out_dir, bool force, bool progress) {
+BuildResult build_dataset(const DatasetSpec& spec, const std::string& out_dir, bool force, bool progress,
+                          const LayoutProducerFactory& producer) {
   const auto source = make_source(spec);
-  return traceplay::build_dataset(*source, build_options(spec, force, progress), out_dir);
+  return traceplay::build_dataset(*source, build_options(spec, force, progress), out_dir, producer);
 }
 
 }  // namespace traceplay::apps

@@ -60,6 +60,7 @@ std::unique_ptr<TraceSource> make_source(const DatasetSpec& spec);
 BuildOptions build_options(const DatasetSpec& spec, bool force, bool progress = true);
 
 // make_source + build_options + traceplay::build_dataset: what `gen` and `run` call.
-BuildResult build_dataset(const DatasetSpec& spec, const std::string& out_dir, bool force, bool progress = true);
+BuildResult build_dataset(const DatasetSpec& spec, const std::string& out_dir, bool force, bool progress = true,
+                          const LayoutProducerFactory& producer = {});
 
 }  // namespace traceplay::apps

@@ -5,13 +5,10 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <exception>
 #include <filesystem>
 #include <map>
 #include <optional>
-#include <mutex>
-#include <thread>
 #include <unordered_set>
 
 #include "core/atomic_file.h"
@@ -31,98 +28,6 @@ constexpr const char* kStateFile = ".gen-state.json";
 constexpr const char* kStateFormat = "traceplay-gen-state";
 
 // ---------------------------------------------------------------------------------
-// Layouts made in parallel, handed out in order
-
-// One record, serialized by the worker that made it (so the writing thread only
-// dedups, splits and compresses).
-struct PreparedRecord {
-  uint64_t id, layout;
-  std::string line;
-  uint64_t prompt_length, trace_length, plan_length;
-};
-using PreparedLayout = std::vector<PreparedRecord>;
-
-// Worker threads claim layouts first, first..limit-1 in order, never more than
-// `window` ahead of the consumer, and park the results until take(k) asks for them.
-// The results depend only on (seed, k), so the consumer sees the same sequence for
-// any number of threads.
-class LayoutPipeline {
- public:
-  LayoutPipeline(const TraceSource& source, uint64_t seed, uint64_t first, uint64_t limit, int threads)
-      : seed_(seed), next_(first), consumed_(first), limit_(limit),
-        window_(2 * static_cast<uint64_t>(threads) + 2) {
-    for (int t = 0; t < threads; ++t) {
-      auto worker = source.make_worker();
-      worker->set_stop(&stop_flag());
-      threads_.emplace_back([this, w = std::move(worker)] { run(*w); });
-    }
-  }
-
-  ~LayoutPipeline() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      closing_ = true;
-    }
-    changed_.notify_all();
-    for (auto& t : threads_) t.join();
-  }
-
-  // The records of layout k; k must be the next layout not taken yet.
-  PreparedLayout take(uint64_t k) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait(lock, [&] { return error_ || ready_.count(k) != 0; });
-    if (error_) std::rethrow_exception(error_);
-    PreparedLayout layout = std::move(ready_[k]);
-    ready_.erase(k);
-    consumed_ = k + 1;
-    lock.unlock();
-    changed_.notify_all();
-    return layout;
-  }
-
- private:
-  void run(LayoutWorker& worker) {
-    for (;;) {
-      uint64_t k;
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] { return closing_ || error_ || next_ >= limit_ || next_ < consumed_ + window_; });
-        if (closing_ || error_ || next_ >= limit_) return;
-        k = next_++;
-      }
-      PreparedLayout prepared;
-      try {
-        for (auto& record : worker.generate(seed_, k)) {
-          PreparedRecord p{record.id, record.layout, {}, record.prompt.size(), record.trace.size(), record.plan.size()};
-          append_record_json(p.line, record);
-          prepared.push_back(std::move(p));
-        }
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (!error_) error_ = std::current_exception();
-        changed_.notify_all();
-        return;
-      }
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        ready_.emplace(k, std::move(prepared));
-      }
-      changed_.notify_all();
-    }
-  }
-
-  const uint64_t seed_;
-  uint64_t next_, consumed_;
-  const uint64_t limit_, window_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::map<uint64_t, PreparedLayout> ready_;
-  std::exception_ptr error_;
-  bool closing_ = false;
-  std::vector<std::thread> threads_;
-};
-
-// ---------------------------------------------------------------------------------
 // The output directory
 
 // Files a dataset build writes (and --force may delete): the manifest, the state,
@@ -134,12 +39,20 @@ bool is_dataset_file(const std::string& name) {
       name.find_first_not_of("0123456789", tmp + 5) == std::string::npos)
     base = name.substr(0, tmp);
   if (base == Manifest::kFileName || base == kStateFile) return true;
+  // A distributed build's spool and its local actors' outboxes (apps/distributed_gen.h).
+  if (name == ".gen-spool" || name == ".gen-actors") return true;
   try {
     shard_split(base);
     return true;
   } catch (const UserError&) {
     return false;
   }
+}
+
+// What a distributed build keeps while it runs: gone once the dataset is complete.
+void remove_work_dirs(const std::string& dir) {
+  std::error_code ec;
+  for (const char* name : {".gen-spool", ".gen-actors"}) fs::remove_all(dir + "/" + name, ec);
 }
 
 bool is_temporary(const std::string& name) {
@@ -189,7 +102,7 @@ std::string describe_difference(const nlohmann::json& found, const nlohmann::jso
 
 void remove_dataset_files(const std::string& dir) {
   for (const auto& entry : fs::directory_iterator(dir))
-    if (is_dataset_file(entry.path().filename().string())) fs::remove(entry.path());
+    if (is_dataset_file(entry.path().filename().string())) fs::remove_all(entry.path());
 }
 
 void remove_temporaries(const std::string& dir) {
@@ -279,7 +192,8 @@ nlohmann::json BuildResult::summary(const std::string& dir) const {
           {"records_per_s", seconds > 0 ? static_cast<double>(records_made) / seconds : 0.0}};
 }
 
-BuildResult build_dataset(const TraceSource& source, const BuildOptions& options, const std::string& dir) {
+BuildResult build_dataset(const TraceSource& source, const BuildOptions& options, const std::string& dir,
+                          const LayoutProducerFactory& producer) {
   validate(options);
   const auto started = std::chrono::steady_clock::now();
   const Manifest header = dataset_header(source, options);
@@ -311,6 +225,7 @@ BuildResult build_dataset(const TraceSource& source, const BuildOptions& options
       }
       if (same) {
         remove_temporaries(dir);
+        remove_work_dirs(dir);
         fs::remove(state_path, ec);
         result.status = BuildStatus::kAlreadyDone;
         result.manifest = Manifest::load(dir);
@@ -374,13 +289,15 @@ BuildResult build_dataset(const TraceSource& source, const BuildOptions& options
   uint64_t barren = 0;  // layouts in a row that added no record (duplicates or unsolvable draws)
   {
     const uint64_t limit = source.num_layouts();
-    LayoutPipeline pipeline(source, options.seed, next_layout, limit, options.threads);
+    const LayoutRange range{options.seed, next_layout, limit, options.threads};
+    const std::unique_ptr<LayoutProducer> pipeline =
+        producer ? producer(source, range) : make_thread_producer(source, range);
     for (uint64_t k = next_layout; writer.records() < options.count && k < limit; ++k, offset = 0) {
       if (stop_requested()) {
         interrupted = true;
         break;
       }
-      const PreparedLayout layout = pipeline.take(k);
+      const PreparedLayout layout = pipeline->take(k);
       // A stop may have cut this layout short (searches poll the flag): never write it.
       if (stop_requested()) {
         interrupted = true;
@@ -393,6 +310,7 @@ BuildResult build_dataset(const TraceSource& source, const BuildOptions& options
         if (writer.add_line(r.layout, r.line, r.prompt_length, r.trace_length, r.plan_length)) {
           const bool layout_done = i + 1 == layout.size();
           write_state(dir, identity, layout_done ? k + 1 : k, layout_done ? 0 : i + 1, writer.checkpoint());
+          pipeline->committed(layout_done ? k + 1 : k);
         }
       }
       if (progress) progress->update(writer.records() - result.resumed_from);
@@ -401,6 +319,7 @@ BuildResult build_dataset(const TraceSource& source, const BuildOptions& options
       barren = writer.records() > before ? 0 : barren + 1;
       if (barren >= kMaxBarrenLayouts) break;
     }
+    if (!interrupted) pipeline->finished();
   }
   if (progress) progress->finish();
   if (barren >= kMaxBarrenLayouts) {
@@ -420,6 +339,7 @@ BuildResult build_dataset(const TraceSource& source, const BuildOptions& options
   } else {
     result.manifest = writer.finish();
     fs::remove(state_path, ec);
+    remove_work_dirs(dir);
   }
   result.records_made = writer.finished_records() - result.resumed_from;
   result.seconds = seconds_since(started);

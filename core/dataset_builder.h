@@ -19,7 +19,10 @@
 //     unless `force`, which deletes the dataset files (manifest, state, shards,
 //     temporaries) and starts over;
 //   - SIGKILL leaves at most `*.tmp-PID` temporaries, removed by the next run (which
-//     holds an flock on the directory, so no other gen is writing them).
+//     holds an flock on the directory, so no other gen is writing them);
+//   - a distributed build (apps/distributed_gen.h) keeps `.gen-spool/` (layouts
+//     acknowledged to actors, not yet in a finished chunk) and `.gen-actors/` (local
+//     actors' outboxes) beside them: dataset files too, removed when it is complete.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/dataset.h"
+#include "core/prepared_layout.h"
 #include "core/trace_source.h"
 
 namespace traceplay {
@@ -70,7 +74,9 @@ Manifest dataset_header(const TraceSource& source, const BuildOptions& options);
 
 // Builds (or resumes, or finds done) the dataset in `dir`; installs the SIGINT/SIGTERM
 // handlers. Bad options or a refused directory throw UserError before anything is
-// created.
-BuildResult build_dataset(const TraceSource& source, const BuildOptions& options, const std::string& dir);
+// created. `producer` makes the layouts (default: options.threads threads here); it is
+// called only when there is something to build, and told each committed chunk.
+BuildResult build_dataset(const TraceSource& source, const BuildOptions& options, const std::string& dir,
+                          const LayoutProducerFactory& producer = {});
 
 }  // namespace traceplay
