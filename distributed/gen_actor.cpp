@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -92,10 +93,15 @@ class Outbox {
 };
 
 // The worker threads: leased layouts in, finished layout indices out (their bytes in the
-// outbox).
+// outbox), each announced on an inproc PUSH socket so that the main loop, polling the
+// learner's socket and the PULL end together, sends it at once.
+constexpr const char* kDoneEndpoint = "inproc://gen-actor-done";
+constexpr uint64_t kWorkerFailed = UINT64_MAX;
+
 class Workers {
  public:
-  Workers(const GenJob& job, const Outbox& outbox, int threads) : job_(job), outbox_(outbox) {
+  Workers(const GenJob& job, const Outbox& outbox, int threads, zmq::context_t& context)
+      : job_(job), outbox_(outbox), context_(context) {
     for (int t = 0; t < threads; ++t) {
       auto worker = job.source->make_worker();
       worker->set_stop(&stop_);
@@ -119,14 +125,11 @@ class Workers {
     }
     changed_.notify_one();
   }
-  // Layouts finished since the last call; rethrows a worker's exception.
-  std::vector<uint64_t> finished() {
+  // Layout k was announced as finished (or kWorkerFailed: rethrows the worker's error).
+  void finished(uint64_t k) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (error_) std::rethrow_exception(error_);
-    std::vector<uint64_t> out(done_.begin(), done_.end());
-    done_.clear();
-    for (uint64_t k : out) known_.erase(k);
-    return out;
+    if (k == kWorkerFailed && error_) std::rethrow_exception(error_);
+    known_.erase(k);
   }
   size_t outstanding() const {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -135,6 +138,10 @@ class Workers {
 
  private:
   void run(LayoutWorker& worker) {
+    zmq::socket_t done(context_, zmq::socket_type::push);
+    done.set(zmq::sockopt::linger, 0);
+    done.connect(kDoneEndpoint);
+    auto announce = [&done](uint64_t k) { done.send(zmq::buffer(&k, sizeof k), zmq::send_flags::none); };
     for (;;) {
       uint64_t k;
       {
@@ -149,21 +156,24 @@ class Workers {
         if (stop_) return;  // a stopped search may have cut the layout short
         outbox_.put(job_.id, k, encode_layout(layout));
       } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (!error_) error_ = std::current_exception();
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          if (!error_) error_ = std::current_exception();
+        }
+        announce(kWorkerFailed);
         return;
       }
-      std::lock_guard<std::mutex> lock(mutex_);
-      done_.push_back(k);
+      announce(k);
     }
   }
 
   const GenJob& job_;
   const Outbox& outbox_;
+  zmq::context_t& context_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<uint64_t> todo_, done_;
-  std::set<uint64_t> known_;  // leased and not yet handed back by finished()
+  std::deque<uint64_t> todo_;
+  std::set<uint64_t> known_;  // leased and not yet announced finished
   std::exception_ptr error_;
   std::atomic<bool> stop_{false};
   std::vector<std::thread> threads_;
@@ -189,6 +199,9 @@ ActorResult run_gen_actor(const ActorOptions& options, const GenJobFactory& make
     socket.set(zmq::sockopt::curve_publickey, options.curve.keys.public_key);
     socket.set(zmq::sockopt::curve_secretkey, options.curve.keys.secret_key);
   }
+  zmq::socket_t done(context, zmq::socket_type::pull);  // finished layouts, from Workers
+  done.set(zmq::sockopt::linger, 0);
+  done.bind(kDoneEndpoint);
   try {
     socket.connect(options.connect);
   } catch (const zmq::error_t& e) {
@@ -240,8 +253,9 @@ ActorResult run_gen_actor(const ActorOptions& options, const GenJobFactory& make
       send(MessageType::kHello, {{"actor", name}, {"version", kVersion}, {"capabilities", {"gen"}}, {"threads", options.threads}});
       hello_at = told_at = now;
     }
-    zmq::pollitem_t item{static_cast<void*>(socket), 0, ZMQ_POLLIN, 0};
-    zmq::poll(&item, 1, std::chrono::milliseconds(50));
+    zmq::pollitem_t items[] = {{static_cast<void*>(socket), 0, ZMQ_POLLIN, 0},
+                               {static_cast<void*>(done), 0, ZMQ_POLLIN, 0}};
+    zmq::poll(items, 2, std::chrono::milliseconds(50));
     for (;;) {
       zmq::message_t bytes;
       if (!socket.recv(bytes, zmq::recv_flags::dontwait)) break;
@@ -269,7 +283,7 @@ ActorResult run_gen_actor(const ActorOptions& options, const GenJobFactory& make
             if (job.id != asked)
               throw UserError("the learner's job " + asked + " is " + job.id +
                               " here: the two disagree on the dataset (another traceplay version, or another levels file)");
-            workers = std::make_unique<Workers>(job, outbox, options.threads);
+            workers = std::make_unique<Workers>(job, outbox, options.threads, context);
           } else if (spec.value("id", std::string()) != job.id) {
             throw UserError("the learner at " + options.connect + " now has another job (" +
                             spec.value("id", std::string()) + ", was " + job.id + "); start this actor again");
@@ -311,7 +325,10 @@ ActorResult run_gen_actor(const ActorOptions& options, const GenJobFactory& make
         case MessageType::kDone:
           // The dataset is complete: what is still unacknowledged was not needed.
           stats["unneeded"] = unacked.size();
-          if (workers) outbox.clear(job.id);
+          if (workers) {
+            workers.reset();  // first: a worker may be writing one more layout
+            outbox.clear(job.id);
+          }
           return finish(0, "the learner is done: " + m.header.value("reason", std::string("no reason given")));
         case MessageType::kRejoin:
           introduced = false;
@@ -326,11 +343,15 @@ ActorResult run_gen_actor(const ActorOptions& options, const GenJobFactory& make
 
     const auto later = Clock::now();
     if (workers) {
-      for (uint64_t k : workers->finished()) {
+      for (zmq::message_t k_bytes; done.recv(k_bytes, zmq::recv_flags::dontwait);) {
+        uint64_t k = 0;
+        std::memcpy(&k, k_bytes.data(), sizeof k);
+        workers->finished(k);
         bump("made");
         unacked[k] = Clock::time_point{};
       }
       if (introduced) {
+        std::vector<uint64_t> damaged;
         for (auto& [k, sent_at] : unacked) {
           const bool first = sent_at == Clock::time_point{};
           if (!first && std::chrono::duration<double>(later - sent_at).count() < options.resend_s) continue;
@@ -338,11 +359,16 @@ ActorResult run_gen_actor(const ActorOptions& options, const GenJobFactory& make
           try {
             layout = read_checked_file(outbox.path(job.id, k));
           } catch (const UserError&) {
-            continue;  // damaged: dropped below, the learner leases it again
+            damaged.push_back(k);  // the learner leases it again (to whoever asks)
+            continue;
           }
           if (!send(MessageType::kResult, {{"job", job.id}, {"layout", k}}, std::move(layout))) break;
           bump(first ? "sent" : "resent");
           sent_at = told_at = later;
+        }
+        for (uint64_t k : damaged) {
+          unacked.erase(k);
+          outbox.remove(job.id, k);
         }
         const size_t busy = workers->outstanding();
         const size_t free = busy >= capacity ? 0 : capacity - busy;

@@ -289,7 +289,6 @@ void GenLearner::handle(const std::string& from, Message& message, std::vector<P
           log_line("dropped a result of another job, layout or shape from actor " + escaped(actor.name));
         return;
       }
-      count("results");
       results.push_back({from, k.get<uint64_t>(), std::move(message.blob)});
       return;
     }
@@ -321,6 +320,8 @@ void GenLearner::store(std::vector<Pending>& results, Replies& replies) {
       stored_.insert(r->k);
       impl_->leases.erase(r->k);
     }
+    // Counted together, so a snapshot always has results = stored + duplicates.
+    counters_["results"] = counters_["results"].get<uint64_t>() + results.size();
     counters_["stored"] = counters_["stored"].get<uint64_t>() + fresh.size();
     counters_["duplicates"] = counters_["duplicates"].get<uint64_t>() + (results.size() - fresh.size());
   }
