@@ -1,0 +1,37 @@
+// The learner/actor wire (distributed/wire.h) and the layout bytes a RESULT carries
+// (core/prepared_layout.h): decode() never throws, whatever arrives; a frame it accepts
+// encodes back to a frame that decodes to the same message; decode_layout either throws
+// UserError or gives records that encode back to exactly the same bytes.
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/error.h"
+#include "core/prepared_layout.h"
+#include "distributed/wire.h"
+#include "fuzz/fuzz_input.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace traceplay;
+  const std::string_view bytes = fuzz::as_text(data, size);
+  const distributed::Decoded d = distributed::decode(bytes, 1 << 20);
+  if (d.message) {
+    const distributed::Decoded again = distributed::decode(distributed::encode(*d.message), 1 << 20);
+    if (!again.message || again.message->type != d.message->type || again.message->sequence != d.message->sequence ||
+        again.message->header != d.message->header || again.message->blob != d.message->blob) {
+      std::fprintf(stderr, "encode -> decode changed an accepted frame\n");
+      std::abort();
+    }
+  }
+  // The bytes as a layout too (a RESULT's blob, a spool or outbox file's contents).
+  PreparedLayout layout;
+  try {
+    layout = decode_layout(bytes);
+  } catch (const UserError&) {
+    return 0;
+  }
+  if (encode_layout(layout) != bytes) {
+    std::fprintf(stderr, "decode_layout -> encode_layout changed the bytes\n");
+    std::abort();
+  }
+  return 0;
+}
