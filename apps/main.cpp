@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   apps::add_torch_command(app, apps::torch_command("selfplay"), exit_code);
   apps::add_gtp_command(app, exit_code);
   apps::add_match_command(app, exit_code);
+  apps::add_report_command(app, exit_code);
   if (const char* unknown = unknown_command(app, argc, argv)) {
     std::fprintf(stderr, "traceplay: unknown command \"%s\" (see --help)\n", escaped(unknown).c_str());
     return kExitBadInput;
