@@ -4,6 +4,7 @@ beside the game's final ownership. The stones come from replaying the moves with
 (self-play forbids suicide, so removing the opponent's groups without liberties is the
 whole rule a replay needs)."""
 import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
 
@@ -77,7 +78,9 @@ def go_figure(game, move_index):
                    f"({int(visits.sum())} visits, pass {share[-1]:.0%})", fontsize=9)
     ownership = game.get("ownership") or []
     if len(ownership) == size * size:
-        image = right.imshow(np.array(ownership, dtype=float).reshape(size, size), cmap="coolwarm_r", vmin=-1, vmax=1,
+        # White's area light, the board's own colour for nobody's, Black's area dark.
+        owners = LinearSegmentedColormap.from_list("ownership", ["#f4f4f4", "#dcb35c", "#6b6b6b"])
+        image = right.imshow(np.array(ownership, dtype=float).reshape(size, size), cmap=owners, vmin=-1, vmax=1,
                              extent=(-0.5, size - 0.5, size - 0.5, -0.5), zorder=0)
         fig.colorbar(image, ax=right, fraction=0.046, label="owner (+1 Black, -1 White)")
         _stones(right, replay(size, game["moves"]))

@@ -41,7 +41,7 @@ def loss_figure(run):
         for k, (label, train, val) in enumerate(curves):
             style = "-" if k == 0 else "--"
             if train:
-                axes[0].plot(*zip(*train), style, color=colour, label=name + label)
+                axes[0].plot(*zip(*train), style, marker="o", markersize=2, color=colour, label=name + label)
             if val:
                 axes[1].plot(*zip(*val), style, marker="o", markersize=3, color=colour, label=name + label)
     for ax, title in zip(axes, ("training loss", "validation loss")):

@@ -41,10 +41,13 @@ def read_jsonl(path: Path):
 
 
 def read_shard(path: Path):
-    """The records of one zstd JSON Lines shard."""
-    with path.open("rb") as f:
-        text = zstandard.ZstdDecompressor().stream_reader(f).read().decode()
-    return [json.loads(line) for line in text.splitlines() if line]
+    """The records of one zstd JSON Lines shard; a damaged one is bad input."""
+    try:
+        with path.open("rb") as f:
+            text = zstandard.ZstdDecompressor().stream_reader(f).read().decode()
+        return [json.loads(line) for line in text.splitlines() if line]
+    except (OSError, zstandard.ZstdError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ReportError(f"shard {path} is damaged or unreadable: {e}") from None
 
 
 class Dataset:

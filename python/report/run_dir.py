@@ -31,7 +31,7 @@ class RunDir:
         """A path run.json recorded relative to where `traceplay run` ran (such as
         "runs/learn/solution-only/train"): found inside this directory by dropping leading
         parts, so a run directory that was moved or copied still finds its files."""
-        if not recorded:
+        if not recorded or not isinstance(recorded, str):
             return None
         p = Path(recorded)
         if p.is_absolute() and p.exists():

@@ -3,6 +3,7 @@ rating after its last gating match, v0000 = 0), the false-resign rate with its i
 games and positions against time, and the learner's losses (progress.jsonl, one line per
 version)."""
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def _num(value):
@@ -69,5 +70,7 @@ def selfplay_figure(progress, elo_lines):
     loss_ax.set_xlabel("version")
     for ax in (elo_ax, resign_ax, games_ax, loss_ax):
         ax.grid(alpha=0.3)
+    for ax in (elo_ax, resign_ax, loss_ax):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # versions are whole numbers
     fig.tight_layout()
     return fig

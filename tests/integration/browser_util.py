@@ -79,6 +79,9 @@ class Browser:
         session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Runtime", "Log", "Page"):
             self.call(f"{domain}.enable", session=session)
+        # A desktop-sized window, so the screenshot shows the page as a reader sees it.
+        self.call("Emulation.setDeviceMetricsOverride",
+                  {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}, session=session)
         self.events.clear()
         self.call("Page.navigate", {"url": url}, session=session)
         self.wait_for("Page.loadEventFired")
