@@ -41,8 +41,11 @@ def _draw_panel(ax, layout, width, height, events, plan, title):
     ax.set_xticks(range(width))
     ax.set_yticks(range(height))
     ax.set_aspect("equal")
-    ax.set_title(f"{title}\n{sum(closed.values())} closed, {len(created)} created cells", fontsize=9)
-    ax.legend(fontsize=6, loc="upper right", framealpha=0.8)
+    creates = sum(1 for e in events if e.kind == "create")
+    ax.set_title(f"{title}\n{creates} create and {sum(closed.values())} close steps on {len(created | set(closed))} cells",
+                 fontsize=9)
+    # Below the grid, so that it hides no cell.
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
 
 
 def _square(x, y, colour, edge=None, inset=0.0):
@@ -54,7 +57,7 @@ def _square(x, y, colour, edge=None, inset=0.0):
 
 def task_figure(layout, width, height, panels, title):
     """One figure, a panel per (label, events, plan): A*'s trace and plan, then the model's."""
-    fig = Figure(figsize=(4.2 * len(panels), 4.4), dpi=100)
+    fig = Figure(figsize=(4.2 * len(panels), 5.0), dpi=100)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     for ax, (label, events, plan) in zip(axes, panels):
         _draw_panel(ax, layout, width, height, events, plan, label)

@@ -215,7 +215,8 @@ def test_the_browser_check_sees_a_broken_image(tmp_path):
     assert any("missing.png" in e for e in errors), errors
 
 
-@pytest.mark.parametrize("case", ["missing", "not-a-run", "damaged", "arms-not-a-list", "out-is-a-file", "out-under-a-file"])
+@pytest.mark.parametrize("case", ["missing", "not-a-run", "damaged", "arms-not-a-list", "out-is-a-file", "out-under-a-file",
+                                  "damaged-dataset", "damaged-shard"])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, case):
     run = tmp_path / "run"
     run.mkdir()
@@ -229,7 +230,17 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, case):
         "arms-not-a-list": [str(run)],
         "out-is-a-file": [str(run), "--out", str(blocker)],
         "out-under-a-file": [str(run), "--out", str(blocker / "sub")],
+        "damaged-dataset": [str(run)],
+        "damaged-shard": [str(run)],
     }[case]
+    if case.startswith("damaged-"):
+        # Found while the figures are under way: the temporary folder goes, nothing stays.
+        (run / "run.json").write_text('{"name": "x", "arms": [{"name": "a", "dataset": "runs/x/data"}]}')
+        (run / "data").mkdir()
+        manifest = {"format": "traceplay-dataset", "domain": "maze", "vocabulary": ["bos"],
+                    "shards": [{"file": "test-00000.jsonl.zst", "records": 1}]}
+        (run / "data/manifest.json").write_text(json.dumps(manifest) if case == "damaged-shard" else "{")
+        (run / "data/test-00000.jsonl.zst").write_bytes(b"not zstd")
     if case == "damaged":
         (run / "run.json").write_text('{"name": "x", "arms": [')
     if case == "arms-not-a-list":
