@@ -100,9 +100,13 @@ class ExperimentReport:
             self.page.raw(tables.bootstrap_table(arm["bootstrap"]))
 
     def eval_dirs(self, arm):
-        """(label, samples.jsonl's folder) for the arm's evaluation and, when bootstrapped,
-        its last step's (evaluated beside that step's training)."""
+        """(label, samples.jsonl's folder) for the arm's evaluation (one per Dualformer
+        mode, "eval_dirs", slow first as it writes the longest traces) and, when
+        bootstrapped, its last step's (evaluated beside that step's training)."""
         out = [(str(arm.get("name")), self.run.resolve(arm.get("eval_dir")))]
+        modes = arm.get("eval_dirs") if isinstance(arm.get("eval_dirs"), dict) else {}
+        for mode in sorted(modes, key=lambda m: (m != "slow", m)):
+            out.append((f"{arm.get('name')} {mode}", self.run.resolve(modes[mode])))
         steps = [s for s in arm.get("bootstrap") or [] if isinstance(s, dict) and s.get("step")]
         if steps and isinstance(steps[-1].get("train"), dict) and steps[-1]["train"].get("out"):
             train = self.run.resolve(steps[-1]["train"]["out"])
@@ -159,7 +163,8 @@ class ExperimentReport:
                 if sample is not None:
                     trace, plan = split_response(sample["tokens"])
                     verdict = "optimal" if sample.get("optimal") else "correct" if sample.get("correct") else "wrong"
-                    panels.append((f"model, sample {sample.get('sample', 0)} ({verdict})", parse_events(trace), parse_plan(plan)))
+                    panels.append((f"model {evals[0][0]}, sample {sample.get('sample', 0)} ({verdict})",
+                                   parse_events(trace), parse_plan(plan)))
                 title = f"{arm.get('name')}: {dataset.domain} task {rid}"
                 fig = task_figure(layout, dataset.width, dataset.height, panels, title)
                 drawn.append((self.save(fig, f"task-{i}-{rid}.png"), title))

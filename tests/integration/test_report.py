@@ -54,6 +54,10 @@ bootstrap.iterations = 2
 bootstrap.samples = 2
 bootstrap.train.steps = 2
 bootstrap.train.warmup = 0
+[[arms]]
+name = "dualformer"
+train.drop = [0.3, 0.2, 0.2, 0.2]
+eval.modes = ["fast", "slow"]
 """
 
 SELFPLAY = """name = "sp"
@@ -148,21 +152,24 @@ def test_experiment_report_tables_equal_run_json_and_page_loads_in_chromium(expe
     assert any(n.startswith("trace-lengths-") for n in names)
     # Maze and Sokoban tasks drawn, each of the three arms' own.
     tasks = [n for n in names if n.startswith("task-")]
-    assert {n.split("-")[1] for n in tasks} == {"0", "1", "2"}
+    assert {n.split("-")[1] for n in tasks} == {"0", "1", "2", "3"}
     for name in names:
         assert "/" not in name and (experiment / "report" / name).read_bytes()[:4] == b"\x89PNG"
     assert not list(experiment.glob(".report-tmp-*")) and not list((experiment / "report").glob(".report-tmp-*"))
 
-    # The metrics table: each arm's row holds run.json's summary, exactly.
+    # The metrics table: each arm's row (one per Dualformer mode) holds run.json's summary, exactly.
     record = json.loads((experiment / "run.json").read_text())
-    for arm in record["arms"]:
-        row = re.search(rf'<tr data-arm="{re.escape(arm["name"])}">(.*?)</tr>', text).group(1)
+    rows = [(a["name"], a["eval"]) for a in record["arms"] if "eval" in a]
+    rows += [(f'{a["name"]} {mode}', s) for a in record["arms"] for mode, s in (a.get("eval_modes") or {}).items()]
+    assert {label for label, _ in rows} == {"solution-only", "sokoban", "bootstrapped", "dualformer fast", "dualformer slow"}
+    for label, summary in rows:
+        row = re.search(rf'<tr data-arm="{re.escape(label)}">(.*?)</tr>', text).group(1)
         cells = dict(re.findall(r'data-key="([a-z_]+)" data-value="([^"]+)"', row))
         for key in ("tasks", "samples", "solved", "optimal", "swc", "ilr_solved", "ilr_optimal", "mean_trace_tokens"):
-            expected = arm["eval"][key]
-            assert cells[key] == ("null" if expected is None else repr(expected)), (arm["name"], key)
-        lo, hi = arm["eval"]["optimal_ci95"]
-        assert f'data-key="optimal" data-value="{arm["eval"]["optimal"]!r}" data-lo="{lo!r}" data-hi="{hi!r}"' in row
+            expected = summary[key]
+            assert cells[key] == ("null" if expected is None else repr(expected)), (label, key)
+        lo, hi = summary["optimal_ci95"]
+        assert f'data-key="optimal" data-value="{summary["optimal"]!r}" data-lo="{lo!r}" data-hi="{hi!r}"' in row
     # The bootstrapping table: one row per step with its evaluation.
     steps = record["arms"][2]["bootstrap"]
     assert len(steps) == 3
