@@ -2,8 +2,10 @@
 /usr/bin/python3 on this folder): an HTML page with PNG figures beside it for an
 experiment run (run.json) or a self-play run (selfplay.json). Prints the page's path.
 Exit 2 with one line for bad input (no run directory, a damaged record, an --out that is
-a file), 1 for an internal error; either way nothing is left half-written."""
+a file), 1 for an internal error, 130/143 on SIGINT/SIGTERM; whichever, nothing is left
+half-written."""
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -50,6 +52,8 @@ def write_report(run_dir: Path, out: Path) -> Path:
 
 
 def main(argv):
+    # SIGTERM unwinds as Ctrl-C does (the temporary folder removed), exit 143.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = QuietParser(prog="traceplay report", add_help=False)
     parser.add_argument("run_dir")
     parser.add_argument("--out")
