@@ -20,8 +20,10 @@ configure: deps $(BUILD_DIR)/build.ninja
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The experiment, then its report (apps/README.md, `traceplay report`); the page's path last.
 run: build
 	$(TRACEPLAY) run experiments/default.toml
+	$(TRACEPLAY) report runs/default
 
 # Every ctest test, then each libFuzzer target for FUZZ_SECONDS (README.md, "Sanitizers
 # and fuzzing": the fuzz build is its own, build/fuzz, torch-free but for one target).

@@ -23,5 +23,6 @@ void add_match_command(CLI::App& app, int& exit_code);
 void add_learner_command(CLI::App& app, int& exit_code);
 void add_actor_command(CLI::App& app, int& exit_code);
 void add_keygen_command(CLI::App& app, int& exit_code);
+void add_report_command(CLI::App& app, int& exit_code);
 
 }  // namespace traceplay::apps

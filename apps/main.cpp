@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   apps::add_learner_command(app, exit_code);
   apps::add_actor_command(app, exit_code);
   apps::add_keygen_command(app, exit_code);
+  apps::add_report_command(app, exit_code);
   if (const char* unknown = unknown_command(app, argc, argv)) {
     std::fprintf(stderr, "traceplay: unknown command \"%s\" (see --help)\n", escaped(unknown).c_str());
     return kExitBadInput;

@@ -55,7 +55,7 @@ def test_help_texts_are_the_same_through_both(args):
 
 def test_the_main_help_lists_every_subcommand():
     text = run(BIN, "--help").stdout
-    for command in ["gen", "solve", "inspect", "bench", "gtp", "match"] + TORCH_COMMANDS:
+    for command in ["gen", "solve", "inspect", "bench", "gtp", "match", "report"] + TORCH_COMMANDS:
         assert f"\n  {command} " in text, text
 
 
@@ -65,6 +65,16 @@ def lone(tmp_path):
     path = tmp_path / "traceplay"
     shutil.copy2(BIN, path)
     return str(path)
+
+
+def test_report_runs_without_the_torch_binary(lone, tmp_path):
+    # `traceplay report` is torch-free: a lone traceplay writes the page of a run directory.
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "run.json").write_text('{"name": "x", "status": "done", "arms": []}')
+    result = run(lone, "report", str(run_dir), argv0=lone)
+    assert result.returncode == 0, result.stderr
+    assert (run_dir / "report/report.html").is_file()
 
 
 @pytest.mark.parametrize("args", [["train", "--data", "d", "--out", "o"], ["eval", "--help"], ["run", "x.toml"],
