@@ -174,6 +174,13 @@ nlohmann::json GenLearner::stats() const {
   std::lock_guard<std::mutex> lock(mutex_);
   nlohmann::json out = counters_;
   out["dropped"] = drops_.to_json();
+  // Lease to durable storage, over the last results (a ring of them).
+  std::vector<double> ms(latencies_ms_.begin(), latencies_ms_.begin() + std::min(latency_count_, latencies_ms_.size()));
+  if (!ms.empty()) {
+    std::sort(ms.begin(), ms.end());
+    auto at = [&ms](double q) { return ms[std::min(ms.size() - 1, static_cast<size_t>(q * static_cast<double>(ms.size())))]; };
+    out["lease_to_stored_ms"] = {{"p50", at(0.5)}, {"p95", at(0.95)}, {"max", ms.back()}, {"of", ms.size()}};
+  }
   out["endpoint"] = endpoint_;
   return out;
 }
@@ -312,13 +319,20 @@ void GenLearner::store(std::vector<Pending>& results, Replies& replies) {
       if (r.k >= consumed_ && r.k >= range_.first && !stored_.count(r.k) && seen.insert(r.k).second) fresh.push_back(&r);
   }
   // Durable before acknowledged: every file written and fsynced, renamed, the directory fsynced.
-  for (Pending* r : fresh) write_checked_file(spool_path(r->k), r->layout);
-  if (!fresh.empty()) fsync_directory(spool_dir_);
+  std::vector<std::pair<std::string, std::string_view>> files;
+  for (Pending* r : fresh) files.emplace_back(std::to_string(r->k) + ".layout", r->layout);
+  write_checked_files(spool_dir_, files);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     for (Pending* r : fresh) {
       stored_.insert(r->k);
-      impl_->leases.erase(r->k);
+      const auto lease = impl_->leases.find(r->k);
+      if (lease != impl_->leases.end()) {
+        // End to end: leased, made, sent, stored durably.
+        latencies_ms_[latency_count_++ % latencies_ms_.size()] =
+            std::chrono::duration<double, std::milli>(Clock::now() - lease->second.second).count();
+        impl_->leases.erase(lease);
+      }
     }
     // Counted together, so a snapshot always has results = stored + duplicates.
     counters_["results"] = counters_["results"].get<uint64_t>() + results.size();

@@ -97,3 +97,15 @@ def test_bench_startup_times_each_command_beside_traceplay_torch():
         assert line["peer"] == "traceplay-torch" and line["peer_value"] > 0
         assert 0 < line["min"] <= line["value"] and 0 < line["peer_min"] <= line["peer_value"]
         assert line["command"].startswith("traceplay ")
+
+
+def test_bench_transport_measures_ingestion_beside_production_and_a_distributed_gen():
+    lines = {line["case"]: line for line in bench_lines("transport")}
+    assert list(lines) == ["produce", "ingest", "gen-actors"]
+    assert lines["produce"]["unit"] == "records/s" and lines["produce"]["value"] > 0
+    ingest = lines["ingest"]
+    assert ingest["value"] > 0 and ingest["mb_per_s"] > 0 and ingest["dropped"] == {}
+    assert ingest["peer_value"] == pytest.approx(ingest["senders"] * lines["produce"]["value"])
+    actors = lines["gen-actors"]
+    assert actors["value"] > 0 and actors["peer_value"] > 0 and actors["dropped"] == {}
+    assert actors["lease_to_stored_ms"]["p50"] > 0
