@@ -211,3 +211,28 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     result = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=30)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_the_ssh_launcher_builds_the_dataset_with_an_actor_per_host(tmp_path, reference):
+    """experiments/cluster/launch-ssh.sh with `ssh` replaced by a local shell: the learner
+    here, one actor per listed host, the dataset equal to a local gen's."""
+    source = os.environ.get("TRACEPLAY_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../.."))
+    fake_ssh = tmp_path / "fake-ssh"
+    fake_ssh.write_text('#!/bin/sh\nhost=$1; shift\necho "$host" >> "$FAKE_SSH_LOG"\nexec /bin/sh -c "$*"\n')
+    fake_ssh.chmod(0o755)
+    hosts = tmp_path / "hosts"
+    hosts.write_text("# two machines\nnode-a\nnode-b  # the second\n")
+    env = dict(os.environ, TRACEPLAY_BIN=BIN, TRACEPLAY_SSH=str(fake_ssh), TRACEPLAY_LEARNER_HOST="127.0.0.1",
+               ACTOR_THREADS="1", HOME=str(tmp_path), FAKE_SSH_LOG=str(tmp_path / "ssh.log"))
+    out = tmp_path / "d"
+    result = subprocess.run([os.path.join(source, "experiments/cluster/launch-ssh.sh"), str(hosts),
+                             write_config(tmp_path / "gen.toml"), str(out), str(free_port())],
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert files(out) == reference
+    assert sorted((tmp_path / "ssh.log").read_text().split()) == ["node-a", "node-b"]
+    counters = json.loads(result.stdout.strip().splitlines()[-1])["learner"]
+    assert counters["actors_seen"] == 2, counters
+    for host in ("node-a", "node-b"):
+        stats = json.loads(open(f"{out}.actor-{host}.log").read().strip().splitlines()[-1])
+        assert stats["exit"] == 0, stats
