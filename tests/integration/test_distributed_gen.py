@@ -236,3 +236,48 @@ def test_the_ssh_launcher_builds_the_dataset_with_an_actor_per_host(tmp_path, re
     for host in ("node-a", "node-b"):
         stats = json.loads(open(f"{out}.actor-{host}.log").read().strip().splitlines()[-1])
         assert stats["exit"] == 0, stats
+
+
+def test_sixteen_actors_under_load_keep_the_learner_bounded(tmp_path):
+    """16 actor processes sending as fast as they can into one learner over TCP: the
+    learner's peak memory stays bounded (its window and the sockets' high-water marks),
+    every result is stored or counted a duplicate, nothing is dropped. Prints records/s,
+    MB/s and the lease-to-stored latency."""
+    spec = dict(SPEC, count=36000, shard_records=2000)
+    config = tmp_path / "load.toml"
+    config.write_text("".join(f"{k} = {json.dumps(v)}\n" for k, v in spec.items()))
+    out, port = tmp_path / "d", free_port()
+    learner = subprocess.Popen([BIN, "learner", "--bind", f"tcp://127.0.0.1:{port}", "--config", str(config),
+                                "--out", str(out), "--json", "--quiet"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    actors = [start_actor(tmp_path, port, f"load{i}") for i in range(16)]
+    peak_kb = 0
+    try:
+        deadline = time.monotonic() + 240
+        while learner.poll() is None and time.monotonic() < deadline:
+            try:
+                with open(f"/proc/{learner.pid}/status") as status:
+                    for line in status:
+                        if line.startswith("VmHWM:"):
+                            peak_kb = max(peak_kb, int(line.split()[1]))
+            except FileNotFoundError:
+                break
+            time.sleep(0.2)
+        code, stdout, err = finish(learner, 60)
+        assert code == 0, err
+        summary = json.loads(stdout.strip().splitlines()[-1])
+        counters = summary["learner"]
+        assert summary["records"] == 36000 and counters["actors_seen"] == 16
+        assert counters["results"] == counters["stored"] + counters["duplicates"] and counters["dropped"] == {}
+        assert peak_kb < 400 * 1024, f"learner peak memory {peak_kb} kB"
+        print(json.dumps({"records_per_s": summary["records_per_s"],
+                          "mb_per_s": counters["bytes_in"] / summary["seconds"] / 1e6,
+                          "lease_to_stored_ms": counters.get("lease_to_stored_ms"),
+                          "learner_peak_mb": peak_kb / 1024}))
+        for actor in actors:
+            code, _, err = finish(actor, 60)
+            assert code == 0, err
+    finally:
+        for p in [learner, *actors]:
+            if p.poll() is None:
+                p.kill()
