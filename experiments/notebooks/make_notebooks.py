@@ -35,7 +35,8 @@ SOKOBAN_LEVEL = os.environ.get("NB_SOKOBAN_LEVEL", "")  # "FILE.xsb" or "FILE.xs
 NONDETERMINISTIC_RUNS = int(os.environ.get("NB_RUNS", "4"))"""),
     ("code", FIND_MODULE + "\nfrom traceplay import games, search"),
     ("code", '''def draw(ax, walls, width, height, result, title, y_up, marks=()):
-    """Walls, closed cells (shaded by count), the frontier, the plan and marked cells."""
+    """Walls, closed cells (shaded by count), the frontier, the plan, and marks: (label,
+    cells, matplotlib marker)."""
     closed = np.zeros((height, width))
     created = set()
     for e in result.events:
@@ -52,8 +53,8 @@ NONDETERMINISTIC_RUNS = int(os.environ.get("NB_RUNS", "4"))"""),
         ax.scatter(*zip(*frontier), marker="s", s=120, facecolors="none", edgecolors="orange", label="frontier")
     if result.plan:
         ax.plot(*zip(*result.plan), "-o", color="crimson", markersize=3, label=f"plan ({len(result.plan)} positions)")
-    for label, cell, style in marks:
-        ax.plot(*cell, style, markersize=12, markeredgecolor="black", label=label)
+    for label, cells, style in marks:
+        ax.plot(*zip(*cells), style, markersize=12, markeredgecolor="black", linestyle="none", label=label)
     ax.set_xlim(-0.5, width - 0.5)
     ax.set_ylim((-0.5, height - 0.5) if y_up else (height - 0.5, -0.5))
     ax.set_title(f"{title}\\n{result.expansions} closed, {len(result.trace)} trace tokens", fontsize=9)
@@ -66,7 +67,7 @@ runs += [(f"seed {s}", search.astar_maze(maze, deterministic=False, seed=s)) for
 fig, axes = plt.subplots(1, len(runs), figsize=(3.6 * len(runs), 4.2))
 for ax, (name, result) in zip(np.atleast_1d(axes), runs):
     draw(ax, maze.walls, maze.width, maze.height, result, name, y_up=True,
-         marks=[("start", maze.start, "o"), ("goal", maze.goal, "*")])
+         marks=[("start", [maze.start], "o"), ("goal", [maze.goal], "*")])
 plt.tight_layout()
 print("trace tokens:", {name: len(r.trace) for name, r in runs})
 print(" ".join(runs[0][1].trace[:20]), "...")'''),
@@ -83,8 +84,7 @@ result = search.astar_sokoban(level)
 print(result, "moves:", result.moves)
 fig, ax = plt.subplots(figsize=(4.5, 5))
 draw(ax, level.walls, level.width, level.height, result, "Sokoban A* (worker cells)", y_up=False,
-     marks=[("worker", level.worker, "o")] + [("box", b, "s") for b in level.boxes[:1]]
-     + [("dock", d, "x") for d in level.docks[:1]])
+     marks=[("worker", [level.worker], "o"), ("boxes", level.boxes, "s"), ("docks", level.docks, "x")])
 plt.tight_layout()'''),
 ]
 
@@ -131,7 +131,7 @@ for ax, k in zip(axes, keys):
         if s[k] is None:
             continue
         lo, hi = s[k + "_ci95"]
-        ax.errorbar(i, s[k], yerr=[[s[k] - lo], [hi - s[k]]], fmt="o", capsize=4)
+        ax.errorbar(i, s[k], yerr=[[s[k] - lo], [hi - s[k]]], fmt="o", capsize=4, color=f"C{i}")
     ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
     ax.set_title(k)
 plt.tight_layout()'''),
