@@ -268,12 +268,25 @@ class Evaluation:
     tasks: List[TaskOutcome]
 
 
-def _task_of_prompt(domain, prompt, width, height):
-    """A dataset prompt as the `traceplay` module's task (as models/response_check.cpp does)."""
+def task_of_prompt(domain, prompt, width, height):
+    """A dataset prompt (token strings) as the `traceplay` module's task: a MazeTask
+    (`start x y goal x y wall x y ...`) or a SokobanLevel (`worker x y box x y dock x y
+    wall x y ...`), as models/response_check.cpp builds them. ValueError when malformed."""
     from traceplay import games
     cells = {"wall": [], "box": [], "dock": [], "start": [], "goal": [], "worker": []}
-    for i in range(0, len(prompt) - 2, 3):
+    if len(prompt) % 3:
+        raise ValueError(f"a {domain} prompt is triples of tokens; got {len(prompt)} tokens")
+    for i in range(0, len(prompt), 3):
+        if prompt[i] not in cells or not (prompt[i + 1].isdigit() and prompt[i + 2].isdigit()):
+            raise ValueError(f"{domain} prompt token {i}: expected a keyword and two numbers, got "
+                             f"{' '.join(prompt[i:i + 3])!r}")
         cells[prompt[i]].append((int(prompt[i + 1]), int(prompt[i + 2])))
+    if domain not in ("maze", "sokoban"):
+        raise ValueError(f"domain {domain!r} has no plan checker")
+    if domain == "maze" and (len(cells["start"]) != 1 or len(cells["goal"]) != 1):
+        raise ValueError("a maze prompt needs one start and one goal")
+    if domain == "sokoban" and len(cells["worker"]) != 1:
+        raise ValueError(f"a Sokoban prompt needs one worker, got {len(cells['worker'])}")
     if domain == "maze":
         return games.MazeTask(width, height, cells["start"][0], cells["goal"][0], cells["wall"])
     rows = [[" "] * width for _ in range(height)]
@@ -327,6 +340,9 @@ def load_eval(eval_dir, data_dir=None, astar_runs=None):
     the one eval.json names (pass data_dir= when it has moved elsewhere)."""
     from traceplay import data
     eval_dir = Path(eval_dir)
+    for name in ("eval.json", "samples.jsonl"):
+        if not (eval_dir / name).is_file():
+            raise ValueError(f"{eval_dir} is not a finished evaluation directory: it has no {name}")
     summary_path = eval_dir / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.is_file() else None
     stored = json.loads((eval_dir / "eval.json").read_text())
@@ -361,7 +377,7 @@ def load_eval(eval_dir, data_dir=None, astar_runs=None):
         l_star = sum(1 for t in tokens["plan"] if t == "plan")
         t_star = None
         if runs > 0:
-            task = _task_of_prompt(domain, tokens["prompt"], width, height)
+            task = task_of_prompt(domain, tokens["prompt"], width, height)
             t_star = astar_trace_tokens(domain, task, record.id, runs)
         tasks.append(TaskOutcome(record.id, l_star, t_star, by_id[record.id]))
     return Evaluation(eval_dir, params, summary, data_dir, domain, with_ilr, tasks)

@@ -193,7 +193,7 @@ def rewritten_samples(eval_dir, search_augmented):
         if i % 3 == 1:  # a detour: to the second position, back, then the plan
             plan = plan[:6] + plan[:3] + plan[3:]
         if k == 1 and search_augmented:
-            task = tm._task_of_prompt("maze", tokens["prompt"], width, height)
+            task = tm.task_of_prompt("maze", tokens["prompt"], width, height)
             trace = search.astar_maze(task, deterministic=False, seed=i + 1).trace
         response = ["bos", *(trace if search_augmented else []), *plan, "eos"]
         positions = plan.count("plan")
@@ -240,6 +240,45 @@ def test_metrics_equal_the_eval_summary(tmp_path, tiny_run, arm):
     python = tm.recompute_summary(rescored, data_dir=data_dir)
     assert list(python) == list(cli)
     assert python == cli  # the same doubles: == on floats, no tolerance
+
+
+def test_fast_mode_metrics_equal_the_eval_summary(tmp_path, tiny_run):
+    # Dualformer's fast mode writes no trace: ILR is null even for a search-augmented model.
+    arm = tiny_run / "search-augmented"
+    data_dir = tm.load_eval(arm / "eval-test", astar_runs=0).data_dir
+    done = traceplay(["eval", "--checkpoint", str(arm / "train"), "--data", str(data_dir), "--out",
+                      str(tmp_path / "fast"), "--mode", "fast", "--tasks", "4", "--samples", "2",
+                      "--astar-runs", "2", "--threads", "1"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    cli = json.loads((tmp_path / "fast/summary.json").read_text())
+    python = tm.recompute_summary(tmp_path / "fast", data_dir=data_dir)
+    assert python["ilr_solved"] is None and python["mean_astar_trace_tokens"] > 0
+    assert python == {k: cli[k] for k in python}  # the summary adds the mode's shares after these
+
+
+def test_load_eval_errors(tmp_path, tiny_run):
+    with pytest.raises(ValueError, match="no eval.json"):
+        tm.load_eval(tmp_path)
+    copy = tmp_path / "eval"
+    shutil.copytree(tiny_run / "search-augmented/eval-test", copy)
+    data_dir = tm.load_eval(tiny_run / "search-augmented/eval-test", astar_runs=0).data_dir
+    lines = (copy / "samples.jsonl").read_text().splitlines(keepends=True)
+    # A torn last line (no newline) is not a sample yet, as for the writer's resume.
+    (copy / "samples.jsonl").write_text("".join(lines) + lines[0][:20])
+    assert len(tm.load_eval(copy, data_dir=data_dir, astar_runs=0).tasks) == 6
+    (copy / "samples.jsonl").write_text("".join(lines[:3]) + "{not json\n")
+    with pytest.raises(ValueError, match=r"samples.jsonl:4: not JSON"):
+        tm.load_eval(copy, data_dir=data_dir)
+    (copy / "samples.jsonl").write_text("".join(lines[:3]) + '{"id": "00"}\n')
+    with pytest.raises(ValueError, match=r"samples.jsonl:4: not a sample line"):
+        tm.load_eval(copy, data_dir=data_dir)
+    (copy / "samples.jsonl").write_text("".join(lines[:3]))
+    with pytest.raises(ValueError, match="has no samples of task"):
+        tm.load_eval(copy, data_dir=data_dir)
+    with pytest.raises(ValueError, match="expected a keyword and two numbers"):
+        tm.task_of_prompt("maze", ["start", "0", "x"], 4, 4)
+    with pytest.raises(ValueError, match="one worker"):
+        tm.task_of_prompt("sokoban", ["box", "1", "1"], 4, 4)
 
 
 def test_sokoban_metrics_equal_the_eval_summary(tiny_run):
