@@ -50,13 +50,27 @@ const char* status_name(search::SearchStatus s) {
   return "?";
 }
 
-search::AStarOptions astar_options(bool deterministic, int64_t seed, int64_t max_expansions, double time_limit) {
-  if (seed < 0) throw py::value_error("seed must be >= 0, got " + std::to_string(seed));
+// A seed takes the whole unsigned 64-bit range, as the command line's: eval's t* seeds
+// its A* runs with Rng::stream(task id, r).next(), which a Python recomputation of the
+// metrics (traceplay_metrics.py) must be able to pass. Negative or wider is bad input.
+uint64_t seed_value(const py::int_& seed) {
+  if (PyObject_RichCompareBool(seed.ptr(), py::int_(0).ptr(), Py_LT) == 1)
+    throw py::value_error("seed must be >= 0, got " + py::repr(seed).cast<std::string>());
+  const unsigned long long value = PyLong_AsUnsignedLongLong(seed.ptr());
+  if (PyErr_Occurred()) {
+    PyErr_Clear();
+    throw py::value_error("seed must be below 2**64, got " + py::repr(seed).cast<std::string>());
+  }
+  return value;
+}
+
+search::AStarOptions astar_options(bool deterministic, const py::int_& seed, int64_t max_expansions,
+                                   double time_limit) {
   if (max_expansions < 0) throw py::value_error("max_expansions must be >= 0, got " + std::to_string(max_expansions));
   if (!(time_limit >= 0)) throw py::value_error("time_limit must be >= 0 seconds");
   search::AStarOptions o;
   o.deterministic = deterministic;
-  o.seed = static_cast<uint64_t>(seed);
+  o.seed = seed_value(seed);
   o.max_expansions = static_cast<uint64_t>(max_expansions);
   o.time_limit_s = time_limit;
   return o;
@@ -89,7 +103,7 @@ std::vector<TraceEvent> events_of(const std::vector<std::string>& trace) {
   return events;
 }
 
-SearchOutcome astar_maze(const maze::MazeTask& task, bool deterministic, int64_t seed, int64_t max_expansions,
+SearchOutcome astar_maze(const maze::MazeTask& task, bool deterministic, const py::int_& seed, int64_t max_expansions,
                          double time_limit) {
   const auto options = astar_options(deterministic, seed, max_expansions, time_limit);
   SearchOutcome out;
@@ -110,8 +124,8 @@ SearchOutcome astar_maze(const maze::MazeTask& task, bool deterministic, int64_t
   return out;
 }
 
-SearchOutcome astar_sokoban(const sokoban::Level& level, bool deterministic, int64_t seed, int64_t max_expansions,
-                            double time_limit) {
+SearchOutcome astar_sokoban(const sokoban::Level& level, bool deterministic, const py::int_& seed,
+                            int64_t max_expansions, double time_limit) {
   const auto options = astar_options(deterministic, seed, max_expansions, time_limit);
   SearchOutcome out;
   {
@@ -220,7 +234,8 @@ void bind_search(py::module_& m) {
         py::arg("max_expansions") = 0, py::arg("time_limit") = 0.0,
         "A* on a maze task with the Searchformer reference's exact semantics (`traceplay solve\n"
         "--domain maze --trace`): deterministic by default; `deterministic=False` breaks ties\n"
-        "and orders children randomly from `seed`. Limits: 0 = none. Releases the GIL.");
+        "and orders children randomly from `seed` (0 <= seed < 2**64). Limits: 0 = none.\n"
+        "Releases the GIL.");
   m.def("astar_sokoban", &astar_sokoban, py::arg("level"), py::arg("deterministic") = true, py::arg("seed") = 0,
         py::arg("max_expansions") = 0, py::arg("time_limit") = 0.0,
         "Trace-mode A* on a Sokoban level (the reference's heuristic; `traceplay solve --domain\n"

@@ -45,6 +45,10 @@ def test_nondeterministic_seeds_and_limits():
     for bad in ({"max_expansions": -1}, {"seed": -5}, {"time_limit": -1.0}):
         with pytest.raises(ValueError, match="must be >= 0"):
             search.astar_maze(t, **bad)
+    # Seeds span 64 bits, as the command line's (eval's t* seeds its A* runs so).
+    assert search.astar_maze(t, deterministic=False, seed=2**64 - 1).solved
+    with pytest.raises(ValueError, match="below 2"):
+        search.astar_maze(t, deterministic=False, seed=2**64)
 
 
 LEVEL = ["#######", "#.@ $ #", "#     #", "#######"]
