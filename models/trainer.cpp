@@ -293,6 +293,7 @@ class Trainer {
   void log_step(int64_t step, double lr, const std::optional<Validation>& val, bool last, MetricsLog& metrics,
                 LogWindow& log);
   TrainResult result_of(const LoopEnd& end) const;
+  TrainResult result_base() const;  // what every result says: the folder, steps, size
 
   const TrainOptions& o_;
   std::optional<CheckpointSummary> init_from_;  // --init-from, checked against the data
@@ -491,11 +492,16 @@ Trainer::RunStart Trainer::agree_on_start() {
 }
 
 // A finished run of the same settings: its recorded figures, nothing trained.
-TrainResult Trainer::already_done(const RunDirState& dir) const {
+TrainResult Trainer::result_base() const {
   TrainResult result;
   result.out_dir = o_.out_dir;
   result.steps = o_.steps;
   result.parameters = arch_.num_parameters();
+  return result;
+}
+
+TrainResult Trainer::already_done(const RunDirState& dir) const {
+  TrainResult result = result_base();
   result.step = o_.steps;
   result.finished = result.already_done = true;
   if (comm_->rank() == 0) {
@@ -696,10 +702,7 @@ void Trainer::log_step(int64_t step, double lr, const std::optional<Validation>&
 }
 
 TrainResult Trainer::result_of(const LoopEnd& end) const {
-  TrainResult result;
-  result.out_dir = o_.out_dir;
-  result.steps = o_.steps;
-  result.parameters = arch_.num_parameters();
+  TrainResult result = result_base();
   result.step = end.step;
   result.finished = end.step == o_.steps;
   result.loss = last_loss_;

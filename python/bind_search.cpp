@@ -103,6 +103,22 @@ std::vector<TraceEvent> events_of(const std::vector<std::string>& trace) {
   return events;
 }
 
+// What both traced searches give alike: the status, the counts and the tokens (the plan's
+// positions differ: maze cells or Sokoban player positions, filled by the caller).
+template <class Traced>
+SearchOutcome outcome_of(Traced&& traced) {
+  SearchOutcome out;
+  out.status = status_name(traced.result.status);
+  out.cost = traced.result.cost;
+  out.expansions = traced.result.expansions;
+  out.created = traced.result.created;
+  out.prompt = std::move(traced.prompt);
+  out.trace = std::move(traced.trace);
+  out.plan_tokens = std::move(traced.plan);
+  out.events = events_of(out.trace);
+  return out;
+}
+
 SearchOutcome astar_maze(const maze::MazeTask& task, bool deterministic, const py::int_& seed, int64_t max_expansions,
                          double time_limit) {
   const auto options = astar_options(deterministic, seed, max_expansions, time_limit);
@@ -111,15 +127,10 @@ SearchOutcome astar_maze(const maze::MazeTask& task, bool deterministic, const p
     py::gil_scoped_release release;
     // The tokens exactly as `traceplay solve --trace` and the datasets write them.
     search::MazeTrace traced = search::trace_maze(task, options);
-    out.status = status_name(traced.result.status);
-    out.cost = traced.result.cost;
-    out.expansions = traced.result.expansions;
-    out.created = traced.result.created;
-    for (int32_t cell : traced.result.plan) out.plan.push_back(task.pos(cell));
-    out.prompt = std::move(traced.prompt);
-    out.trace = std::move(traced.trace);
-    out.plan_tokens = std::move(traced.plan);
-    out.events = events_of(out.trace);
+    std::vector<Pos> plan;
+    for (int32_t cell : traced.result.plan) plan.push_back(task.pos(cell));
+    out = outcome_of(std::move(traced));
+    out.plan = std::move(plan);
   }
   return out;
 }
@@ -131,16 +142,11 @@ SearchOutcome astar_sokoban(const sokoban::Level& level, bool deterministic, con
   {
     py::gil_scoped_release release;
     search::SokobanTrace traced = search::trace_sokoban(level, options);
-    out.status = status_name(traced.result.status);
-    out.cost = traced.result.cost;
-    out.expansions = traced.result.expansions;
-    out.created = traced.result.created;
-    out.plan = traced.result.plan;
-    out.prompt = std::move(traced.prompt);
-    out.trace = std::move(traced.trace);
-    out.plan_tokens = std::move(traced.plan);
-    out.events = events_of(out.trace);
-    if (traced.result.solved()) {
+    const bool solved = traced.result.solved();
+    std::vector<Pos> plan = traced.result.plan;
+    out = outcome_of(std::move(traced));
+    out.plan = std::move(plan);
+    if (solved) {
       out.moves = sokoban::plan_to_lurd(level, out.plan);
       out.pushes = 0;
       for (char c : out.moves) out.pushes += c >= 'A' && c <= 'Z';
