@@ -150,6 +150,167 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
+// Creates `dir` when it is missing; returns whether it existed (a directory).
+bool create_directory(const std::string& dir) {
+  std::error_code ec;
+  const bool exists = fs::exists(dir, ec);
+  if (exists && !fs::is_directory(dir, ec)) throw UserError(dir + " exists and is not a directory");
+  if (!exists) {
+    fs::create_directories(dir, ec);
+    if (ec) throw UserError("cannot create " + dir + ": " + ec.message());
+  }
+  return exists;
+}
+
+struct DirectoryVerdict {
+  bool done = false;                   // the finished dataset of these parameters
+  std::optional<nlohmann::json> state;  // an unfinished one of these parameters: resume
+};
+
+// What an existing directory holds, decided before anything is written: the same
+// dataset finished (its leftovers cleaned), the same one unfinished, nothing of ours
+// (an empty folder), or something else, refused unless `force`, which empties it.
+DirectoryVerdict inspect_directory(const std::string& dir, const nlohmann::json& identity, bool force) {
+  const std::string manifest_path = dir + "/" + Manifest::kFileName;
+  const std::string state_path = dir + "/" + kStateFile;
+  DirectoryVerdict verdict;
+  std::string refusal;
+  if (fs::exists(manifest_path)) {
+    const auto found = read_json_file(manifest_path);
+    bool same = false;
+    try {
+      same = found && Manifest::from_json(*found, manifest_path).identity() == identity;
+    } catch (const UserError&) {
+      // A damaged manifest is "other parameters": refused unless --force.
+    }
+    if (same) {
+      std::error_code ec;
+      remove_temporaries(dir);
+      remove_work_dirs(dir);
+      fs::remove(state_path, ec);
+      verdict.done = true;
+      return verdict;
+    }
+    refusal = dir + " holds a dataset made with other parameters: " +
+              describe_difference(found && found->is_object() ? (*found) : nlohmann::json::object(), identity);
+  } else if (fs::exists(state_path)) {
+    auto state = read_json_file(state_path);
+    const bool same = state && state->is_object() && state->value("format", "") == kStateFormat &&
+                      state->contains("identity") && (*state)["identity"] == identity;
+    if (same) {
+      verdict.state = std::move(state);
+    } else {
+      refusal = dir + " holds an unfinished dataset made with other parameters: " +
+                describe_difference(state && state->is_object() && state->contains("identity")
+                                        ? (*state)["identity"] : nlohmann::json::object(),
+                                    identity);
+    }
+  } else {
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (!is_dataset_file(entry.path().filename().string())) {
+        refusal = dir + " is not empty and holds no traceplay dataset";
+        break;
+      }
+  }
+  if (!refusal.empty()) {
+    if (!force) throw UserError(refusal + "; use --force to replace it");
+    remove_dataset_files(dir);
+    verdict.state.reset();
+  }
+  remove_temporaries(dir);
+  return verdict;
+}
+
+// Where generation goes on: layout k, record index in it, and the ids already written.
+struct Resume {
+  uint64_t next_layout = 0, offset = 0;
+  std::unordered_set<uint64_t> seen;
+};
+
+// The writer restored from an unfinished build's state, or a new build's first state.
+Resume restore_or_start(DatasetWriter& writer, const std::string& dir, const nlohmann::json& identity,
+                        const std::optional<nlohmann::json>& state) {
+  Resume resume;
+  if (!state) {
+    // Written first, so that the directory names its parameters from the start.
+    write_state(dir, identity, 0, 0, writer.checkpoint());
+    return resume;
+  }
+  const std::string state_path = dir + "/" + kStateFile;
+  try {
+    writer.restore(state->at("writer"));
+    resume.next_layout = state->at("next_layout").get<uint64_t>();
+    resume.offset = state->at("offset").get<uint64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    throw UserError(state_path + " is damaged (" + e.what() + "); use --force to start over");
+  }
+  try {
+    resume.seen = read_ids(dir, writer.manifest());
+  } catch (const UserError& e) {
+    throw UserError(std::string(e.what()) + "; use --force to start over");
+  }
+  return resume;
+}
+
+struct LoopEnd {
+  bool interrupted = false;  // a stop signal: the unfinished chunk is dropped
+  bool barren = false;       // kMaxBarrenLayouts layouts in a row added nothing
+};
+
+// The layouts from the producer, in order, into the writer until `count` records: ids
+// seen before dropped, the state written after every finished chunk.
+LoopEnd write_layouts(const TraceSource& source, const BuildOptions& options, const std::string& dir,
+                      const nlohmann::json& identity, const LayoutProducerFactory& producer, DatasetWriter& writer,
+                      Resume& resume, Progress* progress, uint64_t resumed_from) {
+  LoopEnd end;
+  uint64_t barren = 0;  // layouts in a row that added no record (duplicates or unsolvable draws)
+  const uint64_t limit = source.num_layouts();
+  const LayoutRange range{options.seed, resume.next_layout, limit, options.threads};
+  const std::unique_ptr<LayoutProducer> pipeline = producer ? producer(source, range) : make_thread_producer(source, range);
+  uint64_t offset = resume.offset;
+  for (uint64_t k = resume.next_layout; writer.records() < options.count && k < limit; ++k, offset = 0) {
+    if (stop_requested()) {
+      end.interrupted = true;
+      break;
+    }
+    const PreparedLayout layout = pipeline->take(k);
+    // A stop may have cut this layout short (searches poll the flag): never write it.
+    if (stop_requested()) {
+      end.interrupted = true;
+      break;
+    }
+    const uint64_t before = writer.records();
+    for (uint64_t i = offset; i < layout.size() && writer.records() < options.count; ++i) {
+      const PreparedRecord& r = layout[i];
+      if (!resume.seen.insert(r.id).second) continue;  // the id was taken earlier: drop
+      if (writer.add_line(r.layout, r.line, r.prompt_length, r.trace_length, r.plan_length)) {
+        const bool layout_done = i + 1 == layout.size();
+        write_state(dir, identity, layout_done ? k + 1 : k, layout_done ? 0 : i + 1, writer.checkpoint());
+        pipeline->committed(layout_done ? k + 1 : k);
+      }
+    }
+    if (progress) progress->update(writer.records() - resumed_from);
+    // Small domains run out of distinct tasks (3x3 mazes have a few hundred), and
+    // impossible parameters never yield one: stop instead of drawing layouts forever.
+    barren = writer.records() > before ? 0 : barren + 1;
+    if (barren >= kMaxBarrenLayouts) {
+      end.barren = true;
+      break;
+    }
+  }
+  if (!end.interrupted) pipeline->finished();
+  return end;
+}
+
+[[noreturn]] void refuse_barren(DatasetWriter& writer, const BuildOptions& options, const std::string& dir) {
+  const uint64_t made = writer.records();
+  writer.abandon_chunk();
+  throw UserError("--count " + std::to_string(options.count) + ": only " + std::to_string(made) +
+                  " distinct records came from these parameters, and the last " + std::to_string(kMaxBarrenLayouts) +
+                  " layouts added none (duplicates or unsolvable); ask for fewer (with --force to replace the "
+                  "partial dataset in " + dir + ")");
+}
+
 }  // namespace
 
 void validate(const BuildOptions& options) {
@@ -198,147 +359,39 @@ BuildResult build_dataset(const TraceSource& source, const BuildOptions& options
   const auto started = std::chrono::steady_clock::now();
   const Manifest header = dataset_header(source, options);
   const nlohmann::json identity = header.identity();
-  const std::string manifest_path = dir + "/" + Manifest::kFileName;
-  const std::string state_path = dir + "/" + kStateFile;
 
-  // Decide what the directory holds before touching it.
-  std::error_code ec;
-  const bool exists = fs::exists(dir, ec);
-  if (exists && !fs::is_directory(dir, ec)) throw UserError(dir + " exists and is not a directory");
-  if (!exists) {
-    fs::create_directories(dir, ec);
-    if (ec) throw UserError("cannot create " + dir + ": " + ec.message());
-  }
+  const bool existed = create_directory(dir);
   DirectoryLock lock(dir);
-
+  const DirectoryVerdict found = existed ? inspect_directory(dir, identity, options.force) : DirectoryVerdict{};
   BuildResult result;
-  std::optional<nlohmann::json> state;
-  if (exists) {
-    std::string refusal;
-    if (fs::exists(manifest_path)) {
-      const auto found = read_json_file(manifest_path);
-      bool same = false;
-      try {
-        same = found && Manifest::from_json(*found, manifest_path).identity() == identity;
-      } catch (const UserError&) {
-        // A damaged manifest is "other parameters": refused unless --force.
-      }
-      if (same) {
-        remove_temporaries(dir);
-        remove_work_dirs(dir);
-        fs::remove(state_path, ec);
-        result.status = BuildStatus::kAlreadyDone;
-        result.manifest = Manifest::load(dir);
-        result.seconds = seconds_since(started);
-        return result;
-      }
-      refusal = dir + " holds a dataset made with other parameters: " +
-                describe_difference(found && found->is_object() ? (*found) : nlohmann::json::object(), identity);
-    } else if (fs::exists(state_path)) {
-      state = read_json_file(state_path);
-      const bool same = state && state->is_object() && state->value("format", "") == kStateFormat &&
-                        state->contains("identity") && (*state)["identity"] == identity;
-      if (!same) {
-        refusal = dir + " holds an unfinished dataset made with other parameters: " +
-                  describe_difference(state && state->is_object() && state->contains("identity")
-                                          ? (*state)["identity"] : nlohmann::json::object(),
-                                      identity);
-        state.reset();
-      }
-    } else {
-      for (const auto& entry : fs::directory_iterator(dir))
-        if (!is_dataset_file(entry.path().filename().string())) {
-          refusal = dir + " is not empty and holds no traceplay dataset";
-          break;
-        }
-    }
-    if (!refusal.empty()) {
-      if (!options.force) throw UserError(refusal + "; use --force to replace it");
-      remove_dataset_files(dir);
-      state.reset();
-    }
-    remove_temporaries(dir);
+  if (found.done) {
+    result.status = BuildStatus::kAlreadyDone;
+    result.manifest = Manifest::load(dir);
+    result.seconds = seconds_since(started);
+    return result;
   }
 
   DatasetWriter writer(dir, header, options.shard_records);
-  uint64_t next_layout = 0, offset = 0;
-  std::unordered_set<uint64_t> seen;
-  if (state) {
-    try {
-      writer.restore(state->at("writer"));
-      next_layout = state->at("next_layout").get<uint64_t>();
-      offset = state->at("offset").get<uint64_t>();
-    } catch (const nlohmann::json::exception& e) {
-      throw UserError(state_path + " is damaged (" + e.what() + "); use --force to start over");
-    }
-    try {
-      seen = read_ids(dir, writer.manifest());
-    } catch (const UserError& e) {
-      throw UserError(std::string(e.what()) + "; use --force to start over");
-    }
-  } else {
-    // Written first, so that the directory names its parameters from the start.
-    write_state(dir, identity, 0, 0, writer.checkpoint());
-  }
+  Resume resume = restore_or_start(writer, dir, identity, found.state);
   result.resumed_from = writer.records();
 
   install_stop_handlers();
   std::optional<Progress> progress;
   if (options.progress) progress.emplace("gen " + dir, options.count - result.resumed_from, "records");
-  bool interrupted = false;
-  uint64_t barren = 0;  // layouts in a row that added no record (duplicates or unsolvable draws)
-  {
-    const uint64_t limit = source.num_layouts();
-    const LayoutRange range{options.seed, next_layout, limit, options.threads};
-    const std::unique_ptr<LayoutProducer> pipeline =
-        producer ? producer(source, range) : make_thread_producer(source, range);
-    for (uint64_t k = next_layout; writer.records() < options.count && k < limit; ++k, offset = 0) {
-      if (stop_requested()) {
-        interrupted = true;
-        break;
-      }
-      const PreparedLayout layout = pipeline->take(k);
-      // A stop may have cut this layout short (searches poll the flag): never write it.
-      if (stop_requested()) {
-        interrupted = true;
-        break;
-      }
-      const uint64_t before = writer.records();
-      for (uint64_t i = offset; i < layout.size() && writer.records() < options.count; ++i) {
-        const PreparedRecord& r = layout[i];
-        if (!seen.insert(r.id).second) continue;  // the id was taken earlier: drop
-        if (writer.add_line(r.layout, r.line, r.prompt_length, r.trace_length, r.plan_length)) {
-          const bool layout_done = i + 1 == layout.size();
-          write_state(dir, identity, layout_done ? k + 1 : k, layout_done ? 0 : i + 1, writer.checkpoint());
-          pipeline->committed(layout_done ? k + 1 : k);
-        }
-      }
-      if (progress) progress->update(writer.records() - result.resumed_from);
-      // Small domains run out of distinct tasks (3x3 mazes have a few hundred), and
-      // impossible parameters never yield one: stop instead of drawing layouts forever.
-      barren = writer.records() > before ? 0 : barren + 1;
-      if (barren >= kMaxBarrenLayouts) break;
-    }
-    if (!interrupted) pipeline->finished();
-  }
+  const LoopEnd end = write_layouts(source, options, dir, identity, producer, writer, resume,
+                                    progress ? &*progress : nullptr, result.resumed_from);
   if (progress) progress->finish();
-  if (barren >= kMaxBarrenLayouts) {
-    const uint64_t made = writer.records();
-    writer.abandon_chunk();
-    throw UserError("--count " + std::to_string(options.count) + ": only " + std::to_string(made) +
-                    " distinct records came from these parameters, and the last " + std::to_string(kMaxBarrenLayouts) +
-                    " layouts added none (duplicates or unsolvable); ask for fewer (with --force to replace the "
-                    "partial dataset in " + dir + ")");
-  }
+  if (end.barren) refuse_barren(writer, options, dir);
 
-  if (interrupted) {
+  if (end.interrupted) {
     writer.abandon_chunk();
     result.status = BuildStatus::kInterrupted;
     result.exit_code = stop_exit_code();
     result.manifest = writer.manifest();
   } else {
     result.manifest = writer.finish();
-    fs::remove(state_path, ec);
+    std::error_code ec;
+    fs::remove(dir + "/" + kStateFile, ec);
     remove_work_dirs(dir);
   }
   result.records_made = writer.finished_records() - result.resumed_from;
