@@ -146,11 +146,11 @@ class LearnerProducer : public LayoutProducer {
     if (local_actors > 0) options.watchdog = [this] {
       if (actors_) actors_->check();
     };
-    learner_ = std::make_unique<distributed::GenLearner>(options, gen_job(spec), out_dir + "/" + kSpoolDir, range);
+    learner_ = std::make_unique<distributed::GenLearner>(options, gen_job(spec), out_dir + "/" + kSpoolDirName, range);
     if (!options.quiet) std::fprintf(stderr, "learner: serving %s at %s\n", out_dir.c_str(), learner_->endpoint().c_str());
     if (local_actors > 0) {
       const int threads = std::max(1, range.threads / local_actors);
-      actors_ = std::make_unique<LocalActors>(learner_->endpoint(), out_dir + "/" + kLocalActorsDir, local_actors, threads);
+      actors_ = std::make_unique<LocalActors>(learner_->endpoint(), out_dir + "/" + kLocalActorsDirName, local_actors, threads);
     }
   }
 
@@ -159,11 +159,7 @@ class LearnerProducer : public LayoutProducer {
     if (actors_) actors_->stop(SIGTERM, done_ ? std::chrono::milliseconds(10000) : std::chrono::milliseconds(0));
     actors_.reset();
     learner_.reset();  // after its last DONE
-    std::error_code ec;
-    if (done_) {
-      fs::remove_all(out_dir_ + "/" + kSpoolDir, ec);
-      fs::remove_all(out_dir_ + "/" + kLocalActorsDir, ec);
-    }
+    if (done_) remove_work_dirs(out_dir_);
   }
 
   PreparedLayout take(uint64_t k) override {

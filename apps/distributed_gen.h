@@ -33,8 +33,4 @@ LayoutProducerFactory learner_producer(const distributed::LearnerOptions& option
                                        const std::string& out_dir, int local_actors,
                                        std::shared_ptr<nlohmann::json> stats_out = nullptr);
 
-// What a learner keeps beside the dataset while it builds (removed when it is complete).
-inline constexpr const char* kSpoolDir = ".gen-spool";
-inline constexpr const char* kLocalActorsDir = ".gen-actors";
-
 }  // namespace traceplay::apps

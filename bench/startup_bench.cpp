@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/startup_bench.h"
+#include "bench/temp_dir.h"
 #include "core/error.h"
 
 extern char** environ;
@@ -38,27 +39,6 @@ struct StartupCase {
   std::string name;
   std::vector<std::string> args;  // after the program
   std::string stdin_path;         // "" reads /dev/null
-};
-
-// A fresh folder for the cases' inputs, removed with everything in it at the end.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "traceplay-bench-startup-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr)
-      throw std::runtime_error("cannot make a temporary folder: " + std::string(std::strerror(errno)));
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
 };
 
 std::string command_text(const std::string& program, const std::vector<std::string>& args) {
@@ -139,7 +119,7 @@ int run_startup_bench(const BenchOptions& options, const std::string& binary, co
     if (::access(program.c_str(), X_OK) != 0)
       throw UserError("bench startup needs " + program + ": " + std::strerror(errno));
   const int runs = options.quick ? 3 : 11;
-  TempDir dir;
+  TempDir dir("startup");
   for (const StartupCase& c : make_cases(binary, dir.path())) {
     run_once(binary, c);
     run_once(peer_binary, c);

@@ -1,4 +1,5 @@
 #include "bench/transport_bench.h"
+#include "bench/temp_dir.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -41,23 +42,6 @@ void print(nlohmann::json line) {
   std::printf("%s\n", line.dump().c_str());
   std::fflush(stdout);
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "traceplay-bench-transport-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot make a temporary folder");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 search::MazeSourceParams maze() {
   search::MazeSourceParams p;
@@ -120,7 +104,7 @@ nlohmann::json ingest(int senders, double seconds, double produce_records_per_s)
   auto worker = source->make_worker();
   const PreparedLayout layout = prepare_layout(*worker, 1, 0);
   const std::string bytes = encode_layout(layout);
-  TempDir spool;
+  TempDir spool("transport");
   distributed::LearnerOptions options;
   options.bind = "tcp://127.0.0.1:*";
   options.quiet = true;
@@ -177,7 +161,7 @@ nlohmann::json run_json(const std::string& binary, std::vector<std::string> args
 }
 
 nlohmann::json gen_actors(const std::string& binary, int actors, int threads, uint64_t count) {
-  TempDir dir;
+  TempDir dir("transport");
   const std::vector<std::string> spec = {"--domain", "maze", "--size", "10", "--count", std::to_string(count), "--seed", "1"};
   auto with = [&](std::vector<std::string> extra, const std::string& out) {
     std::vector<std::string> args = {"gen", "--out", dir.path() + "/" + out, "--json"};

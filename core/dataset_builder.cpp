@@ -40,19 +40,13 @@ bool is_dataset_file(const std::string& name) {
     base = name.substr(0, tmp);
   if (base == Manifest::kFileName || base == kStateFile) return true;
   // A distributed build's spool and its local actors' outboxes (apps/distributed_gen.h).
-  if (name == ".gen-spool" || name == ".gen-actors") return true;
+  if (name == kSpoolDirName || name == kLocalActorsDirName) return true;
   try {
     shard_split(base);
     return true;
   } catch (const UserError&) {
     return false;
   }
-}
-
-// What a distributed build keeps while it runs: gone once the dataset is complete.
-void remove_work_dirs(const std::string& dir) {
-  std::error_code ec;
-  for (const char* name : {".gen-spool", ".gen-actors"}) fs::remove_all(dir + "/" + name, ec);
 }
 
 bool is_temporary(const std::string& name) {
@@ -312,6 +306,11 @@ LoopEnd write_layouts(const TraceSource& source, const BuildOptions& options, co
 }
 
 }  // namespace
+
+void remove_work_dirs(const std::string& dir) {
+  std::error_code ec;
+  for (const char* name : {kSpoolDirName, kLocalActorsDirName}) fs::remove_all(dir + "/" + name, ec);
+}
 
 void validate(const BuildOptions& options) {
   if (options.count < 1) throw UserError("the record count must be at least 1");

@@ -72,6 +72,13 @@ struct BuildResult {
 // params are source.params() plus "count" and "shard_records".
 Manifest dataset_header(const TraceSource& source, const BuildOptions& options);
 
+// What a distributed build keeps beside the dataset while it runs (apps/distributed_gen.h):
+// layouts acknowledged to actors and not yet in a finished chunk, and the local actors'
+// outboxes. Dataset files, so that --force removes them; gone once the dataset is complete.
+inline constexpr const char* kSpoolDirName = ".gen-spool";
+inline constexpr const char* kLocalActorsDirName = ".gen-actors";
+void remove_work_dirs(const std::string& dir);
+
 // Builds (or resumes, or finds done) the dataset in `dir`; installs the SIGINT/SIGTERM
 // handlers. Bad options or a refused directory throw UserError before anything is
 // created. `producer` makes the layouts (default: options.threads threads here); it is

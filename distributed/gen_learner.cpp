@@ -1,21 +1,18 @@
 #include "distributed/gen_learner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <algorithm>
 #include <map>
 #include <optional>
 
 #include <zmq.hpp>
 
-#include "core/atomic_file.h"
-#include "distributed/checked_file.h"
 #include "core/error.h"
 #include "core/escape.h"
-#include "core/hash.h"
 #include "core/signals.h"
-#include "core/version.h"
+#include "distributed/checked_file.h"
 
 namespace traceplay::distributed {
 
@@ -71,7 +68,6 @@ struct GenLearner::Impl {
   std::optional<zmq::socket_t> zap;  // the CURVE authenticator, when enabled
   std::map<std::string, Actor> actors;                  // by ZeroMQ routing id
   std::map<uint64_t, std::pair<std::string, Clock::time_point>> leases;  // layout -> (actor, since)
-  Clock::time_point finished_at;
 };
 
 GenLearner::GenLearner(const LearnerOptions& options, nlohmann::json job, std::string spool_dir, const LayoutRange& range)
