@@ -14,14 +14,15 @@ void print_build_result(const BuildResult& r, const std::string& out, bool json,
                   m.shards.size(), m.shards.size() == 1 ? "" : "s");
       break;
     case BuildStatus::kInterrupted:
-      std::fprintf(stderr, "traceplay %s: interrupted; %llu records in finished shards are kept; "
-                           "run the same command to resume\n",
+      std::fprintf(stderr,
+                   "traceplay %s: interrupted; %llu records in finished shards are kept; "
+                   "run the same command to resume\n",
                    command.c_str(), static_cast<unsigned long long>(m.train + m.test));
       break;
     case BuildStatus::kBuilt:
       std::printf("%s: %s dataset, %s in %zu shard%s (%.1f s, %.0f records/s%s)\n", out.c_str(),
-                  m.domain.c_str(), counts.c_str(), m.shards.size(), m.shards.size() == 1 ? "" : "s", r.seconds,
-                  r.seconds > 0 ? static_cast<double>(r.records_made) / r.seconds : 0.0,
+                  m.domain.c_str(), counts.c_str(), m.shards.size(), m.shards.size() == 1 ? "" : "s",
+                  r.seconds, r.seconds > 0 ? static_cast<double>(r.records_made) / r.seconds : 0.0,
                   r.resumed_from ? (", resumed after " + std::to_string(r.resumed_from)).c_str() : "");
       break;
   }

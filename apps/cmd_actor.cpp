@@ -27,13 +27,16 @@ struct ActorArgs {
 }  // namespace
 
 void add_actor_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("actor", "Make layouts for a `traceplay learner` (or `gen --actors`) over ZeroMQ");
+  auto* cmd =
+      app.add_subcommand("actor", "Make layouts for a `traceplay learner` (or `gen --actors`) over ZeroMQ");
   auto a = std::make_shared<ActorArgs>();
   cmd->add_option("--connect", a->connect, "The learner: tcp://HOST:PORT or ipc://PATH")->required();
   cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
-  cmd->add_option("--outbox", a->outbox, "Directory of results not yet acknowledged (one per actor; default .traceplay-actor)");
+  cmd->add_option("--outbox", a->outbox,
+                  "Directory of results not yet acknowledged (one per actor; default .traceplay-actor)");
   cmd->add_option("--name", a->name, "Name in the learner's log (default HOST:PID)");
-  cmd->add_option("--give-up", a->give_up, "Exit 1 after this many seconds without word from the learner (60)")
+  cmd->add_option("--give-up", a->give_up,
+                  "Exit 1 after this many seconds without word from the learner (60)")
       ->check(CLI::Range(1.0, 86400.0));
   cmd->add_option("--resend", a->resend, "Send an unacknowledged result again after this many seconds (10)")
       ->check(CLI::Range(0.1, 3600.0));
@@ -42,10 +45,12 @@ void add_actor_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--quiet", a->quiet, "No summary line at the end");
   cmd->callback([&exit_code, a] {
     if (a->curve.empty() != a->server_key.empty())
-      throw UserError("--curve and --server-key go together (this actor's keys and the learner's public key)");
+      throw UserError(
+          "--curve and --server-key go together (this actor's keys and the learner's public key)");
     distributed::ActorOptions options;
     options.connect = a->connect;
-    options.threads = a->threads > 0 ? a->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    options.threads =
+        a->threads > 0 ? a->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     options.outbox = a->outbox;
     options.name = a->name;
     options.give_up_s = a->give_up;

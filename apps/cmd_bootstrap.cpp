@@ -26,12 +26,14 @@ void print_result(const models::BootstrapResult& r) {
   const double share = r.train ? 100.0 * static_cast<double>(r.replaced) / static_cast<double>(r.train) : 0.0;
   std::printf("%s: bootstrapping step %lld%s\n", r.out_dir.c_str(), static_cast<long long>(r.step),
               r.already_done ? " (already done)" : "");
-  std::printf("  replaced %llu of %llu training traces (%.1f%%)\n", static_cast<unsigned long long>(r.replaced),
-              static_cast<unsigned long long>(r.train), share);
-  std::printf("  mean training trace %.1f -> %.1f tokens (%+.1f%%)\n", r.mean_trace_before, r.mean_trace_after,
+  std::printf("  replaced %llu of %llu training traces (%.1f%%)\n",
+              static_cast<unsigned long long>(r.replaced), static_cast<unsigned long long>(r.train), share);
+  std::printf("  mean training trace %.1f -> %.1f tokens (%+.1f%%)\n", r.mean_trace_before,
+              r.mean_trace_after,
               r.mean_trace_before > 0 ? 100.0 * (r.mean_trace_after / r.mean_trace_before - 1.0) : 0.0);
   if (r.sampling.is_object() && r.sampling.contains("optimal"))
-    std::printf("  sampled prompts with an optimal response: %.1f%%\n", 100.0 * r.sampling["optimal"].get<double>());
+    std::printf("  sampled prompts with an optimal response: %.1f%%\n",
+                100.0 * r.sampling["optimal"].get<double>());
 }
 
 }  // namespace
@@ -40,7 +42,8 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("bootstrap", torch_command("bootstrap").summary);
   auto a = std::make_shared<BootstrapArgs>();
   models::BootstrapOptions& o = a->o;
-  cmd->add_option("--checkpoint", o.checkpoint, "A search-augmented checkpoint or training run directory")->required();
+  cmd->add_option("--checkpoint", o.checkpoint, "A search-augmented checkpoint or training run directory")
+      ->required();
   cmd->add_option("--data", o.data_dir, "The dataset whose training traces are replaced")->required();
   cmd->add_option("--out", o.out_dir, "The new dataset's directory")->required();
   cmd->add_option("--samples", o.samples, "Responses per training prompt, K")->required();
@@ -61,8 +64,10 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
     options.stop = &stop_flag();
     const models::BootstrapResult r = models::bootstrap(options);
     if (!r.finished) {
-      std::fprintf(stderr, "traceplay bootstrap: interrupted; the finished samples are kept in %s/samples; "
-                           "run the same command to resume\n", r.out_dir.c_str());
+      std::fprintf(stderr,
+                   "traceplay bootstrap: interrupted; the finished samples are kept in %s/samples; "
+                   "run the same command to resume\n",
+                   r.out_dir.c_str());
       exit_code = stop_exit_code();
       return;
     }

@@ -85,21 +85,25 @@ std::string ratio(const nlohmann::ordered_json& j, const char* key) {
 void print_table(const models::EvalSummary& s) {
   const auto& j = s.json;
   const std::string eval_mode = j.contains("mode") ? ", " + j.at("mode").get<std::string>() + " mode" : "";
-  std::printf("%s: %lld tasks x %lld samples, %s model%s%s\n", s.out_dir.c_str(), j.at("tasks").get<long long>(),
-              j.at("samples").get<long long>(), s.mode.c_str(), eval_mode.c_str(),
-              s.already_done ? " (already done)" : "");
+  std::printf("%s: %lld tasks x %lld samples, %s model%s%s\n", s.out_dir.c_str(),
+              j.at("tasks").get<long long>(), j.at("samples").get<long long>(), s.mode.c_str(),
+              eval_mode.c_str(), s.already_done ? " (already done)" : "");
   std::printf("  solved      %-22s   per sample %s\n", percent(j, "solved").c_str(),
               percent(j, "solved_per_sample").c_str());
   std::printf("  optimal     %-22s   per sample %s\n", percent(j, "optimal").c_str(),
               percent(j, "optimal_per_sample").c_str());
   std::printf("  SWC         %s\n", percent(j, "swc").c_str());
-  std::printf("  ILR solved  %-22s   ILR optimal %s%s\n", ratio(j, "ilr_solved").c_str(), ratio(j, "ilr_optimal").c_str(),
+  std::printf("  ILR solved  %-22s   ILR optimal %s%s\n", ratio(j, "ilr_solved").c_str(),
+              ratio(j, "ilr_optimal").c_str(),
               s.mode == "solution-only" ? "   (none for solution-only models)" : "");
-  std::printf("  [95%% intervals: Wilson over tasks (per sample: over samples), bootstrap over tasks for SWC, ILR]\n");
+  std::printf(
+      "  [95%% intervals: Wilson over tasks (per sample: over samples), bootstrap over tasks for SWC, "
+      "ILR]\n");
   char astar[32] = "-";
   if (!j.at("mean_astar_trace_tokens").is_null())
     std::snprintf(astar, sizeof astar, "%.1f", j.at("mean_astar_trace_tokens").get<double>());
-  std::printf("  trace tokens per response %.1f, per A* run %s\n", j.at("mean_trace_tokens").get<double>(), astar);
+  std::printf("  trace tokens per response %.1f, per A* run %s\n", j.at("mean_trace_tokens").get<double>(),
+              astar);
   if (j.contains("fast_share"))
     std::printf("  responses began with plan %s, with a trace step %s\n", percent(j, "fast_share").c_str(),
                 percent(j, "slow_share").c_str());
@@ -114,7 +118,8 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("eval", torch_command("eval").summary);
   auto a = std::make_shared<EvalArgs>();
   using O = models::EvalOptions;
-  cmd->add_option("--checkpoint", a->options.checkpoint_dir, "A checkpoint directory or a training run directory")
+  cmd->add_option("--checkpoint", a->options.checkpoint_dir,
+                  "A checkpoint directory or a training run directory")
       ->required();
   cmd->add_option("--data", a->options.data_dir, "The dataset the model was trained on")->required();
   cmd->add_option("--out", a->options.out_dir, "Output directory (default RUN_DIR/eval-<split>)");
@@ -127,7 +132,8 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   flag(cmd, *a, "--batch", &O::batch, "Rows decoded together (default 64)");
   flag(cmd, *a, "--max-len", &O::max_len,
        "Tokens per response, bos and eos included (default 0: the dataset's longest sequence)");
-  flag(cmd, *a, "--astar-runs", &O::astar_runs, "Non-deterministic A* runs per task for ILR (default 64; 0: no ILR)");
+  flag(cmd, *a, "--astar-runs", &O::astar_runs,
+       "Non-deterministic A* runs per task for ILR (default 64; 0: no ILR)");
   flag(cmd, *a, "--seed", &O::seed, "Sampling seed (default 1)")->check(kDigits);
   flag(cmd, *a, "--device", &O::device, "cpu | cuda | cuda:N (default cpu)");
   flag(cmd, *a, "--threads", &O::threads, "Torch threads (default 0: all cores)");
@@ -142,9 +148,11 @@ void add_eval_command(CLI::App& app, int& exit_code) {
     options.stop = &stop_flag();
     const models::EvalSummary s = models::evaluate(options);
     if (!s.finished) {
-      std::fprintf(stderr, "traceplay eval: interrupted; %lld of %lld samples are kept in %s; "
-                           "run the same command to resume\n",
-                   static_cast<long long>(s.samples_done), static_cast<long long>(s.samples_total), s.out_dir.c_str());
+      std::fprintf(stderr,
+                   "traceplay eval: interrupted; %lld of %lld samples are kept in %s; "
+                   "run the same command to resume\n",
+                   static_cast<long long>(s.samples_done), static_cast<long long>(s.samples_total),
+                   s.out_dir.c_str());
       exit_code = stop_exit_code();
       return;
     }

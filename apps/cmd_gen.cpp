@@ -20,15 +20,16 @@ namespace {
 
 struct GenArgs {
   std::string config, out, domain, levels, problems;
-  int size = 0, width = 0, height = 0, walls = 0, boxes = 0, threads = 0, horizon = 0, safe_liberties = 0, actors = 0;
+  int size = 0, width = 0, height = 0, walls = 0, boxes = 0, threads = 0, horizon = 0, safe_liberties = 0,
+      actors = 0;
   int64_t count = 0, shard_records = 0;
   uint64_t seed = 0, max_expansions = 0, max_trace_tokens = 0, max_nodes = 0;
   double test_fraction = 0;
   bool deterministic = false, nondeterministic = false, force = false, json = false;
   // The options, to know which flags were given (and so override the config).
   CLI::Option *o_domain, *o_size, *o_width, *o_height, *o_walls, *o_boxes, *o_levels, *o_count, *o_seed,
-      *o_fraction, *o_threads, *o_shard,
-      *o_max_expansions, *o_max_trace_tokens, *o_horizon, *o_safe_liberties, *o_max_nodes, *o_problems;
+      *o_fraction, *o_threads, *o_shard, *o_max_expansions, *o_max_trace_tokens, *o_horizon,
+      *o_safe_liberties, *o_max_nodes, *o_problems;
 };
 
 template <class T>
@@ -70,7 +71,8 @@ DatasetSpec spec_of(const GenArgs& a) {
 }  // namespace
 
 void add_gen_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("gen", "Generate a dataset of A* traces (maze or Sokoban) or of proven Go tactics tasks");
+  auto* cmd = app.add_subcommand(
+      "gen", "Generate a dataset of A* traces (maze or Sokoban) or of proven Go tactics tasks");
   auto a = std::make_shared<GenArgs>();
   cmd->add_option("--config", a->config, "TOML file with the same settings ([data] table or top level)");
   cmd->add_option("--out", a->out, "Output directory")->required();
@@ -80,24 +82,29 @@ void add_gen_command(CLI::App& app, int& exit_code) {
   a->o_height = cmd->add_option("--height", a->height, "Height (with --width)");
   a->o_walls = cmd->add_option("--walls", a->walls, "Sokoban: interior walls (default 2)");
   a->o_boxes = cmd->add_option("--boxes", a->boxes, "Sokoban: boxes (default 2)");
-  a->o_levels = cmd->add_option("--levels", a->levels, "Sokoban: trace the levels of an .xsb/Boxoban collection");
+  a->o_levels =
+      cmd->add_option("--levels", a->levels, "Sokoban: trace the levels of an .xsb/Boxoban collection");
   a->o_max_expansions = cmd->add_option("--max-expansions", a->max_expansions,
                                         "Sokoban: drop levels whose search expands more nodes (0: no limit)")
                             ->check(kDigits);
   a->o_max_trace_tokens = cmd->add_option("--max-trace-tokens", a->max_trace_tokens,
                                           "Sokoban: drop traces longer than this (0: no limit)")
                               ->check(kDigits);
-  a->o_horizon = cmd->add_option("--horizon", a->horizon, "go-tactics: plies within which a capture counts (16)");
+  a->o_horizon =
+      cmd->add_option("--horizon", a->horizon, "go-tactics: plies within which a capture counts (16)");
   a->o_safe_liberties = cmd->add_option("--safe-liberties", a->safe_liberties,
                                         "go-tactics: liberties at which the target has escaped (3)");
-  a->o_max_nodes = cmd->add_option("--max-nodes", a->max_nodes,
-                                   "go-tactics: solver positions per task; unproven tasks are dropped (200000)")
-                       ->check(kDigits);
-  a->o_problems = cmd->add_option("--problems", a->problems,
-                                  "go-tactics: the curated problems of an SGF collection (TR marks the target)");
+  a->o_max_nodes =
+      cmd->add_option("--max-nodes", a->max_nodes,
+                      "go-tactics: solver positions per task; unproven tasks are dropped (200000)")
+          ->check(kDigits);
+  a->o_problems =
+      cmd->add_option("--problems", a->problems,
+                      "go-tactics: the curated problems of an SGF collection (TR marks the target)");
   a->o_count = cmd->add_option("--count", a->count, "Total number of records");
   a->o_seed = cmd->add_option("--seed", a->seed, "Seed: same seed, same bytes")->check(kDigits);
-  a->o_fraction = cmd->add_option("--test-fraction", a->test_fraction, "Share of layouts in the test split (0.1)");
+  a->o_fraction =
+      cmd->add_option("--test-fraction", a->test_fraction, "Share of layouts in the test split (0.1)");
   a->o_threads = cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
   a->o_shard = cmd->add_option("--shard-records", a->shard_records, "Records per chunk of shards (10000)");
   auto* det = cmd->add_flag("--deterministic", a->deterministic, "Deterministic A* (the maze default)");
@@ -118,7 +125,8 @@ void add_gen_command(CLI::App& app, int& exit_code) {
     if (a->actors > 0) {
       distributed::LearnerOptions options;
       options.bind = "ipc://" + (std::filesystem::temp_directory_path() /
-                                 ("traceplay-gen-" + std::to_string(::getpid()) + ".ipc")).string();
+                                 ("traceplay-gen-" + std::to_string(::getpid()) + ".ipc"))
+                                    .string();
       options.quiet = true;
       producer = learner_producer(options, spec, a->out, a->actors, learner_stats);
     }

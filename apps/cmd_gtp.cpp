@@ -63,8 +63,9 @@ const CLI::Validator kKomi(
     [](std::string& text) {
       char* end = nullptr;
       const double komi = std::strtod(text.c_str(), &end);
-      return !text.empty() && *end == '\0' && go::is_valid_komi(komi) ? std::string()
-                                                                     : "must be a number in -1000..1000, got " + text;
+      return !text.empty() && *end == '\0' && go::is_valid_komi(komi)
+                 ? std::string()
+                 : "must be a number in -1000..1000, got " + text;
     },
     "KOMI");
 
@@ -105,7 +106,8 @@ std::unique_ptr<gtp::Engine> make_engine(const GtpArgs& a, const gtp::Clock& clo
   options.name = "traceplay";
   options.version = std::string(kVersion) + "-" + kGitSha;
   options.seed = a.seed;
-  return std::make_unique<gtp::Engine>(std::make_unique<search::MctsPlayer>(mcts, bot.evaluator), options, clock);
+  return std::make_unique<gtp::Engine>(std::make_unique<search::MctsPlayer>(mcts, bot.evaluator), options,
+                                       clock);
 }
 
 int run_gtp(const GtpArgs& a) {
@@ -148,11 +150,14 @@ void add_gtp_command(CLI::App& app, int& exit_code) {
   auto* playouts = cmd->add_option("--playouts-per-leaf", a->playouts_per_leaf,
                                    "Playouts per leaf of the rollout evaluator")
                        ->check(CLI::Range(1, 1024));
-  auto* model = cmd->add_option("--model", a->model,
-                  "Play with this Go-net checkpoint directory (e.g. runs/NAME/models/v0003; default 800 visits)")
-      ->excludes(evaluator)
-      ->excludes(playouts);
-  cmd->add_option("--device", a->device, "With --model: where the net runs (cpu, cuda, cuda:N)")->needs(model);
+  auto* model =
+      cmd->add_option(
+             "--model", a->model,
+             "Play with this Go-net checkpoint directory (e.g. runs/NAME/models/v0003; default 800 visits)")
+          ->excludes(evaluator)
+          ->excludes(playouts);
+  cmd->add_option("--device", a->device, "With --model: where the net runs (cpu, cuda, cuda:N)")
+      ->needs(model);
   cmd->add_option("--listen", a->listen, "Serve GTP over TCP on HOST:PORT (port 0: any free port)");
   cmd->callback([&exit_code, a] { exit_code = run_gtp(*a); });
 }

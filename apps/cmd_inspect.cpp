@@ -66,17 +66,23 @@ void print_text(const DatasetReader& reader, Split split, const std::vector<Data
     const auto& r = records[i];
     std::printf("\n%s record %zu: id %s, layout %s, meta %s\n", split_name(split), i, hex16(r.id).c_str(),
                 hex16(r.layout).c_str(), r.meta.dump().c_str());
-    std::printf("  prompt (%zu): %s\n", r.prompt.size(), join(vocabulary.decode(r.prompt), 0, r.prompt.size()).c_str());
+    std::printf("  prompt (%zu): %s\n", r.prompt.size(),
+                join(vocabulary.decode(r.prompt), 0, r.prompt.size()).c_str());
     std::printf("  trace (%zu): %s\n", r.trace.size(), abbreviated(vocabulary.decode(r.trace)).c_str());
-    std::printf("  plan (%zu): %s\n", r.plan.size(), join(vocabulary.decode(r.plan), 0, r.plan.size()).c_str());
+    std::printf("  plan (%zu): %s\n", r.plan.size(),
+                join(vocabulary.decode(r.plan), 0, r.plan.size()).c_str());
   }
 }
 
-nlohmann::json summary_json(const DatasetReader& reader, Split split, const std::vector<DatasetRecord>& records) {
+nlohmann::json summary_json(const DatasetReader& reader, Split split,
+                            const std::vector<DatasetRecord>& records) {
   const Manifest& m = reader.manifest();
   nlohmann::json shards = nlohmann::json::array();
-  for (const auto& s : m.shards) shards.push_back({{"file", s.file}, {"records", s.records}, {"xxh64", hex16(s.xxh64)}});
-  auto lengths = [](const LengthSummary& l) { return nlohmann::json{{"min", l.min}, {"mean", l.mean}, {"max", l.max}}; };
+  for (const auto& s : m.shards)
+    shards.push_back({{"file", s.file}, {"records", s.records}, {"xxh64", hex16(s.xxh64)}});
+  auto lengths = [](const LengthSummary& l) {
+    return nlohmann::json{{"min", l.min}, {"mean", l.mean}, {"max", l.max}};
+  };
   nlohmann::json out_records = nlohmann::json::array();
   for (const auto& r : records)
     out_records.push_back({{"id", hex16(r.id)},
@@ -93,7 +99,10 @@ nlohmann::json summary_json(const DatasetReader& reader, Split split, const std:
           {"test_fraction", m.test_fraction},
           {"counts", {{"train", m.train}, {"test", m.test}}},
           {"vocabulary_size", m.vocabulary.size()},
-          {"lengths", {{"prompt", lengths(m.prompt_lengths)}, {"trace", lengths(m.trace_lengths)}, {"plan", lengths(m.plan_lengths)}}},
+          {"lengths",
+           {{"prompt", lengths(m.prompt_lengths)},
+            {"trace", lengths(m.trace_lengths)},
+            {"plan", lengths(m.plan_lengths)}}},
           {"shards", shards},
           {"verified", true},
           {"created_by", {{"traceplay", m.traceplay_version}, {"git", m.git_sha}}},
@@ -104,7 +113,8 @@ nlohmann::json summary_json(const DatasetReader& reader, Split split, const std:
 }  // namespace
 
 void add_inspect_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("inspect", "Summarize and verify a dataset; show its first records as tokens");
+  auto* cmd =
+      app.add_subcommand("inspect", "Summarize and verify a dataset; show its first records as tokens");
   auto a = std::make_shared<InspectArgs>();
   cmd->add_option("dir", a->dir, "Dataset directory")->required();
   cmd->add_option("--records", a->records, "Records to show (default 2)")->check(CLI::Range(0, 1000000));

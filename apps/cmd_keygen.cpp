@@ -10,7 +10,8 @@
 namespace traceplay::apps {
 
 void add_keygen_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("keygen", "Make a CURVE key pair (NAME.key, NAME.pub) for `learner --curve` and `actor --curve`");
+  auto* cmd = app.add_subcommand(
+      "keygen", "Make a CURVE key pair (NAME.key, NAME.pub) for `learner --curve` and `actor --curve`");
   auto name = std::make_shared<std::string>();
   cmd->add_option("name", *name, "The files' name without extension")->required();
   cmd->callback([&exit_code, name] {

@@ -27,16 +27,21 @@ struct LearnerArgs {
 }  // namespace
 
 void add_learner_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("learner", "Serve a dataset build to `traceplay actor` processes over ZeroMQ");
+  auto* cmd =
+      app.add_subcommand("learner", "Serve a dataset build to `traceplay actor` processes over ZeroMQ");
   auto a = std::make_shared<LearnerArgs>();
   cmd->add_option("--bind", a->bind, "tcp://HOST:PORT (PORT may be *) or ipc://PATH")->required();
-  cmd->add_option("--config", a->config, "The gen config (TOML: a [data] table or top-level keys)")->required();
+  cmd->add_option("--config", a->config, "The gen config (TOML: a [data] table or top-level keys)")
+      ->required();
   cmd->add_option("--out", a->out, "The dataset directory")->required();
-  cmd->add_option("--curve", a->curve, "This learner's key file (traceplay keygen): encrypt and authenticate");
+  cmd->add_option("--curve", a->curve,
+                  "This learner's key file (traceplay keygen): encrypt and authenticate");
   cmd->add_option("--authorized", a->authorized, "With --curve: the actors' public keys, one per line");
-  cmd->add_option("--heartbeat-timeout", a->heartbeat_timeout, "Seconds of silence after which an actor is gone (10)")
+  cmd->add_option("--heartbeat-timeout", a->heartbeat_timeout,
+                  "Seconds of silence after which an actor is gone (10)")
       ->check(CLI::Range(0.5, 3600.0));
-  cmd->add_option("--lease-timeout", a->lease_timeout, "Seconds after which a lease is handed out again (600)")
+  cmd->add_option("--lease-timeout", a->lease_timeout,
+                  "Seconds after which a lease is handed out again (600)")
       ->check(CLI::Range(1.0, 86400.0));
   cmd->add_option("--window", a->window, "Layouts ahead of the writer that may be leased (256)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
@@ -58,7 +63,8 @@ void add_learner_command(CLI::App& app, int& exit_code) {
       options.curve.authorized = distributed::read_authorized_keys(a->authorized);
     }
     auto stats = std::make_shared<nlohmann::json>();
-    const BuildResult result = build_dataset(spec, a->out, a->force, !a->quiet, learner_producer(options, spec, a->out, 0, stats));
+    const BuildResult result =
+        build_dataset(spec, a->out, a->force, !a->quiet, learner_producer(options, spec, a->out, 0, stats));
     print_build_result(result, a->out, a->json, "learner", *stats);
     exit_code = result.exit_code;
   });

@@ -142,7 +142,9 @@ void count(Tally& t, const match::GameOutcome& o, bool a_is_black) {
 void run_match(const MatchArgs& a) {
   validate(a);
   if (!a.sgf_dir.empty()) prepare_sgf_dir(a.sgf_dir);
-  const auto log_path = [&](const char* file) { return a.sgf_dir.empty() ? "" : (fs::path(a.sgf_dir) / file).string(); };
+  const auto log_path = [&](const char* file) {
+    return a.sgf_dir.empty() ? "" : (fs::path(a.sgf_dir) / file).string();
+  };
   Side sides[2] = {{"engine A", a.engine_a, log_path("engine-a.log"), "", nullptr},
                    {"engine B", a.engine_b, log_path("engine-b.log"), "", nullptr}};
   for (Side& side : sides) side.name = start_engine(side, a.timeout_s);
@@ -186,11 +188,11 @@ void run_match(const MatchArgs& a) {
   const play::EloEstimate elo = play::estimate_elo(tally.scores_a);
   std::printf("engine A: %s (%s)\nengine B: %s (%s)\n", sides[0].name.c_str(), a.engine_a.c_str(),
               sides[1].name.c_str(), a.engine_b.c_str());
-  std::printf("games %d: A won %d, B won %d, draws %d; forfeits: A %d, B %d\n", a.games, tally.wins_a, tally.wins_b,
-              tally.draws, tally.forfeits_a, tally.forfeits_b);
+  std::printf("games %d: A won %d, B won %d, draws %d; forfeits: A %d, B %d\n", a.games, tally.wins_a,
+              tally.wins_b, tally.draws, tally.forfeits_a, tally.forfeits_b);
   std::printf("score of A %.3f; Elo of A %s, 95%% interval [%s, %s]\n", elo.score_fraction,
-              elo_text(elo.elo, elo.score_fraction >= 1 ? "+inf" : "-inf").c_str(), elo_text(elo.lo, "-inf").c_str(),
-              elo_text(elo.hi, "+inf").c_str());
+              elo_text(elo.elo, elo.score_fraction >= 1 ? "+inf" : "-inf").c_str(),
+              elo_text(elo.lo, "-inf").c_str(), elo_text(elo.hi, "+inf").c_str());
   if (a.json) {
     // Printed field by field: the pinned line has this key order and ", " / ": " spacing.
     const std::pair<const char*, nlohmann::json> fields[] = {
@@ -205,7 +207,8 @@ void run_match(const MatchArgs& a) {
     std::string line = "{";
     for (const auto& [key, value] : fields) {
       if (line.size() > 1) line += ", ";
-      line += "\"" + std::string(key) + "\": " + (value.is_array() ? "[" + value[0].dump() + ", " + value[1].dump() + "]" : value.dump());
+      line += "\"" + std::string(key) + "\": " +
+              (value.is_array() ? "[" + value[0].dump() + ", " + value[1].dump() + "]" : value.dump());
     }
     std::printf("%s}\n", line.c_str());
   }
@@ -224,8 +227,10 @@ void add_match_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--komi", a->komi, "Komi")->capture_default_str();
   cmd->add_option("--random-opening", a->random_opening, "Random legal moves opening each game")
       ->capture_default_str();
-  a->max_moves_option = cmd->add_option("--max-moves", a->max_moves, "Moves after which a game is a draw (default 3 x size^2)");
-  cmd->add_option("--sgf-dir", a->sgf_dir, "Write game-NNNN.sgf, games.jsonl and the engines' stderr logs here");
+  a->max_moves_option =
+      cmd->add_option("--max-moves", a->max_moves, "Moves after which a game is a draw (default 3 x size^2)");
+  cmd->add_option("--sgf-dir", a->sgf_dir,
+                  "Write game-NNNN.sgf, games.jsonl and the engines' stderr logs here");
   cmd->add_option("--seed", a->seed, "Seed of the random openings")->check(kDigits)->capture_default_str();
   cmd->add_option("--timeout", a->timeout_s, "Seconds an engine may take for one command before it forfeits")
       ->capture_default_str();

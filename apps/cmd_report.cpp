@@ -36,19 +36,23 @@ std::string report_dir() {
 }  // namespace
 
 void add_report_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("report", "write an HTML report with figures for a run directory (run or selfplay)");
+  auto* cmd =
+      app.add_subcommand("report", "write an HTML report with figures for a run directory (run or selfplay)");
   auto run_dir = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
-  cmd->add_option("RUN_DIR", *run_dir, "a run directory: runs/<name> of `traceplay run` or of `traceplay selfplay`")
+  cmd->add_option("RUN_DIR", *run_dir,
+                  "a run directory: runs/<name> of `traceplay run` or of `traceplay selfplay`")
       ->required();
   cmd->add_option("--out", *out, "the folder for report.html and its images (default RUN_DIR/report)");
   cmd->callback([run_dir, out, &exit_code] {
     const std::string dir = report_dir();
     const std::string main_file = dir + "/__main__.py";
     if (::access(kPython, X_OK) != 0)
-      throw UserError(std::string("report needs Debian's ") + kPython + " (scripts/bootstrap-deps installs it)");
+      throw UserError(std::string("report needs Debian's ") + kPython +
+                      " (scripts/bootstrap-deps installs it)");
     if (::access(main_file.c_str(), R_OK) != 0)
-      throw UserError("report generator not found: " + main_file + " (set TRACEPLAY_REPORT_DIR to python/report)");
+      throw UserError("report generator not found: " + main_file +
+                      " (set TRACEPLAY_REPORT_DIR to python/report)");
     std::vector<std::string> args{kPython, dir};
     if (!out->empty()) args.insert(args.end(), {"--out", *out});
     args.insert(args.end(), {"--", *run_dir});  // a RUN_DIR that starts with '-' is still a path

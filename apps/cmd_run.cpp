@@ -73,7 +73,7 @@ struct ArmPlan {
 // What an arm reached, for the results table.
 struct ArmOutcome {
   nlohmann::json train = nullptr, eval = nullptr;
-  nlohmann::json bootstrap = nullptr;  // run.json's arms[i].bootstrap: one entry per step
+  nlohmann::json bootstrap = nullptr;   // run.json's arms[i].bootstrap: one entry per step
   nlohmann::json eval_modes = nullptr;  // {mode: summary} with eval.modes
 };
 
@@ -94,7 +94,8 @@ void plan_model(ArmPlan& plan, const RunArgs& args, const std::string& experimen
   if (!c.contains("train")) {
     if (c.contains("model") || c.contains("eval") || c.contains("bootstrap"))
       throw UserError(where +
-                      ": [model], [eval] and [bootstrap] need a [train] table (train.steps = 0 for an untrained control)");
+                      ": [model], [eval] and [bootstrap] need a [train] table (train.steps = 0 for an "
+                      "untrained control)");
     return;
   }
   const std::string arm_dir = args.runs_dir + "/" + experiment + "/" + plan.name;
@@ -121,7 +122,8 @@ void plan_model(ArmPlan& plan, const RunArgs& args, const std::string& experimen
   eval.device = train.device;
   std::vector<std::string> modes;
   if (c.contains("eval"))
-    apply_eval_table(take_eval_modes(c["eval"], train.mode, modes, where + " [eval]"), eval, where + " [eval]");
+    apply_eval_table(take_eval_modes(c["eval"], train.mode, modes, where + " [eval]"), eval,
+                     where + " [eval]");
   if (args.threads > 0) eval.threads = args.threads;
   if (args.parallel > 1 && eval.threads == 0) eval.threads = share;
   if (args.parallel > 1) eval.progress = false;
@@ -134,7 +136,8 @@ void plan_model(ArmPlan& plan, const RunArgs& args, const std::string& experimen
   eval.stop = &stop_flag();
   plan.train = train;
   plan.eval = eval;
-  if (c.contains("bootstrap")) plan.bootstrap = plan_bootstrap(c["bootstrap"], train, eval, where + " [bootstrap]");
+  if (c.contains("bootstrap"))
+    plan.bootstrap = plan_bootstrap(c["bootstrap"], train, eval, where + " [bootstrap]");
   if (plan.bootstrap && !modes.empty())
     throw UserError(where + ": [bootstrap] evaluates every step in one mode: use eval.mode, not eval.modes");
   for (const std::string& mode : modes) {
@@ -176,7 +179,9 @@ std::vector<ArmPlan> plan_arms(const Experiment& experiment, const RunArgs& args
 // update it from their own threads.
 class RunRecord {
  public:
-  RunRecord(std::string path, nlohmann::json record) : path_(std::move(path)), record_(std::move(record)) { write(); }
+  RunRecord(std::string path, nlohmann::json record) : path_(std::move(path)), record_(std::move(record)) {
+    write();
+  }
 
   template <class F>
   void update(F&& change) {
@@ -213,7 +218,8 @@ bool evaluate_modes(const ArmPlan& plan, size_t index, ArmOutcome& outcome, RunR
     if (evaluated.finished) outcome.eval_modes[options.mode] = evaluated.json;
     record.update([&](nlohmann::json& r) {
       if (evaluated.finished) r["arms"][index]["eval_modes"][options.mode] = evaluated.json;
-      r["arms"][index]["status"] = evaluated.finished ? "evaluated " + options.mode : "evaluation interrupted";
+      r["arms"][index]["status"] =
+          evaluated.finished ? "evaluated " + options.mode : "evaluation interrupted";
     });
     if (!evaluated.finished) return false;
   }
@@ -253,21 +259,23 @@ bool train_and_evaluate(const ArmPlan& plan, size_t index, ArmOutcome& outcome, 
     r["arms"][index]["bootstrap"] = outcome.bootstrap;
     r["arms"][index]["status"] = "bootstrapping";
   });
-  const bool finished = run_bootstrap_steps(*plan.bootstrap, fs::path(train.out_dir).parent_path().string(),
-                                            train.out_dir, plan.data_dir, *plan.eval, [&](const nlohmann::json& step) {
-                                              outcome.bootstrap.push_back(step);
-                                              record.update([&](nlohmann::json& r) {
-                                                r["arms"][index]["bootstrap"] = outcome.bootstrap;
-                                              });
-                                            });
-  record.update([&](nlohmann::json& r) { r["arms"][index]["status"] = finished ? "done" : "bootstrapping interrupted"; });
+  const bool finished = run_bootstrap_steps(
+      *plan.bootstrap, fs::path(train.out_dir).parent_path().string(), train.out_dir, plan.data_dir,
+      *plan.eval, [&](const nlohmann::json& step) {
+        outcome.bootstrap.push_back(step);
+        record.update([&](nlohmann::json& r) { r["arms"][index]["bootstrap"] = outcome.bootstrap; });
+      });
+  record.update([&](nlohmann::json& r) {
+    r["arms"][index]["status"] = finished ? "done" : "bootstrapping interrupted";
+  });
   return finished;
 }
 
 // Runs train_and_evaluate for the arms that have a model, `parallel` at a time. An arm
 // that fails does not stop the others (their work is kept and resumable); the first
 // error is rethrown once all have returned. False when a stop request cut any arm short.
-bool train_arms(const std::vector<ArmPlan>& plans, int parallel, std::vector<ArmOutcome>& outcomes, RunRecord& record) {
+bool train_arms(const std::vector<ArmPlan>& plans, int parallel, std::vector<ArmOutcome>& outcomes,
+                RunRecord& record) {
   std::vector<size_t> todo;
   for (size_t i = 0; i < plans.size(); ++i)
     if (plans[i].train) todo.push_back(i);
@@ -310,7 +318,8 @@ bool train_arms(const std::vector<ArmPlan>& plans, int parallel, std::vector<Arm
 // mode"), its modes not paired with each other. Untrained controls (train.steps = 0)
 // are left out: their 0% needs no interval, and pairs with them would crowd the table.
 // run.json's "comparisons".
-nlohmann::json compare_evaluated_arms(const std::vector<ArmPlan>& plans, const std::vector<ArmOutcome>& outcomes) {
+nlohmann::json compare_evaluated_arms(const std::vector<ArmPlan>& plans,
+                                      const std::vector<ArmOutcome>& outcomes) {
   // Every evaluation of a trained arm: the arm's own, or one per Dualformer mode, named
   // as the results table names its row ("dualformer slow").
   struct Evaluated {
@@ -323,10 +332,12 @@ nlohmann::json compare_evaluated_arms(const std::vector<ArmPlan>& plans, const s
   std::vector<Evaluated> evaluated;
   for (size_t i = 0; i < plans.size(); ++i) {
     if (!plans[i].train || plans[i].train->steps == 0) continue;
-    if (outcomes[i].eval.is_object()) evaluated.push_back({plans[i].name, &plans[i], &*plans[i].eval, &outcomes[i].eval, {}});
+    if (outcomes[i].eval.is_object())
+      evaluated.push_back({plans[i].name, &plans[i], &*plans[i].eval, &outcomes[i].eval, {}});
     for (const models::EvalOptions& m : plans[i].mode_evals)
       if (outcomes[i].eval_modes.is_object() && outcomes[i].eval_modes.contains(m.mode))
-        evaluated.push_back({plans[i].name + " " + m.mode, &plans[i], &m, &outcomes[i].eval_modes[m.mode], {}});
+        evaluated.push_back(
+            {plans[i].name + " " + m.mode, &plans[i], &m, &outcomes[i].eval_modes[m.mode], {}});
   }
   auto tasks_of = [](Evaluated& e) -> const models::ArmTasks& {
     if (!e.tasks) e.tasks = models::read_arm_tasks(e.eval->out_dir, e.plan->data_dir);
@@ -355,8 +366,8 @@ int run_experiment(RunArgs args) {
   // From the start: a Ctrl-C at any point finishes the current unit of work and saves it.
   install_stop_handlers();
   const nlohmann::json config = load_toml(args.config);
-  const Experiment experiment =
-      resolve_experiment(config, {"name", "seed", "parallel", "data", "model", "train", "eval", "bootstrap"}, args.config);
+  const Experiment experiment = resolve_experiment(
+      config, {"name", "seed", "parallel", "data", "model", "train", "eval", "bootstrap"}, args.config);
   args.parallel = parallel_arms(config, args, args.config);
   const std::vector<ArmPlan> plans = plan_arms(experiment, args, args.config);
 
@@ -377,8 +388,11 @@ int run_experiment(RunArgs args) {
                             {"end", nullptr},
                             {"status", "running"}};
   for (const auto& plan : plans) {
-    nlohmann::json arm = {{"name", plan.name}, {"config", plan.config}, {"seed", *plan.spec.seed},
-                          {"dataset", plan.data_dir}, {"status", "pending"}};
+    nlohmann::json arm = {{"name", plan.name},
+                          {"config", plan.config},
+                          {"seed", *plan.spec.seed},
+                          {"dataset", plan.data_dir},
+                          {"status", "pending"}};
     if (plan.train) arm["train_dir"] = plan.train->out_dir;
     if (plan.train && plan.mode_evals.empty()) arm["eval_dir"] = plan.eval->out_dir;
     for (const auto& m : plan.mode_evals) arm["eval_dirs"][m.mode] = m.out_dir;
@@ -403,7 +417,7 @@ int run_experiment(RunArgs args) {
     BuildResult result = build_dataset(plan.spec, plan.data_dir, args.force);
     const char* status = result.status == BuildStatus::kAlreadyDone ? "already done"
                          : result.status == BuildStatus::kBuilt     ? "built"
-                                                                     : "interrupted";
+                                                                    : "interrupted";
     std::fprintf(stderr, "[%s] dataset %s: %llu train + %llu test records\n", plan.name.c_str(), status,
                  static_cast<unsigned long long>(result.manifest.train),
                  static_cast<unsigned long long>(result.manifest.test));
@@ -442,7 +456,8 @@ int run_experiment(RunArgs args) {
     if (outcomes[i].bootstrap.is_array()) print_bootstrap_table(plans[i].name, outcomes[i].bootstrap);
   std::printf("run record: %s\n", record.path().c_str());
   if (args.json) {
-    nlohmann::json summary = {{"name", experiment.name}, {"run_dir", run_dir}, {"arms", nlohmann::json::array()}};
+    nlohmann::json summary = {
+        {"name", experiment.name}, {"run_dir", run_dir}, {"arms", nlohmann::json::array()}};
     for (size_t i = 0; i < plans.size(); ++i) {
       nlohmann::json arm = {{"name", plans[i].name}, {"dataset", results[i].summary(plans[i].data_dir)}};
       if (plans[i].train) arm["train"] = outcomes[i].train, arm["eval"] = outcomes[i].eval;
@@ -462,9 +477,11 @@ int run_experiment(RunArgs args) {
 void add_run_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("run", torch_command("run").summary);
   auto args = std::make_shared<RunArgs>();
-  cmd->add_option("config", args->config, "Experiment config (TOML), e.g. experiments/default.toml")->required();
+  cmd->add_option("config", args->config, "Experiment config (TOML), e.g. experiments/default.toml")
+      ->required();
   cmd->add_option("--runs-dir", args->runs_dir, "Where runs/<name>/ goes (default: runs)");
-  cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--parallel", args->parallel,
                   "Arms trained and evaluated at once (default: the config's \"parallel\", else 1)")
       ->check(CLI::Range(1, 64));

@@ -38,8 +38,12 @@ void add_selfplay_command(CLI::App& app, int& exit_code) {
                 static_cast<unsigned long long>(r.games), static_cast<unsigned long long>(r.positions),
                 options.out.c_str());
     if (*json)
-      std::printf("%s\n", nlohmann::json{{"version", r.version}, {"best", r.best}, {"games", r.games}, {"positions", r.positions},
-                                         {"stopped", r.stopped}, {"out", options.out}}
+      std::printf("%s\n", nlohmann::json{{"version", r.version},
+                                         {"best", r.best},
+                                         {"games", r.games},
+                                         {"positions", r.positions},
+                                         {"stopped", r.stopped},
+                                         {"out", options.out}}
                               .dump()
                               .c_str());
     std::fflush(stdout);

@@ -45,7 +45,8 @@ struct SolveArgs {
   std::string domain, task, level, prompt;
   int size = 0, horizon = 16, safe_liberties = 3;
   uint64_t max_nodes = 200000;
-  CLI::Option *o_prompt = nullptr, *o_size = nullptr, *o_horizon = nullptr, *o_safe = nullptr, *o_nodes = nullptr;
+  CLI::Option *o_prompt = nullptr, *o_size = nullptr, *o_horizon = nullptr, *o_safe = nullptr,
+              *o_nodes = nullptr;
   bool trace = false, nondeterministic = false, json = false;
   uint64_t seed = 0;
   uint64_t max_expansions = 0;
@@ -93,7 +94,8 @@ Outcome solve_maze(const SolveArgs& a) {
   out.seconds = seconds_since(started);
   out.status = traced.result.status;
   out.expansions = traced.result.expansions;
-  out.description = a.task + " (maze " + std::to_string(task.width()) + "x" + std::to_string(task.height()) + ")";
+  out.description =
+      a.task + " (maze " + std::to_string(task.width()) + "x" + std::to_string(task.height()) + ")";
   if (traced.result.solved()) {
     std::vector<Pos> plan;
     for (int32_t cell : traced.result.plan) plan.push_back(task.pos(cell));
@@ -127,14 +129,15 @@ Outcome solve_sokoban(const SolveArgs& a) {
     throw UserError("level file " + path + ": " + what);
   const auto levels = sokoban::load_collection(path);
   if (index < 1 || index > static_cast<long long>(levels.size()))
-    throw UserError(path + " has " + std::to_string(levels.size()) + " level" + (levels.size() == 1 ? "" : "s") +
-                    "; there is no level " + std::to_string(index));
+    throw UserError(path + " has " + std::to_string(levels.size()) + " level" +
+                    (levels.size() == 1 ? "" : "s") + "; there is no level " + std::to_string(index));
   const sokoban::Level& level = levels[static_cast<size_t>(index - 1)].level;
 
   Outcome out;
   out.description = path + ":" + std::to_string(index) + " (line " +
-                    std::to_string(levels[static_cast<size_t>(index - 1)].line) + ", " + std::to_string(level.width()) +
-                    "x" + std::to_string(level.height()) + ", " + std::to_string(level.num_boxes()) + " boxes, " +
+                    std::to_string(levels[static_cast<size_t>(index - 1)].line) + ", " +
+                    std::to_string(level.width()) + "x" + std::to_string(level.height()) + ", " +
+                    std::to_string(level.num_boxes()) + " boxes, " +
                     (a.trace ? "trace mode" : "solver mode") + ")";
   std::vector<Pos> plan;
   const auto started = std::chrono::steady_clock::now();
@@ -189,7 +192,8 @@ std::vector<std::string> split_words(const std::string& text) {
 void solve_go_tactics(const SolveArgs& a) {
   if (!a.task.empty() || !a.level.empty() || a.trace || a.nondeterministic)
     throw UserError("--domain go-tactics takes --size N --prompt TEXT (not --task, --level, --trace)");
-  if (!a.o_size->count() || !a.o_prompt->count()) throw UserError("--domain go-tactics needs --size N and --prompt TEXT");
+  if (!a.o_size->count() || !a.o_prompt->count())
+    throw UserError("--domain go-tactics needs --size N and --prompt TEXT");
   if (a.horizon < 1 || a.horizon > 64) throw UserError("--horizon must be 1..64 plies");
   if (a.safe_liberties < 2 || a.safe_liberties > 4) throw UserError("--safe-liberties must be 2..4");
   if (a.max_nodes < 1) throw UserError("--max-nodes must be at least 1");
@@ -203,17 +207,23 @@ void solve_go_tactics(const SolveArgs& a) {
   const auto started = std::chrono::steady_clock::now();
   const go::TacticsResult r = go::solve_tactics(task.position, task.to_move, task.target, goal, a.max_nodes);
   const double seconds = seconds_since(started);
-  const bool save = go::tactics_kind(task.position, task.to_move, task.target, goal) == go::TacticsKind::kSave;
+  const bool save =
+      go::tactics_kind(task.position, task.to_move, task.target, goal) == go::TacticsKind::kSave;
   nlohmann::json winning = nlohmann::json::array();
   std::string moves;
   for (const go::Move m : r.winning) {
     winning.push_back(search::go_point_index(m, a.size));
     moves += m.is_pass() ? " pass" : " " + std::to_string(m.x) + "," + std::to_string(m.y);
   }
-  const std::vector<std::string> plan = r.winning.empty() ? std::vector<std::string>{} : search::go_tactics_plan(r.winning[0]);
+  const std::vector<std::string> plan =
+      r.winning.empty() ? std::vector<std::string>{} : search::go_tactics_plan(r.winning[0]);
   if (a.json) {
-    std::printf("%s\n", nlohmann::json{{"proven", r.proven}, {"goal", save ? "save" : "capture"}, {"winning", winning},
-                                        {"plan", plan}, {"nodes", r.nodes}, {"seconds", seconds}}
+    std::printf("%s\n", nlohmann::json{{"proven", r.proven},
+                                       {"goal", save ? "save" : "capture"},
+                                       {"winning", winning},
+                                       {"plan", plan},
+                                       {"nodes", r.nodes},
+                                       {"seconds", seconds}}
                             .dump()
                             .c_str());
   } else {
@@ -267,8 +277,12 @@ void print(const Outcome& o, const SolveArgs& a) {
       std::printf("plan        %s\n", join(o.plan).c_str());
       if (!o.moves.empty()) std::printf("moves       %s\n", o.moves.c_str());
       break;
-    case search::SearchStatus::kUnsolvable: std::printf("solved      no: unsolvable\n"); break;
-    case search::SearchStatus::kLimit: std::printf("solved      no: stopped by a limit\n"); break;
+    case search::SearchStatus::kUnsolvable:
+      std::printf("solved      no: unsolvable\n");
+      break;
+    case search::SearchStatus::kLimit:
+      std::printf("solved      no: stopped by a limit\n");
+      break;
   }
   std::printf("expanded    %llu nodes in %.3f s\n", static_cast<unsigned long long>(o.expansions), o.seconds);
   std::fflush(stdout);
@@ -286,19 +300,25 @@ const CLI::Validator kCount(
 }  // namespace
 
 void add_solve_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("solve", "Solve one maze task or Sokoban level; print the plan (and trace); or a go-tactics prompt");
+  auto* cmd = app.add_subcommand(
+      "solve", "Solve one maze task or Sokoban level; print the plan (and trace); or a go-tactics prompt");
   auto a = std::make_shared<SolveArgs>();
   cmd->add_option("--domain", a->domain, "maze | sokoban | go-tactics")->required();
   a->o_prompt = cmd->add_option("--prompt", a->prompt, "go-tactics: the prompt's tokens, space-separated");
   a->o_size = cmd->add_option("--size", a->size, "go-tactics: the board size");
-  a->o_horizon = cmd->add_option("--horizon", a->horizon, "go-tactics: plies within which a capture counts (16)");
-  a->o_safe = cmd->add_option("--safe-liberties", a->safe_liberties, "go-tactics: liberties that mean escaped (3)");
+  a->o_horizon =
+      cmd->add_option("--horizon", a->horizon, "go-tactics: plies within which a capture counts (16)");
+  a->o_safe =
+      cmd->add_option("--safe-liberties", a->safe_liberties, "go-tactics: liberties that mean escaped (3)");
   a->o_nodes = cmd->add_option("--max-nodes", a->max_nodes, "go-tactics: solver positions at most (200000)")
                    ->check(kCount);
   cmd->add_option("--task", a->task, "Maze task file (JSON: width, height, start, goal, walls)");
-  cmd->add_option("--level", a->level, "Sokoban: FILE[:N], level N (1-based, default 1) of an .xsb collection");
-  cmd->add_flag("--trace", a->trace, "Trace mode: the reference A* (Sokoban: reference heuristic); print tokens");
-  cmd->add_flag("--nondeterministic", a->nondeterministic, "Non-deterministic A* (random ties, shuffled children)");
+  cmd->add_option("--level", a->level,
+                  "Sokoban: FILE[:N], level N (1-based, default 1) of an .xsb collection");
+  cmd->add_flag("--trace", a->trace,
+                "Trace mode: the reference A* (Sokoban: reference heuristic); print tokens");
+  cmd->add_flag("--nondeterministic", a->nondeterministic,
+                "Non-deterministic A* (random ties, shuffled children)");
   a->o_seed = cmd->add_option("--seed", a->seed, "Seed of --nondeterministic")->check(kCount);
   cmd->add_option("--max-expansions", a->max_expansions, "Stop after this many expansions (0: no limit)")
       ->check(kCount);
@@ -314,7 +334,8 @@ void add_solve_command(CLI::App& app, int& exit_code) {
     }
     if (a->o_prompt->count() || a->o_size->count() || a->o_horizon->count() || a->o_safe->count() ||
         a->o_nodes->count())
-      throw UserError("--prompt, --size, --horizon, --safe-liberties and --max-nodes are for --domain go-tactics");
+      throw UserError(
+          "--prompt, --size, --horizon, --safe-liberties and --max-nodes are for --domain go-tactics");
     Outcome outcome;
     if (a->domain == "maze") outcome = solve_maze(*a);
     else if (a->domain == "sokoban") outcome = solve_sokoban(*a);

@@ -30,7 +30,8 @@ struct TrainArgs {
   bool json = false;
   // Flags given on the command line (they override the config).
   std::vector<std::pair<CLI::Option*, std::function<void(models::TrainOptions&)>>> given;
-  CLI::Option *o_preset = nullptr, *o_dim = nullptr, *o_layers = nullptr, *o_heads = nullptr, *o_mode = nullptr;
+  CLI::Option *o_preset = nullptr, *o_dim = nullptr, *o_layers = nullptr, *o_heads = nullptr,
+              *o_mode = nullptr;
 };
 
 // An option whose value, when given, is copied into TrainOptions after the config.
@@ -65,8 +66,10 @@ models::TrainOptions resolve(const TrainArgs& a) {
   if (!o.init_from.empty()) {
     // The checkpoint defines the architecture; its mode is the default mode.
     if (a.o_preset->count() || sized)
-      throw UserError("--init-from takes the architecture from the checkpoint: drop --preset/--dim/--layers/--heads");
-    const auto checkpoint = models::read_checkpoint_summary(models::find_checkpoint_dir(o.init_from, "--init-from"));
+      throw UserError(
+          "--init-from takes the architecture from the checkpoint: drop --preset/--dim/--layers/--heads");
+    const auto checkpoint =
+        models::read_checkpoint_summary(models::find_checkpoint_dir(o.init_from, "--init-from"));
     if (!mode_set && !a.o_mode->count()) o.mode = checkpoint.mode;
   }
   return o;
@@ -75,16 +78,17 @@ models::TrainOptions resolve(const TrainArgs& a) {
 void print_result(const models::TrainResult& r, bool json) {
   char val[96] = "";
   if (r.validated)
-    std::snprintf(val, sizeof val, ", val_loss %.4f, val_token_accuracy %.4f", r.val_loss, r.val_token_accuracy);
+    std::snprintf(val, sizeof val, ", val_loss %.4f, val_token_accuracy %.4f", r.val_loss,
+                  r.val_token_accuracy);
   if (r.already_done)
-    std::printf("%s: already done (%lld steps, loss %.4f%s)\n", r.out_dir.c_str(), static_cast<long long>(r.steps),
-                r.loss, val);
+    std::printf("%s: already done (%lld steps, loss %.4f%s)\n", r.out_dir.c_str(),
+                static_cast<long long>(r.steps), r.loss, val);
   else if (r.finished)
     std::printf("%s: trained %lld steps (loss %.4f%s, %.0f tokens/s, %.1f s)\n", r.out_dir.c_str(),
                 static_cast<long long>(r.steps), r.loss, val, r.tokens_per_s, r.elapsed_s);
   else
-    std::printf("%s: stopped at step %lld of %lld, checkpoint written; continue with --resume\n", r.out_dir.c_str(),
-                static_cast<long long>(r.step), static_cast<long long>(r.steps));
+    std::printf("%s: stopped at step %lld of %lld, checkpoint written; continue with --resume\n",
+                r.out_dir.c_str(), static_cast<long long>(r.step), static_cast<long long>(r.steps));
   if (json) std::printf("%s\n", r.to_json().dump().c_str());
   std::fflush(stdout);
 }
@@ -102,7 +106,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
   a->o_dim = flag(cmd, *a, "--dim", &O::dim, "Custom model width");
   a->o_layers = flag(cmd, *a, "--layers", &O::layers, "Custom model: encoder and decoder layers each");
   a->o_heads = flag(cmd, *a, "--heads", &O::heads, "Custom model: attention heads");
-  a->o_mode = flag(cmd, *a, "--mode", &O::mode, "search-augmented (bos trace plan eos) or solution-only (bos plan eos)");
+  a->o_mode = flag(cmd, *a, "--mode", &O::mode,
+                   "search-augmented (bos trace plan eos) or solution-only (bos plan eos)");
   flag(cmd, *a, "--steps", &O::steps, "Optimizer steps (0: checkpoint the untrained model)");
   flag(cmd, *a, "--batch-tokens", &O::batch_tokens, "Padded decoder tokens per micro-batch (16384)");
   flag(cmd, *a, "--accumulate", &O::accumulate, "Micro-batches per rank and step (1)");
@@ -110,7 +115,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
   flag(cmd, *a, "--warmup", &O::warmup, "Linear warmup steps before the cosine decay to 0.1 x lr (2000)");
   flag(cmd, *a, "--weight-decay", &O::weight_decay, "AdamW weight decay (0.01)");
   flag(cmd, *a, "--grad-clip", &O::grad_clip, "Clip the global gradient norm to this (1.0; 0: off)");
-  flag(cmd, *a, "--loss-average", &O::loss_average, "sequence (the reference: per sequence, then batch) or token");
+  flag(cmd, *a, "--loss-average", &O::loss_average,
+       "sequence (the reference: per sequence, then batch) or token");
   flag(cmd, *a, "--seed", &O::seed, "Seed of the initialisation and the batch order (1)")
       ->check(CLI::Validator(
           [](std::string& text) {
@@ -122,14 +128,16 @@ void add_train_command(CLI::App& app, int& exit_code) {
           "UINT"));
   flag(cmd, *a, "--device", &O::device, "cpu, cuda or cuda:N");
   flag(cmd, *a, "--threads", &O::threads, "Torch threads per process (default: all cores)");
-  flag(cmd, *a, "--checkpoint-every", &O::checkpoint_every, "Checkpoint every N steps (1000; 0: only at the end)");
+  flag(cmd, *a, "--checkpoint-every", &O::checkpoint_every,
+       "Checkpoint every N steps (1000; 0: only at the end)");
   flag(cmd, *a, "--log-every", &O::log_every, "A metrics.jsonl line every N steps (10)");
   flag(cmd, *a, "--eval-every", &O::eval_every, "Held-out loss every N steps (500; 0: only at the end)");
   flag(cmd, *a, "--val-sequences", &O::val_sequences, "Held-out sequences (test split) for val_loss (256)");
   flag(cmd, *a, "--max-decoder-tokens", &O::max_decoder_tokens, "Drop longer sequences (0: keep all)");
   flag(cmd, *a, "--train-sequences", &O::train_sequences, "Use the first N training sequences (0: all)");
-  cmd->add_option("--init-from", a->o.init_from,
-                  "Start from this checkpoint's weights (fresh optimizer and schedule; its architecture and mode)");
+  cmd->add_option(
+      "--init-from", a->o.init_from,
+      "Start from this checkpoint's weights (fresh optimizer and schedule; its architecture and mode)");
   {
     // "p1,p2,p3,p4", parsed (and refused with one line) when the options are resolved.
     auto text = std::make_shared<std::string>();
@@ -151,7 +159,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
     models::TrainOptions o = resolve(*a);
     if (nproc->count()) {
       if (a->nproc < 1) throw UserError("--nproc must be at least 1, got " + std::to_string(a->nproc));
-      if (o.world_size != 1 || o.rank != 0) throw UserError("--nproc and --world-size/--rank exclude each other");
+      if (o.world_size != 1 || o.rank != 0)
+        throw UserError("--nproc and --world-size/--rank exclude each other");
       o.world_size = a->nproc;
       models::validate_train_options(o);  // bad flags fail once, here, not in every rank
       std::vector<std::string> args = own_arguments_without_nproc();
@@ -169,8 +178,9 @@ void add_train_command(CLI::App& app, int& exit_code) {
     const models::TrainResult result = models::train(o);
     const bool interrupted = !result.finished && stop_requested();
     if (interrupted && o.rank == 0)
-      std::fprintf(stderr, "traceplay train: interrupted at step %lld of %lld; checkpoint written; "
-                           "run the same command with --resume to continue\n",
+      std::fprintf(stderr,
+                   "traceplay train: interrupted at step %lld of %lld; checkpoint written; "
+                   "run the same command with --resume to continue\n",
                    static_cast<long long>(result.step), static_cast<long long>(result.steps));
     if (o.rank == 0 && (!interrupted || a->json)) print_result(result, a->json);
     exit_code = interrupted ? stop_exit_code() : kExitOk;

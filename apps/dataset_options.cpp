@@ -42,10 +42,11 @@ void require_regular_file(const std::string& what, const std::string& path) {
     throw UserError(what + " " + path + ": " + reason);
 }
 
-const std::set<std::string> kKeys = {"domain", "size",          "width",    "height", "walls", "boxes", "levels",
-                                     "count",  "seed",          "deterministic",      "test_fraction", "threads",
-                                     "shard_records", "max_expansions", "max_trace_tokens",
-                                     "horizon", "safe_liberties", "max_nodes", "problems"};
+const std::set<std::string> kKeys = {
+    "domain",        "size",           "width",         "height",         "walls",
+    "boxes",         "levels",         "count",         "seed",           "deterministic",
+    "test_fraction", "threads",        "shard_records", "max_expansions", "max_trace_tokens",
+    "horizon",       "safe_liberties", "max_nodes",     "problems"};
 
 }  // namespace
 
@@ -81,7 +82,8 @@ DatasetSpec dataset_spec_from_json(const nlohmann::json& table, const std::strin
   spec.safe_liberties = integer<int>(table, "safe_liberties", where);
   spec.max_nodes = integer<uint64_t>(table, "max_nodes", where);
   if (table.contains("deterministic")) {
-    if (!table["deterministic"].is_boolean()) throw UserError(where + ": \"deterministic\" must be true or false");
+    if (!table["deterministic"].is_boolean())
+      throw UserError(where + ": \"deterministic\" must be true or false");
     spec.deterministic = table["deterministic"].get<bool>();
   }
   if (table.contains("test_fraction")) {
@@ -132,9 +134,11 @@ void validate_spec(const DatasetSpec& spec) {
     throw UserError("--horizon, --safe-liberties, --max-nodes and --problems are for go-tactics");
   if (domain == "go-tactics") {
     if (spec.width || spec.height) throw UserError("a go-tactics board is square: give --size N");
-    if (spec.walls || spec.boxes || spec.levels) throw UserError("--walls, --boxes and --levels are for sokoban");
+    if (spec.walls || spec.boxes || spec.levels)
+      throw UserError("--walls, --boxes and --levels are for sokoban");
     if (spec.max_expansions || spec.max_trace_tokens)
-      throw UserError("--max-expansions and --max-trace-tokens are for sokoban (go-tactics takes --max-nodes)");
+      throw UserError(
+          "--max-expansions and --max-trace-tokens are for sokoban (go-tactics takes --max-nodes)");
     if (spec.deterministic && !*spec.deterministic)
       throw UserError("go-tactics has no non-deterministic mode (its records hold no search trace yet)");
     if (spec.problems) {
@@ -145,17 +149,20 @@ void validate_spec(const DatasetSpec& spec) {
   if (spec.width.has_value() != spec.height.has_value()) throw UserError("--width and --height go together");
   if (domain == "maze") {
     if (!spec.size && !spec.width) throw UserError("a maze needs --size N or --width W --height H");
-    if (spec.walls) throw UserError("--walls is for sokoban (maze wall counts are drawn as the reference does)");
+    if (spec.walls)
+      throw UserError("--walls is for sokoban (maze wall counts are drawn as the reference does)");
     if (spec.boxes) throw UserError("--boxes is for sokoban");
     if (spec.levels) throw UserError("--levels is for sokoban");
     if (spec.max_expansions || spec.max_trace_tokens)
       throw UserError("--max-expansions and --max-trace-tokens are for sokoban (every maze task is kept)");
   } else if (spec.levels) {
     if (spec.size || spec.width || spec.walls || spec.boxes)
-      throw UserError("--levels takes the collection's levels as they are: drop --size/--width/--height/--walls/--boxes");
+      throw UserError(
+          "--levels takes the collection's levels as they are: drop --size/--width/--height/--walls/--boxes");
     require_regular_file("levels file", *spec.levels);
   }
-  if (spec.size && *spec.size < 2) throw UserError("--size must be at least 2, got " + std::to_string(*spec.size));
+  if (spec.size && *spec.size < 2)
+    throw UserError("--size must be at least 2, got " + std::to_string(*spec.size));
   if (spec.width && (*spec.width < 2 || *spec.height < 2))
     throw UserError("--width and --height must be at least 2");
   if (spec.walls && *spec.walls < 0) throw UserError("--walls must not be negative");
@@ -211,7 +218,8 @@ BuildOptions build_options(const DatasetSpec& spec, bool force, bool progress) {
   options.seed = *spec.seed;
   options.deterministic = spec.deterministic.value_or(*spec.domain != "sokoban");
   options.test_fraction = spec.test_fraction.value_or(0.1);
-  options.threads = spec.threads.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  options.threads =
+      spec.threads.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   options.shard_records = static_cast<uint64_t>(spec.shard_records.value_or(10000));
   options.force = force;
   options.progress = progress;

@@ -24,8 +24,8 @@ namespace traceplay::apps {
 
 // Unset fields take the domain's defaults: maze needs a size; Sokoban is 7x7 with 2
 // interior walls and 2 boxes; go-tactics is 7x7, safe at 3 liberties, a 16-ply
-// horizon, 200000 solver nodes a task (search/go_tactics_source.h); maze is deterministic by default, Sokoban not (the
-// paper's Sokoban data came from non-deterministic A*).
+// horizon, 200000 solver nodes a task (search/go_tactics_source.h); maze is deterministic by default, Sokoban
+// not (the paper's Sokoban data came from non-deterministic A*).
 struct DatasetSpec {
   std::optional<std::string> domain;
   std::optional<int> size, width, height, walls, boxes;
@@ -37,9 +37,9 @@ struct DatasetSpec {
   std::optional<int64_t> count;
   std::optional<uint64_t> seed;
   std::optional<bool> deterministic;
-  std::optional<double> test_fraction;  // default 0.1
-  std::optional<int> threads;           // default: all cores
-  std::optional<int64_t> shard_records; // default 10000
+  std::optional<double> test_fraction;   // default 0.1
+  std::optional<int> threads;            // default: all cores
+  std::optional<int64_t> shard_records;  // default 10000
 };
 
 // The keys of a [data] table (or of a gen config without one); unknown keys, wrong
@@ -60,7 +60,7 @@ std::unique_ptr<TraceSource> make_source(const DatasetSpec& spec);
 BuildOptions build_options(const DatasetSpec& spec, bool force, bool progress = true);
 
 // make_source + build_options + traceplay::build_dataset: what `gen` and `run` call.
-BuildResult build_dataset(const DatasetSpec& spec, const std::string& out_dir, bool force, bool progress = true,
-                          const LayoutProducerFactory& producer = {});
+BuildResult build_dataset(const DatasetSpec& spec, const std::string& out_dir, bool force,
+                          bool progress = true, const LayoutProducerFactory& producer = {});
 
 }  // namespace traceplay::apps

@@ -56,7 +56,10 @@ std::string job_id(const DatasetSpec& spec, const TraceSource& source) {
 
 nlohmann::json gen_job(const DatasetSpec& spec) {
   const auto source = make_source(spec);
-  return {{"kind", "gen"}, {"id", job_id(spec, *source)}, {"seed", *spec.seed}, {"spec", dataset_spec_to_json(spec)}};
+  return {{"kind", "gen"},
+          {"id", job_id(spec, *source)},
+          {"seed", *spec.seed},
+          {"spec", dataset_spec_to_json(spec)}};
 }
 
 distributed::GenJob make_gen_job(const nlohmann::json& job) {
@@ -81,8 +84,11 @@ class LocalActors {
     fs::create_directories(dir, ec);
     if (ec) throw UserError("cannot create " + dir + ": " + ec.message());
     for (int i = 0; i < count; ++i) {
-      std::vector<std::string> args = {binary, "actor", "--connect", endpoint, "--threads", std::to_string(threads),
-                                       "--outbox", dir + "/a" + std::to_string(i), "--name", "local-" + std::to_string(i),
+      std::vector<std::string> args = {binary,      "actor",
+                                       "--connect", endpoint,
+                                       "--threads", std::to_string(threads),
+                                       "--outbox",  dir + "/a" + std::to_string(i),
+                                       "--name",    "local-" + std::to_string(i),
                                        "--quiet"};
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
@@ -104,9 +110,9 @@ class LocalActors {
       int status = 0;
       if (::waitpid(pids_[i], &status, WNOHANG) == pids_[i]) {
         pids_[i] = 0;
-        codes_ += (codes_.empty() ? "" : ", ") +
-                  (WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status))
-                                     : "signal " + std::to_string(WTERMSIG(status)));
+        codes_ +=
+            (codes_.empty() ? "" : ", ") + (WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status))
+                                                              : "signal " + std::to_string(WTERMSIG(status)));
       }
     }
     for (pid_t p : pids_)
@@ -143,20 +149,25 @@ class LearnerProducer : public LayoutProducer {
   LearnerProducer(distributed::LearnerOptions options, const DatasetSpec& spec, const std::string& out_dir,
                   int local_actors, const LayoutRange& range, std::shared_ptr<nlohmann::json> stats_out)
       : out_dir_(out_dir), stats_out_(std::move(stats_out)) {
-    if (local_actors > 0) options.watchdog = [this] {
-      if (actors_) actors_->check();
-    };
-    learner_ = std::make_unique<distributed::GenLearner>(options, gen_job(spec), out_dir + "/" + kSpoolDirName, range);
-    if (!options.quiet) std::fprintf(stderr, "learner: serving %s at %s\n", out_dir.c_str(), learner_->endpoint().c_str());
+    if (local_actors > 0)
+      options.watchdog = [this] {
+        if (actors_) actors_->check();
+      };
+    learner_ = std::make_unique<distributed::GenLearner>(options, gen_job(spec),
+                                                         out_dir + "/" + kSpoolDirName, range);
+    if (!options.quiet)
+      std::fprintf(stderr, "learner: serving %s at %s\n", out_dir.c_str(), learner_->endpoint().c_str());
     if (local_actors > 0) {
       const int threads = std::max(1, range.threads / local_actors);
-      actors_ = std::make_unique<LocalActors>(learner_->endpoint(), out_dir + "/" + kLocalActorsDirName, local_actors, threads);
+      actors_ = std::make_unique<LocalActors>(learner_->endpoint(), out_dir + "/" + kLocalActorsDirName,
+                                              local_actors, threads);
     }
   }
 
   ~LearnerProducer() override {
     // Done: the actors heard it from the learner and exit; interrupted: they are stopped.
-    if (actors_) actors_->stop(SIGTERM, done_ ? std::chrono::milliseconds(10000) : std::chrono::milliseconds(0));
+    if (actors_)
+      actors_->stop(SIGTERM, done_ ? std::chrono::milliseconds(10000) : std::chrono::milliseconds(0));
     actors_.reset();
     learner_.reset();  // after its last DONE
     if (done_) remove_work_dirs(out_dir_);

@@ -24,7 +24,8 @@ nlohmann::json take_eval_modes(const nlohmann::json& eval_table, const std::stri
   nlohmann::json rest = eval_table;
   if (eval_table.contains("modes")) {
     if (eval_table.contains("mode"))
-      throw UserError(where + ": \"mode\" and \"modes\" are both set (one mode, or a list of modes: not both)");
+      throw UserError(where +
+                      ": \"mode\" and \"modes\" are both set (one mode, or a list of modes: not both)");
     const nlohmann::json& list = eval_table["modes"];
     if (!list.is_array() || list.empty())
       throw UserError(where + ": \"modes\" must be a non-empty list of modes (" + mode_list() + ")");

@@ -16,7 +16,7 @@ struct ModelEvaluator {
   std::shared_ptr<const search::Evaluator> evaluator;  // batches the searches' leaves over the net
   int min_board_size = 5;                              // the board sizes the net serves
   int max_board_size = 19;
-  std::string description;                             // "transformer tiny (history 8, 9x9 run v0003)"
+  std::string description;  // "transformer tiny (history 8, 9x9 run v0003)"
 };
 
 // Loads DIR (config.json + model.safetensors of a Go net: models/go_net_checkpoint.h) on

@@ -12,7 +12,8 @@ namespace traceplay::apps {
 namespace {
 
 // Dualformer's trace dropping: a list of the four probabilities p1..p4.
-void read_drop(const nlohmann::json& table, const std::string& where, const char* key, models::DropSpec& out) {
+void read_drop(const nlohmann::json& table, const std::string& where, const char* key,
+               models::DropSpec& out) {
   if (!table.contains(key)) return;
   const auto& v = table.at(key);
   const std::string what = where + ": \"" + key + "\"";
@@ -38,16 +39,18 @@ void apply_model_table(const nlohmann::json& table, models::TrainOptions& o, con
   r.integer("decoder_layers", o.decoder_layers, 1);
   r.string("mode", o.mode, {"search-augmented", "solution-only"});
   // A size without a preset means a custom model.
-  if (!table.contains("preset") && (table.contains("dim") || table.contains("layers") || table.contains("heads")))
+  if (!table.contains("preset") &&
+      (table.contains("dim") || table.contains("layers") || table.contains("heads")))
     o.preset = "custom";
 }
 
 void apply_train_table(const nlohmann::json& table, models::TrainOptions& o, const std::string& where) {
-  const TableReader r(table, where,
-                      {"steps", "batch_tokens", "accumulate", "lr", "min_lr_ratio", "warmup", "weight_decay",
-                       "beta1", "beta2", "grad_clip", "loss_average", "seed", "device", "threads",
-                       "checkpoint_every", "log_every", "eval_every", "val_sequences", "max_decoder_tokens",
-                       "train_sequences", "drop"});
+  const TableReader r(table, where, {"steps",        "batch_tokens",  "accumulate",         "lr",
+                                     "min_lr_ratio", "warmup",        "weight_decay",       "beta1",
+                                     "beta2",        "grad_clip",     "loss_average",       "seed",
+                                     "device",       "threads",       "checkpoint_every",   "log_every",
+                                     "eval_every",   "val_sequences", "max_decoder_tokens", "train_sequences",
+                                     "drop"});
   r.integer("steps", o.steps, 0);
   r.integer("batch_tokens", o.batch_tokens, 1);
   r.integer("accumulate", o.accumulate, 1);

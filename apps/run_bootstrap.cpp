@@ -12,7 +12,8 @@ namespace traceplay::apps {
 namespace {
 
 // A non-negative integer table value (when present).
-void read_integer(const nlohmann::json& t, const char* key, int64_t& out, int64_t min, const std::string& where) {
+void read_integer(const nlohmann::json& t, const char* key, int64_t& out, int64_t min,
+                  const std::string& where) {
   if (!t.contains(key)) return;
   const auto& v = t.at(key);
   if (!v.is_number_integer() || v.get<int64_t>() < min)
@@ -25,7 +26,7 @@ void read_integer(const nlohmann::json& t, const char* key, int64_t& out, int64_
 std::optional<BootstrapPlan> plan_bootstrap(const nlohmann::json& table, const models::TrainOptions& train,
                                             const models::EvalOptions& eval, const std::string& where) {
   if (!table.is_object()) throw UserError(where + ": must be a table");
-  const std::set<std::string> keys = {"iterations", "samples", "temperature", "top_k", "max_len",
+  const std::set<std::string> keys = {"iterations",           "samples", "temperature", "top_k", "max_len",
                                       "keep_astar_candidate", "train"};
   for (auto it = table.begin(); it != table.end(); ++it)
     if (!keys.count(it.key())) throw UserError(where + ": unknown key \"" + it.key() + "\"");
@@ -34,9 +35,11 @@ std::optional<BootstrapPlan> plan_bootstrap(const nlohmann::json& table, const m
   if (plan.iterations > 100) throw UserError(where + ": \"iterations\" must be at most 100");
   if (plan.iterations == 0) return std::nullopt;
   if (train.mode != "search-augmented")
-    throw UserError(where + ": bootstrapping shortens traces, so it needs a search-augmented arm (model.mode is " +
+    throw UserError(where +
+                    ": bootstrapping shortens traces, so it needs a search-augmented arm (model.mode is " +
                     train.mode + ")");
-  if (!table.contains("samples")) throw UserError(where + ": \"samples\" (responses per training prompt) is required");
+  if (!table.contains("samples"))
+    throw UserError(where + ": \"samples\" (responses per training prompt) is required");
 
   models::BootstrapOptions& s = plan.sampling;
   read_integer(table, "samples", s.samples, 1, where);

@@ -45,8 +45,8 @@ std::string signed_points(const nlohmann::json& v) {
 }  // namespace
 
 void print_table(const std::vector<DatasetRow>& rows) {
-  std::printf("\n%-16s %-8s %8s %7s %8s %10s %8s %6s  %s\n", "arm", "domain", "train", "test", "prompt", "trace",
-              "plan", "vocab", "dataset");
+  std::printf("\n%-16s %-8s %8s %7s %8s %10s %8s %6s  %s\n", "arm", "domain", "train", "test", "prompt",
+              "trace", "plan", "vocab", "dataset");
   for (const DatasetRow& row : rows) {
     const Manifest& m = *row.manifest;
     std::printf("%-16s %-8s %8llu %7llu %8.1f %10.1f %8.1f %6zu  %s\n", row.arm.c_str(), m.domain.c_str(),
@@ -62,8 +62,9 @@ void print_model_table(const std::vector<ModelRow>& rows) {
   bool any = false;
   for (const ModelRow& row : rows) any = any || !row.eval.is_null();
   if (!any) return;
-  std::printf("\n%-18s %9s %6s %8s  %-18s %-18s %7s %7s %7s %7s %8s %8s\n", "arm", "params", "steps", "val_loss",
-              "solved [95% CI]", "optimal [95% CI]", "sol/smp", "opt/smp", "SWC", "ILR-s", "ILR-o", "trace");
+  std::printf("\n%-18s %9s %6s %8s  %-18s %-18s %7s %7s %7s %7s %8s %8s\n", "arm", "params", "steps",
+              "val_loss", "solved [95% CI]", "optimal [95% CI]", "sol/smp", "opt/smp", "SWC", "ILR-s",
+              "ILR-o", "trace");
   for (const ModelRow& row : rows) {
     if (row.eval.is_null()) continue;
     const nlohmann::json& t = row.train;
@@ -76,8 +77,9 @@ void print_model_table(const std::vector<ModelRow>& rows) {
                 percent(get(e, "ilr_solved")).c_str(), percent(get(e, "ilr_optimal")).c_str(),
                 fixed(get(e, "mean_trace_tokens"), 1).c_str());
   }
-  std::printf("(rates in %%, over the evaluated tasks, with Wilson 95%% intervals; trace: mean trace tokens per "
-              "response)\n");
+  std::printf(
+      "(rates in %%, over the evaluated tasks, with Wilson 95%% intervals; trace: mean trace tokens per "
+      "response)\n");
   // Dualformer's auto mode: what the model chose to begin with.
   for (const ModelRow& row : rows)
     if (row.eval.is_object() && row.eval.value("mode", std::string()) == "auto")
@@ -95,8 +97,9 @@ void print_comparison_table(const nlohmann::json& comparisons) {
                 c["b"].get<std::string>().c_str(), c["metric"].get<std::string>().c_str(),
                 signed_points(c["difference"]).c_str(), interval.c_str(), fixed(c["tasks"], 0).c_str());
   }
-  std::printf("(paired differences on the same tasks, in percentage points, with paired bootstrap 95%% intervals "
-              "over tasks; an interval that excludes 0 separates the arms)\n");
+  std::printf(
+      "(paired differences on the same tasks, in percentage points, with paired bootstrap 95%% intervals "
+      "over tasks; an interval that excludes 0 separates the arms)\n");
 }
 
 void print_bootstrap_table(const std::string& arm, const nlohmann::json& steps) {
@@ -118,14 +121,17 @@ void print_bootstrap_table(const std::string& arm, const nlohmann::json& steps) 
       relative = buf;
     }
     std::printf("%4s %-18s %-18s %-22s %6s %6s %6s %7s %8s %7s %8s\n", fixed(step["step"], 0).c_str(),
-                percent_with_interval(e, "solved").c_str(), percent_with_interval(e, "optimal").c_str(), versus.c_str(),
-                percent(get(e, "swc")).c_str(), fixed(get(e, "ilr_solved"), 3).c_str(),
+                percent_with_interval(e, "solved").c_str(), percent_with_interval(e, "optimal").c_str(),
+                versus.c_str(), percent(get(e, "swc")).c_str(), fixed(get(e, "ilr_solved"), 3).c_str(),
                 fixed(get(e, "ilr_optimal"), 3).c_str(), fixed(trace, 1).c_str(), fixed(astar, 1).c_str(),
                 relative.c_str(), percent(get(step, "replaced_share")).c_str());
   }
-  std::printf("(rates in %% with 95%% intervals; optimal - step 0: the paired difference on the same tasks, in points; "
-              "ILR as a ratio; trace: mean trace tokens per response on the test tasks, against A*'s; replaced: share "
-              "of training traces the step's dataset took from the model)\n");
+  std::printf(
+      "(rates in %% with 95%% intervals; optimal - step 0: the paired difference on the same tasks, in "
+      "points; "
+      "ILR as a ratio; trace: mean trace tokens per response on the test tasks, against A*'s; replaced: "
+      "share "
+      "of training traces the step's dataset took from the model)\n");
 }
 
 }  // namespace traceplay::apps

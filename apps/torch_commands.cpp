@@ -45,7 +45,9 @@ const TorchCommand& torch_command(std::string_view name) {
   throw std::logic_error("not a torch subcommand: " + std::string(name));
 }
 
-bool is_torch_bench(std::string_view name) { return name == "train" || name == "decode" || name == "selfplay"; }
+bool is_torch_bench(std::string_view name) {
+  return name == "train" || name == "decode" || name == "selfplay";
+}
 
 bool command_line_needs_torch(int argc, char** argv) {
   // The first word that is not an option names the subcommand (main.cpp: the main

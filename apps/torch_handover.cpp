@@ -33,9 +33,9 @@ void hand_over_to_torch_binary() {
   std::fflush(stderr);
   ::execv(path.c_str(), argv);
   const int error = errno;
-  throw UserError(std::string("this command needs LibTorch, which only ") + kTorchBinaryName + " links, and " + path +
-                  " cannot be run: " + std::strerror(error) + " (build the target " + kTorchBinaryName +
-                  "; it must lie beside traceplay)");
+  throw UserError(std::string("this command needs LibTorch, which only ") + kTorchBinaryName +
+                  " links, and " + path + " cannot be run: " + std::strerror(error) + " (build the target " +
+                  kTorchBinaryName + "; it must lie beside traceplay)");
 }
 
 int run_model_bench(std::string_view name, const bench::BenchOptions& options) {

@@ -74,7 +74,8 @@ int launch_ranks(int nproc, const std::vector<std::string>& arguments) {
   std::vector<int> codes(static_cast<size_t>(nproc), -1);
   for (int rank = 0; rank < nproc; ++rank) {
     std::vector<std::string> args = arguments;
-    args.insert(args.end(), {"--world-size", std::to_string(nproc), "--rank", std::to_string(rank), "--master", master});
+    args.insert(args.end(),
+                {"--world-size", std::to_string(nproc), "--rank", std::to_string(rank), "--master", master});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -105,13 +106,15 @@ int launch_ranks(int nproc, const std::vector<std::string>& arguments) {
         codes[static_cast<size_t>(r)] = exit_code_of(status);
         --running;
         const int code = codes[static_cast<size_t>(r)];
-        const bool stop_exit = (forwarded || stop_requested()) && (code == kExitSigint || code == kExitSigterm);
+        const bool stop_exit =
+            (forwarded || stop_requested()) && (code == kExitSigint || code == kExitSigterm);
         if (code != 0 && !stop_exit && !failed) {
           failed = true;
           first_failure = r;
           failed_since = std::chrono::steady_clock::now();
           if (running > 0)
-            std::fprintf(stderr, "traceplay train: rank %d failed (exit code %d); stopping the other ranks\n", r, code);
+            std::fprintf(stderr, "traceplay train: rank %d failed (exit code %d); stopping the other ranks\n",
+                         r, code);
           stop_others(SIGTERM);
         }
       }
@@ -122,7 +125,8 @@ int launch_ranks(int nproc, const std::vector<std::string>& arguments) {
       stop_others(stop_signal());
     }
     // Ranks blocked in a collective with a dead peer may not see SIGTERM's flag soon.
-    if (failed && std::chrono::steady_clock::now() - failed_since > std::chrono::seconds(10)) stop_others(SIGKILL);
+    if (failed && std::chrono::steady_clock::now() - failed_since > std::chrono::seconds(10))
+      stop_others(SIGKILL);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   if (failed) return codes[static_cast<size_t>(first_failure)];

@@ -34,7 +34,8 @@ double trace_rate(const TraceSource& source, int threads, double seconds) {
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       auto worker = source.make_worker();
-      for (uint64_t k = static_cast<uint64_t>(t); !stop.load(std::memory_order_relaxed); k += static_cast<uint64_t>(threads))
+      for (uint64_t k = static_cast<uint64_t>(t); !stop.load(std::memory_order_relaxed);
+           k += static_cast<uint64_t>(threads))
         records += worker->generate(12345, k).size();
     });
   }
@@ -44,7 +45,10 @@ double trace_rate(const TraceSource& source, int threads, double seconds) {
   return static_cast<double>(records.load()) / seconds_since(start);
 }
 
-void print(const nlohmann::json& line) { std::printf("%s\n", line.dump().c_str()); std::fflush(stdout); }
+void print(const nlohmann::json& line) {
+  std::printf("%s\n", line.dump().c_str());
+  std::fflush(stdout);
+}
 
 // Untraced A* on random 30%-50% wall mazes (the generator's layouts), one thread.
 void grid_expansions(int size, double seconds) {
@@ -59,7 +63,8 @@ void grid_expansions(int size, double seconds) {
     rng.shuffle(cells);
     const int walls = static_cast<int>(rng.uniform_int(n / 10 * 3, n / 10 * 5));
     std::vector<Pos> wall_pos;
-    for (int i = 0; i < walls; ++i) wall_pos.push_back({cells[static_cast<size_t>(i)] % size, cells[static_cast<size_t>(i)] / size});
+    for (int i = 0; i < walls; ++i)
+      wall_pos.push_back({cells[static_cast<size_t>(i)] % size, cells[static_cast<size_t>(i)] / size});
     const Pos a{cells[static_cast<size_t>(walls)] % size, cells[static_cast<size_t>(walls)] / size};
     const Pos b{cells[static_cast<size_t>(walls + 1)] % size, cells[static_cast<size_t>(walls + 1)] / size};
     const maze::MazeTask task(size, size, a, b, wall_pos);
@@ -68,8 +73,12 @@ void grid_expansions(int size, double seconds) {
     busy += seconds_since(t0);
     searches += 20;
   }
-  print({{"bench", "astar"}, {"case", "grid-" + std::to_string(size) + "x" + std::to_string(size) + "-untraced"},
-         {"threads", 1}, {"value", expansions / busy}, {"unit", "expansions/s"}, {"searches", searches}});
+  print({{"bench", "astar"},
+         {"case", "grid-" + std::to_string(size) + "x" + std::to_string(size) + "-untraced"},
+         {"threads", 1},
+         {"value", expansions / busy},
+         {"unit", "expansions/s"},
+         {"searches", searches}});
 }
 
 }  // namespace
@@ -88,10 +97,15 @@ int run_astar_bench(const BenchOptions& options) {
     const auto source = search::make_maze_source(params);
     for (int threads : thread_counts) {
       const double rate = trace_rate(*source, threads, seconds);
-      print({{"bench", "astar"}, {"case", "maze-" + std::to_string(size) + "x" + std::to_string(size)},
-             {"threads", threads}, {"value", rate}, {"unit", "traces/s"},
-             {"peer", "searchformer-python anchor (1 thread, measured on this machine, not in this run)"}, {"peer_value", peer},
-             {"ratio", rate / peer}, {"ratio_per_thread", rate / threads / peer}});
+      print({{"bench", "astar"},
+             {"case", "maze-" + std::to_string(size) + "x" + std::to_string(size)},
+             {"threads", threads},
+             {"value", rate},
+             {"unit", "traces/s"},
+             {"peer", "searchformer-python anchor (1 thread, measured on this machine, not in this run)"},
+             {"peer_value", peer},
+             {"ratio", rate / peer},
+             {"ratio_per_thread", rate / threads / peer}});
     }
   }
   {
@@ -99,7 +113,11 @@ int run_astar_bench(const BenchOptions& options) {
     const auto source = search::make_sokoban_source(params);
     for (int threads : thread_counts) {
       const double rate = trace_rate(*source, threads, seconds);
-      print({{"bench", "astar"}, {"case", "sokoban-7x7"}, {"threads", threads}, {"value", rate}, {"unit", "traces/s"}});
+      print({{"bench", "astar"},
+             {"case", "sokoban-7x7"},
+             {"threads", threads},
+             {"value", rate},
+             {"unit", "traces/s"}});
     }
   }
   for (int size : {10, 30}) grid_expansions(size, seconds);

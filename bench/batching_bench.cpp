@@ -55,7 +55,8 @@ struct Rate {
 };
 
 // `threads` callers evaluate one query at a time for `seconds`.
-Rate measure(const search::Evaluator& evaluator, int threads, double seconds, const search::BatchingEvaluator* stats) {
+Rate measure(const search::Evaluator& evaluator, int threads, double seconds,
+             const search::BatchingEvaluator* stats) {
   const go::Position position(9);
   std::atomic<bool> stop{false};
   std::atomic<int64_t> done{0};
@@ -110,25 +111,34 @@ int run_batching_bench(const BenchOptions& options) {
   o.cache_entries = 0;  // every query reaches the backend
 
   {  // the hand-over cost
-    auto backend = std::make_shared<SyntheticBackend>(1, std::chrono::microseconds(0), std::chrono::microseconds(0));
+    auto backend =
+        std::make_shared<SyntheticBackend>(1, std::chrono::microseconds(0), std::chrono::microseconds(0));
     const Rate direct = measure(Direct(*backend), 1, seconds, nullptr);
     o.deadline_us = 0;
     search::BatchingEvaluator batching(backend, o);
     const Rate r = measure(batching, 1, seconds, &batching);
-    print({{"bench", "batching"}, {"case", "overhead"}, {"threads", 1}, {"value", r.per_s}, {"unit", "evaluations/s"},
-           {"us_per_evaluation", r.per_s > 0 ? 1e6 / r.per_s : 0.0}, {"peer", "backend called directly"},
-           {"peer_value", direct.per_s}, {"ratio", direct.per_s > 0 ? r.per_s / direct.per_s : 0.0}});
+    print({{"bench", "batching"},
+           {"case", "overhead"},
+           {"threads", 1},
+           {"value", r.per_s},
+           {"unit", "evaluations/s"},
+           {"us_per_evaluation", r.per_s > 0 ? 1e6 / r.per_s : 0.0},
+           {"peer", "backend called directly"},
+           {"peer_value", direct.per_s},
+           {"ratio", direct.per_s > 0 ? r.per_s / direct.per_s : 0.0}});
   }
 
   double baseline = 0;
   for (int batch : {1, 8, 64}) {
-    auto backend = std::make_shared<SyntheticBackend>(batch, std::chrono::microseconds(1000), std::chrono::microseconds(10));
+    auto backend = std::make_shared<SyntheticBackend>(batch, std::chrono::microseconds(1000),
+                                                      std::chrono::microseconds(10));
     o.deadline_us = 2000;
     search::BatchingEvaluator batching(backend, o);
     const Rate r = measure(batching, batch, seconds, &batching);
-    nlohmann::json line = {{"bench", "batching"}, {"case", "fixed-cost-batch-" + std::to_string(batch)},
-                           {"threads", batch}, {"value", r.per_s}, {"unit", "evaluations/s"},
-                           {"mean_batch", r.mean_batch}, {"max_batch", batch}};
+    nlohmann::json line = {{"bench", "batching"},     {"case", "fixed-cost-batch-" + std::to_string(batch)},
+                           {"threads", batch},        {"value", r.per_s},
+                           {"unit", "evaluations/s"}, {"mean_batch", r.mean_batch},
+                           {"max_batch", batch}};
     if (batch == 1) {
       baseline = r.per_s;
     } else {

@@ -8,10 +8,10 @@
 namespace traceplay::bench {
 
 struct BenchOptions {
-  int threads = 0;          // 0: all hardware threads (the single-thread case always runs)
-  double seconds = 3.0;     // minimum measuring time per case
-  std::string data_dir;     // reference data (../shared/data) for collection benchmarks
-  bool quick = false;       // a short run for tests
+  int threads = 0;       // 0: all hardware threads (the single-thread case always runs)
+  double seconds = 3.0;  // minimum measuring time per case
+  std::string data_dir;  // reference data (../shared/data) for collection benchmarks
+  bool quick = false;    // a short run for tests
 };
 
 int run_astar_bench(const BenchOptions& options);

@@ -26,7 +26,10 @@ using Clock = std::chrono::steady_clock;
 constexpr double kLibEgoPlayouts9x9 = 38100.0;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-void print(const nlohmann::json& line) { std::printf("%s\n", line.dump().c_str()); std::fflush(stdout); }
+void print(const nlohmann::json& line) {
+  std::printf("%s\n", line.dump().c_str());
+  std::fflush(stdout);
+}
 
 struct PlayoutRate {
   double playouts_per_s = 0;
@@ -69,7 +72,8 @@ PlayoutRate playout_rate(int size, int threads, double seconds) {
     m += moves[static_cast<size_t>(t)];
     w += wins[static_cast<size_t>(t)];
   }
-  return {static_cast<double>(n) / elapsed, static_cast<double>(m) / static_cast<double>(std::max<uint64_t>(n, 1)),
+  return {static_cast<double>(n) / elapsed,
+          static_cast<double>(m) / static_cast<double>(std::max<uint64_t>(n, 1)),
           static_cast<double>(w) / static_cast<double>(std::max<uint64_t>(n, 1))};
 }
 
@@ -93,10 +97,14 @@ void legal_move_rate(int size, double seconds) {
       ++lists;
     }
   const double elapsed = seconds_since(start);
-  print({{"bench", "go"}, {"case", "legal-moves-" + std::to_string(size) + "x" + std::to_string(size)},
-         {"threads", 1}, {"value", static_cast<double>(lists) / elapsed}, {"unit", "positions/s"},
+  print({{"bench", "go"},
+         {"case", "legal-moves-" + std::to_string(size) + "x" + std::to_string(size)},
+         {"threads", 1},
+         {"value", static_cast<double>(lists) / elapsed},
+         {"unit", "positions/s"},
          {"moves_per_s", static_cast<double>(moves) / elapsed},
-         {"moves_per_position", static_cast<double>(moves) / static_cast<double>(std::max<uint64_t>(lists, 1))}});
+         {"moves_per_position",
+          static_cast<double>(moves) / static_cast<double>(std::max<uint64_t>(lists, 1))}});
 }
 
 }  // namespace
@@ -109,9 +117,13 @@ int run_go_bench(const BenchOptions& options) {
   for (int size : {9, 19}) {
     for (int threads : thread_counts) {
       const PlayoutRate r = playout_rate(size, threads, seconds);
-      nlohmann::json line = {{"bench", "go"}, {"case", "playouts-" + std::to_string(size) + "x" + std::to_string(size)},
-                             {"threads", threads}, {"value", r.playouts_per_s}, {"unit", "playouts/s"},
-                             {"moves_per_playout", r.moves_per_playout}, {"black_win_rate_komi_7_5", r.black_win_rate}};
+      nlohmann::json line = {{"bench", "go"},
+                             {"case", "playouts-" + std::to_string(size) + "x" + std::to_string(size)},
+                             {"threads", threads},
+                             {"value", r.playouts_per_s},
+                             {"unit", "playouts/s"},
+                             {"moves_per_playout", r.moves_per_playout},
+                             {"black_win_rate_komi_7_5", r.black_win_rate}};
       if (size == 9) {
         line["peer"] = "libEGO (anchor, not rerun)";
         line["peer_value"] = kLibEgoPlayouts9x9;

@@ -52,15 +52,21 @@ MctsRate mcts_rate(int threads, double seconds) {
 }  // namespace
 
 int run_mcts_bench(const BenchOptions& options) {
-  const int all = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int all = options.threads > 0 ? options.threads
+                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const double seconds = options.quick ? 0.2 : options.seconds;
   double baseline = 0;
   for (int threads = 1; threads <= all; ++threads) {
     const MctsRate r = mcts_rate(threads, seconds);
-    nlohmann::json line = {{"bench", "mcts"}, {"case", "9x9-light"}, {"threads", threads},
-                           {"value", r.simulations_per_s}, {"unit", "simulations/s"},
-                           {"simulations", r.simulations}, {"seconds", r.seconds},
-                           {"cpu_value", r.cpu_seconds > 0 ? static_cast<double>(r.simulations) / r.cpu_seconds : 0.0}};
+    nlohmann::json line = {
+        {"bench", "mcts"},
+        {"case", "9x9-light"},
+        {"threads", threads},
+        {"value", r.simulations_per_s},
+        {"unit", "simulations/s"},
+        {"simulations", r.simulations},
+        {"seconds", r.seconds},
+        {"cpu_value", r.cpu_seconds > 0 ? static_cast<double>(r.simulations) / r.cpu_seconds : 0.0}};
     if (threads == 1) {
       baseline = r.simulations_per_s;
     } else {

@@ -138,7 +138,8 @@ std::optional<nlohmann::json> run_peer(const std::string& args) {
   if (std::getenv("TRACEPLAY_BENCH_NO_PEER")) return std::nullopt;
   const std::string python = "/usr/bin/python3", script = source_dir() + "/bench/torch_peer.py";
   if (!std::filesystem::exists(python) || !std::filesystem::exists(script)) return std::nullopt;
-  const std::string command = "OPENBLAS_NUM_THREADS=1 " + python + " '" + script + "' " + args + " 2>/dev/null";
+  const std::string command =
+      "OPENBLAS_NUM_THREADS=1 " + python + " '" + script + "' " + args + " 2>/dev/null";
   std::FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) return std::nullopt;
   std::string output;
@@ -195,7 +196,8 @@ double cached_decode_seconds(EncoderDecoder& model, const Batch& b, int64_t toke
 }
 
 // Seconds for one uncached greedy step at prefix length t (the decoder over [B, t]).
-double uncached_step_seconds(EncoderDecoder& model, const torch::Tensor& features, const Batch& b, int64_t t) {
+double uncached_step_seconds(EncoderDecoder& model, const torch::Tensor& features, const Batch& b,
+                             int64_t t) {
   c10::InferenceMode guard;
   auto prefix = torch::randint(2, kVocab, {b.prompt.size(0), t}, torch::kLong);
   const auto start = Clock::now();
@@ -213,7 +215,9 @@ int run_train_bench(const BenchOptions& options) {
   const double seconds = options.quick ? 0.2 : options.seconds;
   std::vector<Shape> shapes;
   if (options.quick) shapes = {{"tiny", 4, 16, 32}};
-  else shapes = {{"s", 16, 126, 400}, {"m", 16, 126, 400}, {"default-so", 80, 35, 25}, {"default-sa", 16, 35, 128}};
+  else
+    shapes = {
+        {"s", 16, 126, 400}, {"m", 16, 126, 400}, {"default-so", 80, 35, 25}, {"default-sa", 16, 35, 128}};
   keep_selected(shapes);
   for (const auto& shape : shapes) {
     torch::manual_seed(0);
@@ -225,7 +229,8 @@ int run_train_bench(const BenchOptions& options) {
     train_step(model, optimizer, b);  // warm-up
     if (const char* trace = std::getenv("TRACEPLAY_BENCH_PROFILE")) {
       // One more step under LibTorch's profiler: a chrome://tracing file, for development.
-      torch::autograd::profiler::RecordProfile profile(std::string(trace) + "-" + shape.preset + "-train.json");
+      torch::autograd::profiler::RecordProfile profile(std::string(trace) + "-" + shape.preset +
+                                                       "-train.json");
       train_step(model, optimizer, b);
     }
     // The best step of at least three (others share this machine: the best is the
@@ -243,15 +248,19 @@ int run_train_bench(const BenchOptions& options) {
     }
     const double tokens = static_cast<double>(shape.batch * shape.decoder);
     const double value = tokens / best, cpu_value = tokens / best_cpu;
-    nlohmann::ordered_json line{{"bench", "train"}, {"case", case_name(shape, "t")}, {"threads", threads},
-                                {"value", value}, {"unit", "tokens/s"}};
-    const auto peer = run_peer("train " + peer_model_flags(shape.preset) + " --batch " + std::to_string(shape.batch) +
-                               " --prompt " + std::to_string(shape.prompt) + " --decoder " +
-                               std::to_string(shape.decoder) + " --threads " + std::to_string(threads) +
-                               " --seconds " + std::to_string(seconds));
+    nlohmann::ordered_json line{{"bench", "train"},
+                                {"case", case_name(shape, "t")},
+                                {"threads", threads},
+                                {"value", value},
+                                {"unit", "tokens/s"}};
+    const auto peer =
+        run_peer("train " + peer_model_flags(shape.preset) + " --batch " + std::to_string(shape.batch) +
+                 " --prompt " + std::to_string(shape.prompt) + " --decoder " + std::to_string(shape.decoder) +
+                 " --threads " + std::to_string(threads) + " --seconds " + std::to_string(seconds));
     if (peer) add_peer(line, "pytorch-eager", value, (*peer)["value"].get<double>());
     line["cpu_value"] = cpu_value;
-    if (peer && peer->contains("cpu_value")) line["cpu_ratio"] = cpu_value / (*peer)["cpu_value"].get<double>();
+    if (peer && peer->contains("cpu_value"))
+      line["cpu_ratio"] = cpu_value / (*peer)["cpu_value"].get<double>();
     line["steps"] = steps;
     line["parameters"] = model->config().num_parameters();
     line["peak_rss_mib"] = peak_rss_mib();
@@ -277,7 +286,8 @@ int run_decode_bench(const BenchOptions& options) {
     const int64_t tokens = shape.decoder;
     cached_decode_seconds(model, b, 8);  // warm-up
     if (const char* trace = std::getenv("TRACEPLAY_BENCH_PROFILE")) {
-      torch::autograd::profiler::RecordProfile profile(std::string(trace) + "-" + shape.preset + "-decode.json");
+      torch::autograd::profiler::RecordProfile profile(std::string(trace) + "-" + shape.preset +
+                                                       "-decode.json");
       cached_decode_seconds(model, b, std::min<int64_t>(tokens, 300));
     }
     double best = 1e300, best_cpu = 1e300;
@@ -289,14 +299,19 @@ int run_decode_bench(const BenchOptions& options) {
     const double value = static_cast<double>(shape.batch * tokens) / best;
     const double cpu_value = static_cast<double>(shape.batch * tokens) / best_cpu;
 
-    nlohmann::ordered_json line{{"bench", "decode"}, {"case", case_name(shape, "n")}, {"threads", threads},
-                                {"value", value}, {"unit", "tokens/s"}};
-    const auto peer = run_peer("decode " + peer_model_flags(shape.preset) + " --batch " + std::to_string(shape.batch) +
-                               " --prompt " + std::to_string(shape.prompt) + " --tokens " + std::to_string(tokens) +
-                               " --threads " + std::to_string(threads) + " --repeats " + (options.quick ? "1" : "2"));
+    nlohmann::ordered_json line{{"bench", "decode"},
+                                {"case", case_name(shape, "n")},
+                                {"threads", threads},
+                                {"value", value},
+                                {"unit", "tokens/s"}};
+    const auto peer =
+        run_peer("decode " + peer_model_flags(shape.preset) + " --batch " + std::to_string(shape.batch) +
+                 " --prompt " + std::to_string(shape.prompt) + " --tokens " + std::to_string(tokens) +
+                 " --threads " + std::to_string(threads) + " --repeats " + (options.quick ? "1" : "2"));
     if (peer) add_peer(line, "pytorch-eager", value, (*peer)["value"].get<double>());
     line["cpu_value"] = cpu_value;
-    if (peer && peer->contains("cpu_value")) line["cpu_ratio"] = cpu_value / (*peer)["cpu_value"].get<double>();
+    if (peer && peer->contains("cpu_value"))
+      line["cpu_ratio"] = cpu_value / (*peer)["cpu_value"].get<double>();
     line["peak_rss_mib"] = peak_rss_mib();
     if (peer) line["peer_peak_rss_mib"] = (*peer)["peak_rss_mib"];
     print(line);
@@ -319,12 +334,16 @@ int run_decode_bench(const BenchOptions& options) {
       const int samples = 10;
       for (int k = 0; k < samples; ++k) {
         const int64_t t = static_cast<int64_t>((k + 0.5) * static_cast<double>(tokens) / samples) + 1;
-        uncached_total += uncached_step_seconds(model, features, b, t) * static_cast<double>(tokens) / samples;
+        uncached_total +=
+            uncached_step_seconds(model, features, b, t) * static_cast<double>(tokens) / samples;
       }
       method = "10 evenly spaced steps of " + std::to_string(tokens) + " timed, midpoint rule";
     }
-    nlohmann::ordered_json vs{{"bench", "decode"}, {"case", case_name(shape, "n") + "-vs-uncached"},
-                              {"threads", threads}, {"value", value}, {"unit", "tokens/s"}};
+    nlohmann::ordered_json vs{{"bench", "decode"},
+                              {"case", case_name(shape, "n") + "-vs-uncached"},
+                              {"threads", threads},
+                              {"value", value},
+                              {"unit", "tokens/s"}};
     add_peer(vs, "traceplay-uncached", value, static_cast<double>(shape.batch * tokens) / uncached_total);
     vs["peer_method"] = method;
     vs["peak_rss_mib"] = peak_rss_mib();

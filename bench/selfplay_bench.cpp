@@ -74,7 +74,8 @@ int run_selfplay_bench(const BenchOptions& options) {
     q.position = &board.position();
     q.to_move = board.to_move();
     q.komi = board.rules().komi;
-    for (auto it = before.rbegin(); it != before.rend() && static_cast<int>(q.history.size()) < backend->history_wanted(); ++it)
+    for (auto it = before.rbegin();
+         it != before.rend() && static_cast<int>(q.history.size()) < backend->history_wanted(); ++it)
       q.history.push_back(&*it);
     const std::vector<search::EvalQuery> queries(static_cast<size_t>(batch), q);
     std::vector<search::EvalResult> results;
@@ -87,9 +88,13 @@ int run_selfplay_bench(const BenchOptions& options) {
     }
     const double rate = static_cast<double>(runs * batch) / since(start);
     if (batch == 1) per_eval_at_1 = rate;
-    nlohmann::ordered_json j{{"bench", "selfplay"}, {"case", "net-batch-" + std::to_string(batch)},
-                              {"threads", threads}, {"value", rate}, {"unit", "evaluations/s"},
-                              {"net", "transformer-" + preset}, {"board", 9}};
+    nlohmann::ordered_json j{{"bench", "selfplay"},
+                             {"case", "net-batch-" + std::to_string(batch)},
+                             {"threads", threads},
+                             {"value", rate},
+                             {"unit", "evaluations/s"},
+                             {"net", "transformer-" + preset},
+                             {"board", 9}};
     if (batch != 1) {
       j["peer"] = "net-batch-1";
       j["peer_value"] = per_eval_at_1;
@@ -125,11 +130,16 @@ int run_selfplay_bench(const BenchOptions& options) {
     const double rate = static_cast<double>(simulations) / elapsed;
     if (search_threads == 1) simulations_at_1 = rate;
     const search::BatchingStats es = evaluator->stats();
-    nlohmann::ordered_json j{{"bench", "selfplay"}, {"case", "mcts-threads-" + std::to_string(search_threads)},
-                              {"threads", threads}, {"value", rate}, {"unit", "simulations/s"},
-                              {"per_search_thread", rate / search_threads}, {"mean_batch", es.mean_batch()},
-                              {"visits_per_search", request.limits.max_visits},
-                              {"net", "transformer-" + preset}, {"board", 9}};
+    nlohmann::ordered_json j{{"bench", "selfplay"},
+                             {"case", "mcts-threads-" + std::to_string(search_threads)},
+                             {"threads", threads},
+                             {"value", rate},
+                             {"unit", "simulations/s"},
+                             {"per_search_thread", rate / search_threads},
+                             {"mean_batch", es.mean_batch()},
+                             {"visits_per_search", request.limits.max_visits},
+                             {"net", "transformer-" + preset},
+                             {"board", 9}};
     if (search_threads != 1) {
       j["peer"] = "mcts-threads-1";
       j["peer_value"] = simulations_at_1;
@@ -162,12 +172,18 @@ int run_selfplay_bench(const BenchOptions& options) {
     const search::BatchingStats es = evaluator->stats();
     const double rate = static_cast<double>(st.moves) / elapsed;
     if (games_in_flight == 1) positions_at_1 = rate;
-    nlohmann::ordered_json j{{"bench", "selfplay"}, {"case", "games-in-flight-" + std::to_string(games_in_flight)},
-                              {"threads", threads}, {"value", rate}, {"unit", "positions/s"},
-                              {"evaluations_per_s", static_cast<double>(es.evaluations) / elapsed},
-                              {"per_game_in_flight", rate / games_in_flight}, {"mean_batch", es.mean_batch()},
-                              {"games", st.games}, {"positions", st.moves},
-                              {"net", "transformer-" + preset}, {"board", 9}};
+    nlohmann::ordered_json j{{"bench", "selfplay"},
+                             {"case", "games-in-flight-" + std::to_string(games_in_flight)},
+                             {"threads", threads},
+                             {"value", rate},
+                             {"unit", "positions/s"},
+                             {"evaluations_per_s", static_cast<double>(es.evaluations) / elapsed},
+                             {"per_game_in_flight", rate / games_in_flight},
+                             {"mean_batch", es.mean_batch()},
+                             {"games", st.games},
+                             {"positions", st.moves},
+                             {"net", "transformer-" + preset},
+                             {"board", 9}};
     if (games_in_flight != 1) {
       j["peer"] = "games-in-flight-1";
       j["peer_value"] = positions_at_1;

@@ -59,11 +59,15 @@ int run_sokoban_bench(const BenchOptions& options) {
   line({{"value", solved}, {"unit", "levels solved"}, {"levels", count}, {"total_moves", total_moves}});
   nlohmann::json total_line = {{"value", total}, {"unit", "s"}};
   if (count == levels.size())  // the anchor is for the whole file
-    total_line.update({{"peer", "plain move-optimal A* (anchor)"}, {"peer_value", kAnchorSeconds},
-                       {"ratio", total / kAnchorSeconds}, {"speedup", kAnchorSeconds / total}});
+    total_line.update({{"peer", "plain move-optimal A* (anchor)"},
+                       {"peer_value", kAnchorSeconds},
+                       {"ratio", total / kAnchorSeconds},
+                       {"speedup", kAnchorSeconds / total}});
   line(total_line);
   line({{"value", p90}, {"unit", "s/level (p90)"}});
-  line({{"value", static_cast<double>(expansions) / total}, {"unit", "expansions/s"}, {"expansions", expansions}});
+  line({{"value", static_cast<double>(expansions) / total},
+        {"unit", "expansions/s"},
+        {"expansions", expansions}});
   return solved == count ? 0 : 1;
 }
 

@@ -97,8 +97,10 @@ std::vector<StartupCase> make_cases(const std::string& binary, const fs::path& d
              R"({"width": 10, "height": 10, "start": [0, 0], "goal": [9, 9], )"
              R"("walls": [[1, 0], [1, 1], [1, 2], [1, 3], [3, 9], [3, 8], [3, 7], [5, 2], [6, 6], [8, 8]]})");
   const fs::path dataset = dir / "maze";
-  run_once(binary, {"gen", {"gen", "--out", dataset.string(), "--domain", "maze", "--width", "9", "--height", "7",
-                            "--count", "10", "--seed", "1", "--threads", "1"}, ""});
+  run_once(binary, {"gen",
+                    {"gen", "--out", dataset.string(), "--domain", "maze", "--width", "9", "--height", "7",
+                     "--count", "10", "--seed", "1", "--threads", "1"},
+                    ""});
   const fs::path session = dir / "gtp.txt";
   write_file(session, "name\nquit\n");
   return {
@@ -114,7 +116,8 @@ std::vector<StartupCase> make_cases(const std::string& binary, const fs::path& d
 
 }  // namespace
 
-int run_startup_bench(const BenchOptions& options, const std::string& binary, const std::string& peer_binary) {
+int run_startup_bench(const BenchOptions& options, const std::string& binary,
+                      const std::string& peer_binary) {
   for (const auto& program : {binary, peer_binary})
     if (::access(program.c_str(), X_OK) != 0)
       throw UserError("bench startup needs " + program + ": " + std::strerror(errno));

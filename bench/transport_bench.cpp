@@ -61,13 +61,13 @@ nlohmann::json produce(double seconds) {
     bytes += encode_layout(layout).size();
   }
   const double s = since(start);
-  return {{"case", "produce"}, {"threads", 1}, {"value", records / s}, {"unit", "records/s"},
+  return {{"case", "produce"},           {"threads", 1}, {"value", records / s}, {"unit", "records/s"},
           {"mb_per_s", bytes / s / 1e6}, {"layouts", k}};
 }
 
 // A wire-protocol client sending ready-made results with at most `in_flight` unacknowledged.
-void send_results(const std::string& endpoint, const std::string& job_id, const std::string& layout, int index,
-                  int senders, uint64_t limit, int in_flight, const std::atomic<bool>& stop) {
+void send_results(const std::string& endpoint, const std::string& job_id, const std::string& layout,
+                  int index, int senders, uint64_t limit, int in_flight, const std::atomic<bool>& stop) {
   zmq::context_t context(1);
   zmq::socket_t socket(context, zmq::socket_type::dealer);
   socket.set(zmq::sockopt::linger, 0);
@@ -77,7 +77,8 @@ void send_results(const std::string& endpoint, const std::string& job_id, const 
     distributed::Message m{type, ++sequence, std::move(header), blob};
     socket.send(zmq::buffer(distributed::encode(m)), zmq::send_flags::none);
   };
-  send(distributed::MessageType::kHello, {{"actor", "bench-" + std::to_string(index)}, {"capabilities", {"gen"}}});
+  send(distributed::MessageType::kHello,
+       {{"actor", "bench-" + std::to_string(index)}, {"capabilities", {"gen"}}});
   int unacked = 0;
   bool welcomed = false;
   uint64_t k = static_cast<uint64_t>(index);
@@ -93,7 +94,8 @@ void send_results(const std::string& endpoint, const std::string& job_id, const 
       const auto d = distributed::decode(msg.to_string_view());
       if (!d.message) continue;
       if (d.message->type == distributed::MessageType::kWelcome) welcomed = true;
-      if (d.message->type == distributed::MessageType::kAck) unacked -= static_cast<int>(d.message->header["layouts"].size());
+      if (d.message->type == distributed::MessageType::kAck)
+        unacked -= static_cast<int>(d.message->header["layouts"].size());
       if (d.message->type == distributed::MessageType::kDone) return;
     }
   }
@@ -114,7 +116,8 @@ nlohmann::json ingest(int senders, double seconds, double produce_records_per_s)
   std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
   for (int i = 0; i < senders; ++i)
-    threads.emplace_back(send_results, learner.endpoint(), "bench", std::cref(bytes), i, senders, limit, 64, std::cref(stop));
+    threads.emplace_back(send_results, learner.endpoint(), "bench", std::cref(bytes), i, senders, limit, 64,
+                         std::cref(stop));
   // The writer's side: layouts taken in order, the spool trimmed as a writer commits.
   uint64_t taken = 0;
   const auto start = Clock::now();
@@ -128,15 +131,23 @@ nlohmann::json ingest(int senders, double seconds, double produce_records_per_s)
   for (auto& t : threads) t.join();
   const double records_per_s = static_cast<double>(taken * layout.size()) / s;
   const double produced = senders * produce_records_per_s;
-  return {{"case", "ingest"}, {"senders", senders}, {"threads", senders}, {"value", records_per_s}, {"unit", "records/s"},
-          {"mb_per_s", static_cast<double>(taken * bytes.size()) / s / 1e6}, {"layouts", taken},
-          {"records_per_layout", layout.size()}, {"peer", std::to_string(senders) + " x produce"},
-          {"peer_value", produced}, {"ratio", records_per_s / produced},
+  return {{"case", "ingest"},
+          {"senders", senders},
+          {"threads", senders},
+          {"value", records_per_s},
+          {"unit", "records/s"},
+          {"mb_per_s", static_cast<double>(taken * bytes.size()) / s / 1e6},
+          {"layouts", taken},
+          {"records_per_layout", layout.size()},
+          {"peer", std::to_string(senders) + " x produce"},
+          {"peer_value", produced},
+          {"ratio", records_per_s / produced},
           {"dropped", stats["dropped"]}};
 }
 
 // Runs `binary args...` with stdout to a file; returns its last line as JSON.
-nlohmann::json run_json(const std::string& binary, std::vector<std::string> args, const std::string& out_file) {
+nlohmann::json run_json(const std::string& binary, std::vector<std::string> args,
+                        const std::string& out_file) {
   args.insert(args.begin(), binary);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -162,7 +173,8 @@ nlohmann::json run_json(const std::string& binary, std::vector<std::string> args
 
 nlohmann::json gen_actors(const std::string& binary, int actors, int threads, uint64_t count) {
   TempDir dir("transport");
-  const std::vector<std::string> spec = {"--domain", "maze", "--size", "10", "--count", std::to_string(count), "--seed", "1"};
+  const std::vector<std::string> spec = {"--domain", "maze", "--size", "10", "--count", std::to_string(count),
+                                         "--seed",   "1"};
   auto with = [&](std::vector<std::string> extra, const std::string& out) {
     std::vector<std::string> args = {"gen", "--out", dir.path() + "/" + out, "--json"};
     args.insert(args.end(), spec.begin(), spec.end());
@@ -172,9 +184,15 @@ nlohmann::json gen_actors(const std::string& binary, int actors, int threads, ui
   const nlohmann::json local = with({"--threads", std::to_string(threads)}, "local");
   const nlohmann::json remote = with({"--actors", std::to_string(actors)}, "remote");
   const double local_rate = local["records_per_s"], remote_rate = remote["records_per_s"];
-  return {{"case", "gen-actors"}, {"actors", actors}, {"threads", threads}, {"value", remote_rate}, {"unit", "records/s"},
-          {"peer", "gen --threads " + std::to_string(threads)}, {"peer_value", local_rate},
-          {"ratio", remote_rate / local_rate}, {"records", count},
+  return {{"case", "gen-actors"},
+          {"actors", actors},
+          {"threads", threads},
+          {"value", remote_rate},
+          {"unit", "records/s"},
+          {"peer", "gen --threads " + std::to_string(threads)},
+          {"peer_value", local_rate},
+          {"ratio", remote_rate / local_rate},
+          {"records", count},
           {"mb_per_s", remote["learner"]["bytes_in"].get<double>() / remote["seconds"].get<double>() / 1e6},
           {"lease_to_stored_ms", remote["learner"].value("lease_to_stored_ms", nlohmann::json())},
           {"dropped", remote["learner"]["dropped"]}};
@@ -184,7 +202,9 @@ nlohmann::json gen_actors(const std::string& binary, int actors, int threads, ui
 
 int run_transport_bench(const BenchOptions& options, const std::string& binary) {
   const double seconds = options.quick ? 0.5 : options.seconds;
-  const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int senders = options.quick ? 4 : 16;
   const nlohmann::json produced = produce(seconds);
   print(produced);

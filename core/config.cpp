@@ -44,8 +44,8 @@ nlohmann::json parse_toml(const std::string& text, const std::string& source_nam
     return to_json(table);
   } catch (const toml::parse_error& e) {
     const auto& begin = e.source().begin;
-    throw UserError(source_name + ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column) + ": " +
-                    std::string(e.description()));
+    throw UserError(source_name + ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column) +
+                    ": " + std::string(e.description()));
   }
 }
 
@@ -74,9 +74,13 @@ Experiment resolve_experiment(const nlohmann::json& config, const std::vector<st
     throw UserError(source_name + ": \"name\" (a non-empty string) is required");
   experiment.name = config["name"];
   const auto valid_name = [](const std::string& n) {
-    return !n.empty() && std::all_of(n.begin(), n.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-    }) && n != "." && n != "..";
+    return !n.empty() &&
+           std::all_of(n.begin(), n.end(),
+                       [](char c) {
+                         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+                                c == '.';
+                       }) &&
+           n != "." && n != "..";
   };
   if (!valid_name(experiment.name))
     throw UserError(source_name + ": \"name\" may hold letters, digits, '-', '_' and '.' only");

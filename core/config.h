@@ -18,8 +18,8 @@ struct ExperimentArm {
 
 struct Experiment {
   std::string name;
-  nlohmann::json base;               // everything but [[arms]]
-  std::vector<ExperimentArm> arms;   // one arm named after the experiment when none are given
+  nlohmann::json base;              // everything but [[arms]]
+  std::vector<ExperimentArm> arms;  // one arm named after the experiment when none are given
 };
 
 // Parses a TOML document; throws UserError naming the file, line and column.

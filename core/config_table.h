@@ -29,11 +29,13 @@ class TableReader {
     if (!table_.contains(key)) return;
     const auto& v = table_.at(key);
     if (!v.is_number_integer()) throw UserError(where_ + ": \"" + key + "\" must be an integer");
-    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+    if (v.is_number_unsigned() &&
+        v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
       throw UserError(where_ + ": \"" + key + "\" is out of range");
     const int64_t x = v.get<int64_t>();
     if (x < min) throw UserError(where_ + ": \"" + key + "\" must be at least " + std::to_string(min));
-    if (static_cast<uint64_t>(std::numeric_limits<T>::max()) < static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) &&
+    if (static_cast<uint64_t>(std::numeric_limits<T>::max()) <
+            static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) &&
         x > static_cast<int64_t>(std::numeric_limits<T>::max()))
       throw UserError(where_ + ": \"" + key + "\" is out of range");
     out = static_cast<T>(x);
@@ -45,8 +47,8 @@ class TableReader {
     if (!v.is_number()) throw UserError(where_ + ": \"" + key + "\" must be a number");
     const double x = v.get<double>();
     if (!(min_inclusive ? x >= min : x > min))
-      throw UserError(where_ + ": \"" + key + "\" must be " + (min_inclusive ? "at least " : "greater than ") +
-                      std::to_string(min));
+      throw UserError(where_ + ": \"" + key + "\" must be " +
+                      (min_inclusive ? "at least " : "greater than ") + std::to_string(min));
     out = x;
   }
 
@@ -57,7 +59,8 @@ class TableReader {
     if (!v.is_number()) throw UserError(where_ + ": \"" + key + "\" must be a number");
     const double x = v.get<double>();
     if (!(x >= lo && x <= hi))
-      throw UserError(where_ + ": \"" + key + "\" must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+      throw UserError(where_ + ": \"" + key + "\" must be in [" + std::to_string(lo) + ", " +
+                      std::to_string(hi) + "]");
     out = x;
   }
 

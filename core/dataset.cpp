@@ -32,14 +32,16 @@ uint64_t uint_field(const nlohmann::json& j, const char* key, const std::string&
                     const std::string& path = "") {
   const auto& v = field(j, key, where, path);
   if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0))
-    throw UserError(where + ": \"" + (path.empty() ? key : path + "." + key) + "\" must be a non-negative integer");
+    throw UserError(where + ": \"" + (path.empty() ? key : path + "." + key) +
+                    "\" must be a non-negative integer");
   return v.get<uint64_t>();
 }
 
 std::string string_field(const nlohmann::json& j, const char* key, const std::string& where,
                          const std::string& path = "") {
   const auto& v = field(j, key, where, path);
-  if (!v.is_string()) throw UserError(where + ": \"" + (path.empty() ? key : path + "." + key) + "\" must be a string");
+  if (!v.is_string())
+    throw UserError(where + ": \"" + (path.empty() ? key : path + "." + key) + "\" must be a string");
   return v.get<std::string>();
 }
 
@@ -78,10 +80,12 @@ Split shard_split(const std::string& file_name) {
     if (file_name.size() < prefix.size() + 5 + suffix.size()) continue;
     if (file_name.compare(0, prefix.size(), prefix) != 0) continue;
     if (file_name.compare(file_name.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
-    const std::string digits = file_name.substr(prefix.size(), file_name.size() - prefix.size() - suffix.size());
+    const std::string digits =
+        file_name.substr(prefix.size(), file_name.size() - prefix.size() - suffix.size());
     if (digits.find_first_not_of("0123456789") == std::string::npos) return split;
   }
-  throw UserError("\"" + file_name + "\" is not a shard name (train-NNNNN.jsonl.zst or test-NNNNN.jsonl.zst)");
+  throw UserError("\"" + file_name +
+                  "\" is not a shard name (train-NNNNN.jsonl.zst or test-NNNNN.jsonl.zst)");
 }
 
 // ---------------------------------------------------------------------------------
@@ -133,7 +137,9 @@ nlohmann::json Manifest::identity() const {
                       {"seed", seed},
                       {"deterministic", deterministic},
                       {"test_fraction", test_fraction}};
-  if (lineage) j["bootstrap"] = {{"parent", lineage->parent}, {"checkpoint", lineage->checkpoint}, {"step", lineage->step}};
+  if (lineage)
+    j["bootstrap"] = {
+        {"parent", lineage->parent}, {"checkpoint", lineage->checkpoint}, {"step", lineage->step}};
   return j;
 }
 
@@ -179,8 +185,8 @@ Manifest Manifest::from_json(const nlohmann::json& j, const std::string& where) 
   if (string_field(j, "format", where) != kFormat)
     throw UserError(where + ": \"format\" must be \"" + kFormat + "\"");
   if (uint_field(j, "version", where) != static_cast<uint64_t>(kVersion))
-    throw UserError(where + ": \"version\" " + field(j, "version", where).dump() + " is not supported (expected " +
-                    std::to_string(kVersion) + ")");
+    throw UserError(where + ": \"version\" " + field(j, "version", where).dump() +
+                    " is not supported (expected " + std::to_string(kVersion) + ")");
   m.domain = string_field(j, "domain", where);
   m.params = field(j, "params", where);
   if (!m.params.is_object()) throw UserError(where + ": \"params\" must be an object");
@@ -248,16 +254,17 @@ Manifest Manifest::from_json(const nlohmann::json& j, const std::string& where) 
     m.shards.push_back(std::move(info));
   }
   if (totals[0] != m.train || totals[1] != m.test)
-    throw UserError(where + ": \"counts\" (train " + std::to_string(m.train) + ", test " + std::to_string(m.test) +
-                    ") does not match the shards (train " + std::to_string(totals[0]) + ", test " +
-                    std::to_string(totals[1]) + ")");
+    throw UserError(where + ": \"counts\" (train " + std::to_string(m.train) + ", test " +
+                    std::to_string(m.test) + ") does not match the shards (train " +
+                    std::to_string(totals[0]) + ", test " + std::to_string(totals[1]) + ")");
   const auto& created_by = field(j, "created_by", where);
   m.traceplay_version = string_field(created_by, "traceplay", where, "created_by");
   m.git_sha = string_field(created_by, "git", where, "created_by");
   if (j.contains("parent") || j.contains("checkpoint") || j.contains("step") || j.contains("replaced")) {
     Lineage l;
     l.parent = field(j, "parent", where);
-    if (!l.parent.is_object()) throw UserError(where + ": \"parent\" must be an object (the parent dataset's identity)");
+    if (!l.parent.is_object())
+      throw UserError(where + ": \"parent\" must be an object (the parent dataset's identity)");
     l.checkpoint = string_field(j, "checkpoint", where);
     try {
       parse_hex16(l.checkpoint);
@@ -269,8 +276,8 @@ Manifest Manifest::from_json(const nlohmann::json& j, const std::string& where) 
     if (l.step < 1) throw UserError(where + ": \"step\" of a bootstrapped dataset must be at least 1");
     l.replaced = uint_field(j, "replaced", where);
     if (l.replaced > m.train)
-      throw UserError(where + ": \"replaced\" (" + std::to_string(l.replaced) + ") exceeds the training records (" +
-                      std::to_string(m.train) + ")");
+      throw UserError(where + ": \"replaced\" (" + std::to_string(l.replaced) +
+                      ") exceeds the training records (" + std::to_string(m.train) + ")");
     m.lineage = std::move(l);
   }
   return m;
@@ -316,13 +323,15 @@ bool DatasetWriter::add(const DatasetRecord& record) {
 bool DatasetWriter::add_line(uint64_t layout, std::string_view line, uint64_t prompt_length,
                              uint64_t trace_length, uint64_t plan_length) {
   // Nothing is written that the reader would refuse (core/shard.h's limits).
-  if (std::max({prompt_length, trace_length, plan_length}) > kMaxRecordTokens || line.size() > kMaxRecordLineBytes) {
+  if (std::max({prompt_length, trace_length, plan_length}) > kMaxRecordTokens ||
+      line.size() > kMaxRecordLineBytes) {
     const std::string where = dir_ + ": a record of layout " + hex16(layout);
     check_record_lengths(prompt_length, trace_length, plan_length, where);
     throw UserError(where + ": a line of " + std::to_string(line.size()) + " bytes, more than the limit of " +
                     std::to_string(kMaxRecordLineBytes));
   }
-  const Split split = is_test_layout(layout, manifest_.seed, manifest_.test_fraction) ? Split::kTest : Split::kTrain;
+  const Split split =
+      is_test_layout(layout, manifest_.seed, manifest_.test_fraction) ? Split::kTest : Split::kTrain;
   auto& writer = writers_[split == Split::kTest];
   if (!writer) {
     const std::string name = shard_file_name(split, records_ / shard_records_);
@@ -378,7 +387,8 @@ void DatasetWriter::restore(const nlohmann::json& checkpoint) {
                         parse_hex16(s.at("xxh64").get<std::string>())});
   const auto& lengths = checkpoint.at("lengths");
   const char* keys[3] = {"prompt", "trace", "plan"};
-  for (int i = 0; i < 3; ++i) lengths_[i] = finished_lengths_[i] = LengthStats::from_state(lengths.at(keys[i]));
+  for (int i = 0; i < 3; ++i)
+    lengths_[i] = finished_lengths_[i] = LengthStats::from_state(lengths.at(keys[i]));
   m.prompt_lengths = lengths_[0].summary();
   m.trace_lengths = lengths_[1].summary();
   m.plan_lengths = lengths_[2].summary();

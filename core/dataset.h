@@ -135,7 +135,7 @@ class DatasetWriter {
 
   std::string dir_;
   Manifest manifest_;
-  Manifest finished_;  // counts and shards as of the last finished chunk
+  Manifest finished_;                             // counts and shards as of the last finished chunk
   LengthStats lengths_[3], finished_lengths_[3];  // prompt, trace, plan
   uint64_t shard_records_;
   uint64_t records_ = 0, finished_records_ = 0;

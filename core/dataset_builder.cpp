@@ -112,8 +112,8 @@ std::optional<nlohmann::json> read_json_file(const std::string& path) {
   }
 }
 
-void write_state(const std::string& dir, const nlohmann::json& identity, uint64_t next_layout, uint64_t offset,
-                 const nlohmann::json& checkpoint) {
+void write_state(const std::string& dir, const nlohmann::json& identity, uint64_t next_layout,
+                 uint64_t offset, const nlohmann::json& checkpoint) {
   const nlohmann::json state = {{"format", kStateFormat},
                                 {"identity", identity},
                                 {"next_layout", next_layout},
@@ -157,7 +157,7 @@ bool create_directory(const std::string& dir) {
 }
 
 struct DirectoryVerdict {
-  bool done = false;                   // the finished dataset of these parameters
+  bool done = false;                    // the finished dataset of these parameters
   std::optional<nlohmann::json> state;  // an unfinished one of these parameters: resume
 };
 
@@ -185,8 +185,9 @@ DirectoryVerdict inspect_directory(const std::string& dir, const nlohmann::json&
       verdict.done = true;
       return verdict;
     }
-    refusal = dir + " holds a dataset made with other parameters: " +
-              describe_difference(found && found->is_object() ? (*found) : nlohmann::json::object(), identity);
+    refusal =
+        dir + " holds a dataset made with other parameters: " +
+        describe_difference(found && found->is_object() ? (*found) : nlohmann::json::object(), identity);
   } else if (fs::exists(state_path)) {
     auto state = read_json_file(state_path);
     const bool same = state && state->is_object() && state->value("format", "") == kStateFormat &&
@@ -196,7 +197,8 @@ DirectoryVerdict inspect_directory(const std::string& dir, const nlohmann::json&
     } else {
       refusal = dir + " holds an unfinished dataset made with other parameters: " +
                 describe_difference(state && state->is_object() && state->contains("identity")
-                                        ? (*state)["identity"] : nlohmann::json::object(),
+                                        ? (*state)["identity"]
+                                        : nlohmann::json::object(),
                                     identity);
     }
   } else {
@@ -254,13 +256,14 @@ struct LoopEnd {
 // The layouts from the producer, in order, into the writer until `count` records: ids
 // seen before dropped, the state written after every finished chunk.
 LoopEnd write_layouts(const TraceSource& source, const BuildOptions& options, const std::string& dir,
-                      const nlohmann::json& identity, const LayoutProducerFactory& producer, DatasetWriter& writer,
-                      Resume& resume, Progress* progress, uint64_t resumed_from) {
+                      const nlohmann::json& identity, const LayoutProducerFactory& producer,
+                      DatasetWriter& writer, Resume& resume, Progress* progress, uint64_t resumed_from) {
   LoopEnd end;
   uint64_t barren = 0;  // layouts in a row that added no record (duplicates or unsolvable draws)
   const uint64_t limit = source.num_layouts();
   const LayoutRange range{options.seed, resume.next_layout, limit, options.threads};
-  const std::unique_ptr<LayoutProducer> pipeline = producer ? producer(source, range) : make_thread_producer(source, range);
+  const std::unique_ptr<LayoutProducer> pipeline =
+      producer ? producer(source, range) : make_thread_producer(source, range);
   uint64_t offset = resume.offset;
   for (uint64_t k = resume.next_layout; writer.records() < options.count && k < limit; ++k, offset = 0) {
     if (stop_requested()) {
@@ -299,10 +302,12 @@ LoopEnd write_layouts(const TraceSource& source, const BuildOptions& options, co
 [[noreturn]] void refuse_barren(DatasetWriter& writer, const BuildOptions& options, const std::string& dir) {
   const uint64_t made = writer.records();
   writer.abandon_chunk();
-  throw UserError("--count " + std::to_string(options.count) + ": only " + std::to_string(made) +
-                  " distinct records came from these parameters, and the last " + std::to_string(kMaxBarrenLayouts) +
-                  " layouts added none (duplicates or unsolvable); ask for fewer (with --force to replace the "
-                  "partial dataset in " + dir + ")");
+  throw UserError(
+      "--count " + std::to_string(options.count) + ": only " + std::to_string(made) +
+      " distinct records came from these parameters, and the last " + std::to_string(kMaxBarrenLayouts) +
+      " layouts added none (duplicates or unsolvable); ask for fewer (with --force to replace the "
+      "partial dataset in " +
+      dir + ")");
 }
 
 }  // namespace
@@ -315,7 +320,8 @@ void remove_work_dirs(const std::string& dir) {
 void validate(const BuildOptions& options) {
   if (options.count < 1) throw UserError("the record count must be at least 1");
   if (!(options.test_fraction >= 0 && options.test_fraction < 1))
-    throw UserError("the test fraction must be in [0, 1), got " + nlohmann::json(options.test_fraction).dump());
+    throw UserError("the test fraction must be in [0, 1), got " +
+                    nlohmann::json(options.test_fraction).dump());
   if (options.threads < 1) throw UserError("the thread count must be at least 1");
   if (options.shard_records < 1) throw UserError("the records per shard must be at least 1");
 }
@@ -361,7 +367,8 @@ BuildResult build_dataset(const TraceSource& source, const BuildOptions& options
 
   const bool existed = create_directory(dir);
   DirectoryLock lock(dir);
-  const DirectoryVerdict found = existed ? inspect_directory(dir, identity, options.force) : DirectoryVerdict{};
+  const DirectoryVerdict found =
+      existed ? inspect_directory(dir, identity, options.force) : DirectoryVerdict{};
   BuildResult result;
   if (found.done) {
     result.status = BuildStatus::kAlreadyDone;

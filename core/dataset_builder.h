@@ -37,14 +37,14 @@
 namespace traceplay {
 
 struct BuildOptions {
-  uint64_t count = 0;             // total records, >= 1
+  uint64_t count = 0;  // total records, >= 1
   uint64_t seed = 0;
-  bool deterministic = true;      // as the source was made (recorded in the manifest)
-  double test_fraction = 0.1;     // in [0, 1)
-  int threads = 1;                // worker threads making layouts (the calling thread writes)
-  uint64_t shard_records = 10000; // records per chunk (S)
+  bool deterministic = true;       // as the source was made (recorded in the manifest)
+  double test_fraction = 0.1;      // in [0, 1)
+  int threads = 1;                 // worker threads making layouts (the calling thread writes)
+  uint64_t shard_records = 10000;  // records per chunk (S)
   bool force = false;
-  bool progress = true;           // progress line on stderr
+  bool progress = true;  // progress line on stderr
 };
 
 // Throws UserError naming the bad option.
@@ -62,7 +62,7 @@ struct BuildResult {
   uint64_t resumed_from = 0;  // records already finished when this run started
   uint64_t records_made = 0;  // records this run added to finished chunks
   double seconds = 0;
-  int exit_code = 0;          // 0, or 130 / 143 when interrupted
+  int exit_code = 0;  // 0, or 130 / 143 when interrupted
 
   // One JSON object for `--json`: status, counts, shards, seconds, records/s.
   nlohmann::json summary(const std::string& dir) const;

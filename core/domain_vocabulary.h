@@ -26,7 +26,8 @@ struct DomainVocabulary {
 
 // The vocabulary of `manifest`'s domain for its params; throws UserError naming `where`
 // and the field for params the domain does not accept.
-using DomainVocabularyFn = std::function<DomainVocabulary(const Manifest& manifest, const std::string& where)>;
+using DomainVocabularyFn =
+    std::function<DomainVocabulary(const Manifest& manifest, const std::string& where)>;
 
 // Registers (or replaces) the vocabulary of `domain`. Call before any thread reads a
 // dataset.

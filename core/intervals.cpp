@@ -24,8 +24,8 @@ double quantile(const std::vector<double>& sorted, double q) {
 
 Interval wilson_interval(int64_t successes, int64_t trials, double z) {
   if (trials < 0 || successes < 0 || successes > trials)
-    throw std::invalid_argument("wilson_interval: need 0 <= successes <= trials, got " + std::to_string(successes) +
-                                " of " + std::to_string(trials));
+    throw std::invalid_argument("wilson_interval: need 0 <= successes <= trials, got " +
+                                std::to_string(successes) + " of " + std::to_string(trials));
   if (trials == 0) return {0.0, 1.0};
   const double n = static_cast<double>(trials);
   const double p = static_cast<double>(successes) / n;
@@ -61,8 +61,9 @@ Interval bootstrap_mean_interval(const std::vector<double>& values, const Resamp
 Interval paired_bootstrap_interval(const std::vector<double>& a, const std::vector<double>& b,
                                    const ResampleOptions& options) {
   if (a.size() != b.size())
-    throw std::invalid_argument("paired_bootstrap_interval: " + std::to_string(a.size()) + " values against " +
-                                std::to_string(b.size()) + " (they must be aligned by task)");
+    throw std::invalid_argument("paired_bootstrap_interval: " + std::to_string(a.size()) +
+                                " values against " + std::to_string(b.size()) +
+                                " (they must be aligned by task)");
   std::vector<double> differences(a.size());
   for (size_t i = 0; i < a.size(); ++i) differences[i] = a[i] - b[i];
   return bootstrap_mean_interval(differences, options);

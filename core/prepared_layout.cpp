@@ -16,7 +16,8 @@ namespace traceplay {
 PreparedLayout prepare_layout(LayoutWorker& worker, uint64_t seed, uint64_t k) {
   PreparedLayout prepared;
   for (auto& record : worker.generate(seed, k)) {
-    PreparedRecord p{record.id, record.layout, {}, record.prompt.size(), record.trace.size(), record.plan.size()};
+    PreparedRecord p{record.id,           record.layout,     {}, record.prompt.size(),
+                     record.trace.size(), record.plan.size()};
     append_record_json(p.line, record);
     prepared.push_back(std::move(p));
   }
@@ -47,12 +48,14 @@ class Cursor {
 
  private:
   void need(size_t n) const {
-    if (bytes_.size() - at_ < n) throw UserError("a layout's bytes end early (" + std::to_string(bytes_.size()) + " bytes)");
+    if (bytes_.size() - at_ < n)
+      throw UserError("a layout's bytes end early (" + std::to_string(bytes_.size()) + " bytes)");
   }
   uint64_t little_endian(int n) {
     need(static_cast<size_t>(n));
     uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(bytes_[at_ + i])) << (8 * i);
+    for (int i = 0; i < n; ++i)
+      v |= static_cast<uint64_t>(static_cast<unsigned char>(bytes_[at_ + i])) << (8 * i);
     at_ += static_cast<size_t>(n);
     return v;
   }
@@ -102,7 +105,10 @@ namespace {
 class ThreadProducer : public LayoutProducer {
  public:
   ThreadProducer(const TraceSource& source, const LayoutRange& range)
-      : seed_(range.seed), next_(range.first), consumed_(range.first), limit_(range.limit),
+      : seed_(range.seed),
+        next_(range.first),
+        consumed_(range.first),
+        limit_(range.limit),
         window_(2 * static_cast<uint64_t>(range.threads) + 2) {
     for (int t = 0; t < range.threads; ++t) {
       auto worker = source.make_worker();
@@ -138,7 +144,8 @@ class ThreadProducer : public LayoutProducer {
       uint64_t k;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] { return closing_ || error_ || next_ >= limit_ || next_ < consumed_ + window_; });
+        changed_.wait(lock,
+                      [&] { return closing_ || error_ || next_ >= limit_ || next_ < consumed_ + window_; });
         if (closing_ || error_ || next_ >= limit_) return;
         k = next_++;
       }

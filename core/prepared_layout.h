@@ -58,7 +58,8 @@ struct LayoutRange {
   uint64_t seed = 0, first = 0, limit = 0;
   int threads = 1;
 };
-using LayoutProducerFactory = std::function<std::unique_ptr<LayoutProducer>(const TraceSource&, const LayoutRange&)>;
+using LayoutProducerFactory =
+    std::function<std::unique_ptr<LayoutProducer>(const TraceSource&, const LayoutRange&)>;
 
 // The default: `threads` worker threads in this process, at most 2 * threads + 2
 // layouts ahead of the writer.

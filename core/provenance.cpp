@@ -40,9 +40,7 @@ nlohmann::json machine_info() {
           {"os", std::string(uts.sysname) + " " + uts.release}};
 }
 
-nlohmann::json build_info() {
-  return {{"traceplay", kVersion}, {"git", kGitSha}, {"compiler", __VERSION__}};
-}
+nlohmann::json build_info() { return {{"traceplay", kVersion}, {"git", kGitSha}, {"compiler", __VERSION__}}; }
 
 std::string now_iso8601() {
   const std::time_t t = std::time(nullptr);

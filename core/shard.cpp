@@ -39,7 +39,8 @@ void append_ids(std::string& out, const char* key, const std::vector<int32_t>& i
 
 std::vector<int32_t> ids_field(const nlohmann::json& j, const char* key, const std::string& where) {
   const auto it = j.find(key);
-  if (it == j.end() || !it->is_array()) throw UserError(where + ": \"" + key + "\" must be an array of token ids");
+  if (it == j.end() || !it->is_array())
+    throw UserError(where + ": \"" + key + "\" must be an array of token ids");
   std::vector<int32_t> ids;
   ids.reserve(it->size());
   for (const auto& v : *it) {
@@ -103,7 +104,8 @@ class FastLineParser {
 
  private:
   bool literal(std::string_view text) {
-    if (static_cast<size_t>(end_ - p_) < text.size() || std::string_view(p_, text.size()) != text) return false;
+    if (static_cast<size_t>(end_ - p_) < text.size() || std::string_view(p_, text.size()) != text)
+      return false;
     p_ += text.size();
     return true;
   }
@@ -123,7 +125,8 @@ class FastLineParser {
     if (!literal("[")) return false;
     if (literal("]")) return true;
     for (;;) {
-      if (p_ == end_ || *p_ < '0' || *p_ > '9' || (*p_ == '0' && p_ + 1 < end_ && p_[1] >= '0' && p_[1] <= '9'))
+      if (p_ == end_ || *p_ < '0' || *p_ > '9' ||
+          (*p_ == '0' && p_ + 1 < end_ && p_[1] >= '0' && p_[1] <= '9'))
         return false;  // JSON numbers: no sign, no leading zeros
       int32_t value;
       const auto result = std::from_chars(p_, end_, value);
@@ -167,10 +170,11 @@ DatasetRecord parse_record_fields(std::string_view line, const std::string& wher
 }  // namespace
 
 void check_record_lengths(uint64_t prompt, uint64_t trace, uint64_t plan, const std::string& where) {
-  for (const auto& [name, length] : {std::pair{"prompt", prompt}, std::pair{"trace", trace}, std::pair{"plan", plan}})
+  for (const auto& [name, length] :
+       {std::pair{"prompt", prompt}, std::pair{"trace", trace}, std::pair{"plan", plan}})
     if (length > kMaxRecordTokens)
-      throw UserError(where + ": a " + name + " of " + std::to_string(length) + " tokens, more than the limit of " +
-                      std::to_string(kMaxRecordTokens));
+      throw UserError(where + ": a " + name + " of " + std::to_string(length) +
+                      " tokens, more than the limit of " + std::to_string(kMaxRecordTokens));
 }
 
 DatasetRecord parse_record_json(std::string_view line, const std::string& where) {
@@ -287,8 +291,7 @@ bool ShardReader::fill() {
     ZSTD_inBuffer in{in_.data(), in_.size(), in_pos_};
     ZSTD_outBuffer out{buffer_.data() + before, ZSTD_DStreamOutSize(), 0};
     const size_t ret = ZSTD_decompressStream(dctx_, &out, &in);
-    if (ZSTD_isError(ret))
-      throw UserError("shard " + path_ + " is corrupt: " + ZSTD_getErrorName(ret));
+    if (ZSTD_isError(ret)) throw UserError("shard " + path_ + " is corrupt: " + ZSTD_getErrorName(ret));
     in_pos_ = in.pos;
     buffer_.resize(before + out.pos);
     if (ret == 0) frame_done_ = true;
@@ -301,8 +304,8 @@ bool ShardReader::next_line(std::string_view& line) {
   for (;;) {
     const size_t newline = buffer_.find('\n', scan);
     if ((newline == std::string::npos ? buffer_.size() : newline) - pos_ > kMaxRecordLineBytes)
-      throw UserError("shard " + path_ + ", record " + std::to_string(lines_ + 1) + ": a line longer than the limit of " +
-                      std::to_string(kMaxRecordLineBytes) + " bytes");
+      throw UserError("shard " + path_ + ", record " + std::to_string(lines_ + 1) +
+                      ": a line longer than the limit of " + std::to_string(kMaxRecordLineBytes) + " bytes");
     if (newline != std::string::npos) {
       line = std::string_view(buffer_).substr(pos_, newline - pos_);
       pos_ = newline + 1;
@@ -315,8 +318,7 @@ bool ShardReader::next_line(std::string_view& line) {
     pos_ = 0;
     if (!fill()) break;
   }
-  if (!buffer_.empty())
-    throw UserError("shard " + path_ + " is corrupt: its last line has no newline");
+  if (!buffer_.empty()) throw UserError("shard " + path_ + " is corrupt: its last line has no newline");
   if (expected_ && lines_ != expected_->records)
     throw UserError("shard " + path_ + " holds " + std::to_string(lines_) + " records, the manifest says " +
                     std::to_string(expected_->records));

@@ -77,9 +77,9 @@ class ShardWriter {
   AtomicFile file_;
   std::string file_name_;
   ZSTD_CCtx_s* cctx_ = nullptr;
-  std::string pending_;   // uncompressed lines not yet handed to zstd
-  std::string out_;       // compression output buffer
-  std::string scratch_;   // one serialized record
+  std::string pending_;  // uncompressed lines not yet handed to zstd
+  std::string out_;      // compression output buffer
+  std::string scratch_;  // one serialized record
   Xxh64Stream hash_;
   uint64_t records_ = 0;
   bool finished_ = false;
@@ -111,10 +111,10 @@ class ShardReader {
   const ShardInfo* expected_;
   std::FILE* file_ = nullptr;
   ZSTD_DCtx_s* dctx_ = nullptr;
-  std::string in_;        // compressed bytes read, not yet consumed
+  std::string in_;  // compressed bytes read, not yet consumed
   size_t in_pos_ = 0;
-  std::string buffer_;    // decompressed bytes
-  size_t pos_ = 0;        // start of the next line in buffer_
+  std::string buffer_;  // decompressed bytes
+  size_t pos_ = 0;      // start of the next line in buffer_
   bool frame_done_ = true;
   bool eof_ = false;
   uint64_t lines_ = 0;

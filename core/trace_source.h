@@ -47,8 +47,8 @@ class LayoutWorker {
 class TraceSource {
  public:
   virtual ~TraceSource() = default;
-  virtual std::string domain() const = 0;             // "maze", "sokoban"
-  virtual nlohmann::json params() const = 0;          // manifest "params"
+  virtual std::string domain() const = 0;     // "maze", "sokoban"
+  virtual nlohmann::json params() const = 0;  // manifest "params"
   virtual const Vocabulary& vocabulary() const = 0;
   // Number of layouts there are (a level collection), or UINT64_MAX for generators.
   virtual uint64_t num_layouts() const { return UINT64_MAX; }

@@ -20,7 +20,8 @@ void write_checked_file(const std::string& path, std::string_view bytes) {
   write_file_atomic(path, out);
 }
 
-void write_checked_files(const std::string& dir, const std::vector<std::pair<std::string, std::string_view>>& files) {
+void write_checked_files(const std::string& dir,
+                         const std::vector<std::pair<std::string, std::string_view>>& files) {
   if (files.empty()) return;
   const std::string suffix = ".tmp-" + std::to_string(::getpid());
   std::vector<std::string> temporaries;
@@ -68,7 +69,8 @@ std::string read_checked_file(const std::string& path) {
   } catch (const std::exception&) {
     throw UserError(path + " is not a checked file (no checksum)");
   }
-  if (sum != xxh64(std::string_view(bytes).substr(17))) throw UserError(path + ": checksum mismatch (damaged)");
+  if (sum != xxh64(std::string_view(bytes).substr(17)))
+    throw UserError(path + ": checksum mismatch (damaged)");
   return bytes.substr(17);
 }
 

@@ -15,7 +15,8 @@ void write_checked_file(const std::string& path, std::string_view bytes);
 // Several files of one directory at once: written under temporary names, made durable
 // with one syncfs, renamed, the directory fsynced. A crash leaves each whole or absent.
 // Throws std::runtime_error on I/O failure (the temporaries are removed).
-void write_checked_files(const std::string& dir, const std::vector<std::pair<std::string, std::string_view>>& files);
+void write_checked_files(const std::string& dir,
+                         const std::vector<std::pair<std::string, std::string_view>>& files);
 // The contents; UserError naming the path when the file is short or its checksum differs.
 std::string read_checked_file(const std::string& path);
 // fsync of a directory, so that the renames into it are durable too.

@@ -38,7 +38,8 @@ bool is_z85_key(const std::string& key) {
 KeyPair generate_key_pair() {
   if (!zmq_has("curve")) throw UserError("this libzmq was built without CURVE (libsodium)");
   char pub[41], sec[41];
-  if (zmq_curve_keypair(pub, sec) != 0) throw UserError(std::string("cannot make a key pair: ") + zmq_strerror(errno));
+  if (zmq_curve_keypair(pub, sec) != 0)
+    throw UserError(std::string("cannot make a key pair: ") + zmq_strerror(errno));
   return {pub, sec};
 }
 
@@ -71,11 +72,13 @@ KeyPair read_key_pair(const std::string& path) {
     const std::string key = eq == std::string::npos ? "" : trim(line.substr(0, eq));
     const std::string value = eq == std::string::npos ? "" : trim(line.substr(eq + 1));
     if ((key != "public" && key != "secret") || !is_z85_key(value))
-      throw UserError(path + ":" + std::to_string(number) + ": expected \"public = KEY\" or \"secret = KEY\" (40 Z85 characters)");
+      throw UserError(path + ":" + std::to_string(number) +
+                      ": expected \"public = KEY\" or \"secret = KEY\" (40 Z85 characters)");
     (key == "public" ? pair.public_key : pair.secret_key) = value;
   }
   if (pair.public_key.empty() || pair.secret_key.empty())
-    throw UserError(path + ": a key file needs both \"public = KEY\" and \"secret = KEY\" (traceplay keygen makes one)");
+    throw UserError(
+        path + ": a key file needs both \"public = KEY\" and \"secret = KEY\" (traceplay keygen makes one)");
   return pair;
 }
 
@@ -95,7 +98,8 @@ std::set<std::string> read_authorized_keys(const std::string& path) {
     ++number;
     line = trim(line);
     if (line.empty() || line[0] == '#') continue;
-    if (!is_z85_key(line)) throw UserError(path + ":" + std::to_string(number) + ": not a public key (40 Z85 characters)");
+    if (!is_z85_key(line))
+      throw UserError(path + ":" + std::to_string(number) + ": not a public key (40 Z85 characters)");
     keys.insert(line);
   }
   if (keys.empty()) throw UserError(path + ": no public key listed; no actor could connect");

@@ -59,8 +59,12 @@ class Outbox {
   }
   ~Outbox() { ::close(fd_); }
 
-  std::string path(const std::string& job, uint64_t k) const { return dir_ + "/" + job + "-" + std::to_string(k) + ".layout"; }
-  void put(const std::string& job, uint64_t k, const std::string& bytes) const { write_checked_file(path(job, k), bytes); }
+  std::string path(const std::string& job, uint64_t k) const {
+    return dir_ + "/" + job + "-" + std::to_string(k) + ".layout";
+  }
+  void put(const std::string& job, uint64_t k, const std::string& bytes) const {
+    write_checked_file(path(job, k), bytes);
+  }
   void remove(const std::string& job, uint64_t k) const {
     std::error_code ec;
     fs::remove(path(job, k), ec);
@@ -210,7 +214,8 @@ ActorResult run_gen_actor(const ActorOptions& options, const GenJobFactory& make
 
   uint64_t sequence = 0;
   ActorResult result;
-  nlohmann::json stats = {{"made", 0}, {"sent", 0}, {"resent", 0}, {"acked", 0}, {"leases", 0}, {"unneeded", 0}};
+  nlohmann::json stats = {{"made", 0},  {"sent", 0},   {"resent", 0},
+                          {"acked", 0}, {"leases", 0}, {"unneeded", 0}};
   DropCounters drops;
   auto bump = [&stats](const char* key, uint64_t n = 1) { stats[key] = stats[key].get<uint64_t>() + n; };
   auto send = [&](MessageType type, nlohmann::json header, std::string blob = {}) {
@@ -250,7 +255,8 @@ ActorResult run_gen_actor(const ActorOptions& options, const GenJobFactory& make
     if (stop_requested()) return finish(stop_exit_code(), "interrupted");
     const auto now = Clock::now();
     if (!introduced && now - hello_at >= kHelloEvery) {
-      send(MessageType::kHello, {{"actor", name}, {"version", kVersion}, {"capabilities", {"gen"}}, {"threads", options.threads}});
+      send(MessageType::kHello,
+           {{"actor", name}, {"version", kVersion}, {"capabilities", {"gen"}}, {"threads", options.threads}});
       hello_at = told_at = now;
     }
     zmq::pollitem_t items[] = {{static_cast<void*>(socket), 0, ZMQ_POLLIN, 0},
@@ -282,11 +288,13 @@ ActorResult run_gen_actor(const ActorOptions& options, const GenJobFactory& make
             const std::string asked = spec.value("id", std::string());
             if (job.id != asked)
               throw UserError("the learner's job " + asked + " is " + job.id +
-                              " here: the two disagree on the dataset (another traceplay version, or another levels file)");
+                              " here: the two disagree on the dataset (another traceplay version, or another "
+                              "levels file)");
             workers = std::make_unique<Workers>(job, outbox, options.threads, context);
           } else if (spec.value("id", std::string()) != job.id) {
             throw UserError("the learner at " + options.connect + " now has another job (" +
-                            spec.value("id", std::string()) + ", was " + job.id + "); start this actor again");
+                            spec.value("id", std::string()) + ", was " + job.id +
+                            "); start this actor again");
           }
           introduced = true;
           announced = leased_since = 0;  // a new learner believes nothing yet
@@ -329,7 +337,8 @@ ActorResult run_gen_actor(const ActorOptions& options, const GenJobFactory& make
             workers.reset();  // first: a worker may be writing one more layout
             outbox.clear(job.id);
           }
-          return finish(0, "the learner is done: " + m.header.value("reason", std::string("no reason given")));
+          return finish(0,
+                        "the learner is done: " + m.header.value("reason", std::string("no reason given")));
         case MessageType::kRejoin:
           introduced = false;
           hello_at = {};

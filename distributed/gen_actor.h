@@ -22,14 +22,14 @@
 namespace traceplay::distributed {
 
 struct ActorOptions {
-  std::string connect;         // tcp://HOST:PORT, ipc://PATH
+  std::string connect;  // tcp://HOST:PORT, ipc://PATH
   int threads = 1;
-  std::string outbox;          // a directory only this actor uses (an flock says so)
-  std::string name;            // in the learner's log (default HOST:PID)
-  double give_up_s = 60;       // no word from the learner this long: exit 1
-  double resend_s = 10;        // an unacknowledged result goes again after this
+  std::string outbox;     // a directory only this actor uses (an flock says so)
+  std::string name;       // in the learner's log (default HOST:PID)
+  double give_up_s = 60;  // no word from the learner this long: exit 1
+  double resend_s = 10;   // an unacknowledged result goes again after this
   size_t max_body_bytes = kDefaultMaxBodyBytes;
-  CurveClient curve;           // empty: plain
+  CurveClient curve;  // empty: plain
 };
 
 // A job as this actor understands it: the source of its records, the seed, and the
@@ -43,8 +43,8 @@ struct GenJob {
 using GenJobFactory = std::function<GenJob(const nlohmann::json& job)>;
 
 struct ActorResult {
-  int exit_code = 0;     // 0: the learner said done; 1: the learner went silent; 130/143: a signal
-  std::string reason;    // one line
+  int exit_code = 0;   // 0: the learner said done; 1: the learner went silent; 130/143: a signal
+  std::string reason;  // one line
   // {"made", "sent", "resent", "acked", "leases", "unneeded" (unacknowledged when the
   // learner said done: made past the dataset's end), "dropped": {...}}
   nlohmann::json stats;

@@ -45,8 +45,8 @@ void log_line(const std::string& text) {
 // "tcp://0.0.0.0:5555" binds beyond loopback; "tcp://127.0.0.1:*", ipc:// and inproc:// do not.
 bool beyond_loopback(const std::string& endpoint) {
   if (endpoint.rfind("tcp://", 0) != 0) return false;
-  const std::string host = endpoint.substr(6, endpoint.rfind(':') == std::string::npos ? std::string::npos
-                                                                                      : endpoint.rfind(':') - 6);
+  const std::string host = endpoint.substr(
+      6, endpoint.rfind(':') == std::string::npos ? std::string::npos : endpoint.rfind(':') - 6);
   return !(host.rfind("127.", 0) == 0 || host == "localhost" || host == "[::1]");
 }
 
@@ -65,16 +65,23 @@ struct GenLearner::Actor {
 struct GenLearner::Impl {
   zmq::context_t context{1};
   zmq::socket_t router{context, zmq::socket_type::router};
-  std::optional<zmq::socket_t> zap;  // the CURVE authenticator, when enabled
-  std::map<std::string, Actor> actors;                  // by ZeroMQ routing id
+  std::optional<zmq::socket_t> zap;     // the CURVE authenticator, when enabled
+  std::map<std::string, Actor> actors;  // by ZeroMQ routing id
   std::map<uint64_t, std::pair<std::string, Clock::time_point>> leases;  // layout -> (actor, since)
 };
 
-GenLearner::GenLearner(const LearnerOptions& options, nlohmann::json job, std::string spool_dir, const LayoutRange& range)
-    : options_(options), job_(std::move(job)), job_id_(job_.at("id").get<std::string>()),
-      spool_dir_(std::move(spool_dir)), range_(range), impl_(std::make_unique<Impl>()), consumed_(range.first) {
-  counters_ = {{"actors_seen", 0}, {"results", 0}, {"stored", 0}, {"duplicates", 0}, {"leases", 0},
-               {"releases", 0}, {"expired_actors", 0}, {"refused_keys", 0}, {"bytes_in", 0}};
+GenLearner::GenLearner(const LearnerOptions& options, nlohmann::json job, std::string spool_dir,
+                       const LayoutRange& range)
+    : options_(options),
+      job_(std::move(job)),
+      job_id_(job_.at("id").get<std::string>()),
+      spool_dir_(std::move(spool_dir)),
+      range_(range),
+      impl_(std::make_unique<Impl>()),
+      consumed_(range.first) {
+  counters_ = {{"actors_seen", 0},    {"results", 0},      {"stored", 0},
+               {"duplicates", 0},     {"leases", 0},       {"releases", 0},
+               {"expired_actors", 0}, {"refused_keys", 0}, {"bytes_in", 0}};
   // The spool of a predecessor: layouts it acknowledged and nobody wrote yet.
   std::error_code ec;
   fs::create_directories(spool_dir_, ec);
@@ -105,7 +112,8 @@ GenLearner::GenLearner(const LearnerOptions& options, nlohmann::json job, std::s
     socket.set(zmq::sockopt::curve_secretkey, options_.curve.keys.secret_key);
     socket.set(zmq::sockopt::zap_domain, "traceplay");
   } else if (beyond_loopback(options_.bind)) {
-    log_line("warning: " + options_.bind + " is reachable beyond this machine and not encrypted; anyone who can "
+    log_line("warning: " + options_.bind +
+             " is reachable beyond this machine and not encrypted; anyone who can "
              "connect can send results (use --curve outside a trusted cluster)");
   }
   try {
@@ -115,7 +123,8 @@ GenLearner::GenLearner(const LearnerOptions& options, nlohmann::json job, std::s
   }
   endpoint_ = socket.get(zmq::sockopt::last_endpoint);
   if (!stored_.empty())
-    log_line(std::to_string(stored_.size()) + " acknowledged layouts found in " + spool_dir_ + " (a resumed run)");
+    log_line(std::to_string(stored_.size()) + " acknowledged layouts found in " + spool_dir_ +
+             " (a resumed run)");
   thread_ = std::thread([this] { serve(); });
 }
 
@@ -128,7 +137,9 @@ GenLearner::~GenLearner() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::string GenLearner::spool_path(uint64_t k) const { return spool_dir_ + "/" + std::to_string(k) + ".layout"; }
+std::string GenLearner::spool_path(uint64_t k) const {
+  return spool_dir_ + "/" + std::to_string(k) + ".layout";
+}
 
 PreparedLayout GenLearner::take(uint64_t k) {
   std::unique_lock<std::mutex> lock(mutex_);
@@ -171,10 +182,13 @@ nlohmann::json GenLearner::stats() const {
   nlohmann::json out = counters_;
   out["dropped"] = drops_.to_json();
   // Lease to durable storage, over the last results (a ring of them).
-  std::vector<double> ms(latencies_ms_.begin(), latencies_ms_.begin() + std::min(latency_count_, latencies_ms_.size()));
+  std::vector<double> ms(latencies_ms_.begin(),
+                         latencies_ms_.begin() + std::min(latency_count_, latencies_ms_.size()));
   if (!ms.empty()) {
     std::sort(ms.begin(), ms.end());
-    auto at = [&ms](double q) { return ms[std::min(ms.size() - 1, static_cast<size_t>(q * static_cast<double>(ms.size())))]; };
+    auto at = [&ms](double q) {
+      return ms[std::min(ms.size() - 1, static_cast<size_t>(q * static_cast<double>(ms.size())))];
+    };
     out["lease_to_stored_ms"] = {{"p50", at(0.5)}, {"p95", at(0.95)}, {"max", ms.back()}, {"of", ms.size()}};
   }
   out["endpoint"] = endpoint_;
@@ -216,13 +230,15 @@ void GenLearner::answer_zap() {
              ": its key " + (key.empty() ? std::string("(none)") : key) + " is not authorized");
   }
   const std::string request_id = request.size() > 1 ? request[1].to_string() : "";
-  const std::vector<std::string> answer = {"1.0", request_id, ok ? "200" : "400",
-                                           ok ? "OK" : "key not authorized", ok ? key : "", ""};
+  const std::vector<std::string> answer = {
+      "1.0", request_id, ok ? "200" : "400", ok ? "OK" : "key not authorized", ok ? key : "", ""};
   for (size_t i = 0; i < answer.size(); ++i)
-    impl_->zap->send(zmq::buffer(answer[i]), i + 1 < answer.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+    impl_->zap->send(zmq::buffer(answer[i]),
+                     i + 1 < answer.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
 }
 
-void GenLearner::handle(const std::string& from, Message& message, std::vector<Pending>& results, Replies& replies) {
+void GenLearner::handle(const std::string& from, Message& message, std::vector<Pending>& results,
+                        Replies& replies) {
   const auto now = Clock::now();
   auto it = impl_->actors.find(from);
   if (message.type == MessageType::kHello) {
@@ -230,7 +246,8 @@ void GenLearner::handle(const std::string& from, Message& message, std::vector<P
     const bool can_gen = caps.is_array() && std::find(caps.begin(), caps.end(), "gen") != caps.end();
     if (!can_gen) {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (drops_.add(DropReason::kUnexpected)) log_line("a hello without the \"gen\" capability from " + hex_id(from));
+      if (drops_.add(DropReason::kUnexpected))
+        log_line("a hello without the \"gen\" capability from " + hex_id(from));
       return;
     }
     if (it == impl_->actors.end()) {
@@ -248,7 +265,8 @@ void GenLearner::handle(const std::string& from, Message& message, std::vector<P
     actor.credits = 0;
     actor.last_heard = now;
     if (!options_.quiet)
-      log_line("actor " + escaped(actor.name) + " joined (" + std::to_string(impl_->actors.size()) + " connected)");
+      log_line("actor " + escaped(actor.name) + " joined (" + std::to_string(impl_->actors.size()) +
+               " connected)");
     replies.emplace_back(from, frame(finishing_ ? MessageType::kDone : MessageType::kWelcome,
                                      finishing_ ? nlohmann::json{{"reason", "the dataset is complete"}}
                                                 : nlohmann::json{{"job", job_}}));
@@ -262,7 +280,8 @@ void GenLearner::handle(const std::string& from, Message& message, std::vector<P
   Actor& actor = it->second;
   if (message.sequence <= actor.last_sequence) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (drops_.add(DropReason::kReplayed)) log_line("dropped a replayed frame from actor " + escaped(actor.name));
+    if (drops_.add(DropReason::kReplayed))
+      log_line("dropped a replayed frame from actor " + escaped(actor.name));
     return;
   }
   actor.last_sequence = message.sequence;
@@ -298,7 +317,8 @@ void GenLearner::handle(const std::string& from, Message& message, std::vector<P
     default: {
       std::lock_guard<std::mutex> lock(mutex_);
       if (drops_.add(DropReason::kUnexpected))
-        log_line(std::string("dropped a \"") + type_name(message.type) + "\" from actor " + escaped(actor.name));
+        log_line(std::string("dropped a \"") + type_name(message.type) + "\" from actor " +
+                 escaped(actor.name));
       return;
     }
   }
@@ -312,7 +332,8 @@ void GenLearner::store(std::vector<Pending>& results, Replies& replies) {
     std::lock_guard<std::mutex> lock(mutex_);
     std::set<uint64_t> seen;
     for (auto& r : results)
-      if (r.k >= consumed_ && r.k >= range_.first && !stored_.count(r.k) && seen.insert(r.k).second) fresh.push_back(&r);
+      if (r.k >= consumed_ && r.k >= range_.first && !stored_.count(r.k) && seen.insert(r.k).second)
+        fresh.push_back(&r);
   }
   // Durable before acknowledged: every file written and fsynced, renamed, the directory fsynced.
   std::vector<std::pair<std::string, std::string_view>> files;
@@ -338,7 +359,8 @@ void GenLearner::store(std::vector<Pending>& results, Replies& replies) {
   changed_.notify_all();
   std::map<std::string, nlohmann::json> acks;
   for (const auto& r : results) acks[r.actor].push_back(r.k);
-  for (auto& [actor, ks] : acks) replies.emplace_back(actor, frame(MessageType::kAck, {{"job", job_id_}, {"layouts", ks}}));
+  for (auto& [actor, ks] : acks)
+    replies.emplace_back(actor, frame(MessageType::kAck, {{"job", job_id_}, {"layouts", ks}}));
 }
 
 void GenLearner::hand_out_leases(Replies& replies) {
@@ -386,9 +408,10 @@ void GenLearner::expire(Replies& replies) {
       } else {
         ++l;
       }
-    if (!options_.quiet) log_line("actor " + escaped(it->second.name) + " is silent for " +
-             std::to_string(static_cast<int>(options_.heartbeat_timeout_s)) + " s: gone, " + std::to_string(released) +
-             " lease(s) handed out again");
+    if (!options_.quiet)
+      log_line("actor " + escaped(it->second.name) + " is silent for " +
+               std::to_string(static_cast<int>(options_.heartbeat_timeout_s)) + " s: gone, " +
+               std::to_string(released) + " lease(s) handed out again");
     count("expired_actors");
     count("releases", released);
     it = impl_->actors.erase(it);
@@ -432,7 +455,8 @@ void GenLearner::serve() {
         if (!d.message) {
           std::lock_guard<std::mutex> lock(mutex_);
           if (drops_.add(d.reason))
-            log_line(std::string("dropped a frame (") + drop_reason_name(d.reason) + ") from " + escaped(hex_id(from)));
+            log_line(std::string("dropped a frame (") + drop_reason_name(d.reason) + ") from " +
+                     escaped(hex_id(from)));
           continue;
         }
         handle(from, *d.message, results, replies);
@@ -448,8 +472,7 @@ void GenLearner::serve() {
         if (finishing_ && (!actor.told_done || now - actor.last_told >= kHeartbeatEvery / 4)) {
           replies.emplace_back(id, frame(MessageType::kDone, {{"reason", "the dataset is complete"}}));
           actor.told_done = true;
-        }
-        else if (beat && now - actor.last_told >= kHeartbeatEvery)
+        } else if (beat && now - actor.last_told >= kHeartbeatEvery)
           replies.emplace_back(id, frame(MessageType::kHeartbeat, {}));
       }
       for (auto& [to, bytes] : replies) {

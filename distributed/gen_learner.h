@@ -36,13 +36,13 @@
 namespace traceplay::distributed {
 
 struct LearnerOptions {
-  std::string bind;                   // tcp://HOST:PORT (PORT may be *), ipc://PATH
-  double heartbeat_timeout_s = 10;    // an actor silent this long is gone
-  double lease_timeout_s = 600;       // a lease not done by then is handed out again
-  uint64_t window = 256;              // layouts ahead of the writer that may be leased
+  std::string bind;                 // tcp://HOST:PORT (PORT may be *), ipc://PATH
+  double heartbeat_timeout_s = 10;  // an actor silent this long is gone
+  double lease_timeout_s = 600;     // a lease not done by then is handed out again
+  uint64_t window = 256;            // layouts ahead of the writer that may be leased
   size_t max_body_bytes = kDefaultMaxBodyBytes;
-  CurveServer curve;                  // empty: plain (see curve.h)
-  bool quiet = false;                 // no line per actor joining or leaving
+  CurveServer curve;   // empty: plain (see curve.h)
+  bool quiet = false;  // no line per actor joining or leaving
   // Called from take() about every 200 ms while it waits (a local launcher checks its
   // actor processes here and throws when none is left).
   std::function<void()> watchdog;
@@ -53,7 +53,8 @@ class GenLearner : public LayoutProducer {
   // `job` is what actors get in WELCOME ({"kind": "gen", "id": ..., ...}); `job["id"]`
   // names the dataset (its identity's hash) and tags every result. `spool_dir` holds
   // acknowledged layouts until they are committed.
-  GenLearner(const LearnerOptions& options, nlohmann::json job, std::string spool_dir, const LayoutRange& range);
+  GenLearner(const LearnerOptions& options, nlohmann::json job, std::string spool_dir,
+             const LayoutRange& range);
   ~GenLearner() override;
   GenLearner(const GenLearner&) = delete;
   GenLearner& operator=(const GenLearner&) = delete;
@@ -99,8 +100,8 @@ class GenLearner : public LayoutProducer {
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::set<uint64_t> stored_;       // layouts in the spool, >= the committed point
-  uint64_t consumed_;               // the writer has taken layouts below this
+  std::set<uint64_t> stored_;  // layouts in the spool, >= the committed point
+  uint64_t consumed_;          // the writer has taken layouts below this
   std::exception_ptr error_;
   std::atomic<bool> finishing_{false}, closing_{false};
   std::atomic<bool> all_told_done_{false};  // after finished(): every known actor was sent DONE

@@ -16,7 +16,8 @@ void put(std::string& out, uint64_t v, int bytes) {
 
 uint64_t get(std::string_view in, size_t at, int bytes) {
   uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(in[at + i])) << (8 * i);
+  for (int i = 0; i < bytes; ++i)
+    v |= static_cast<uint64_t>(static_cast<unsigned char>(in[at + i])) << (8 * i);
   return v;
 }
 
@@ -30,22 +31,31 @@ Decoded dropped(DropReason reason) {
 
 const char* type_name(MessageType type) {
   switch (type) {
-    case MessageType::kHello: return "hello";
-    case MessageType::kWelcome: return "welcome";
-    case MessageType::kAskWork: return "ask_work";
-    case MessageType::kLease: return "lease";
-    case MessageType::kResult: return "result";
-    case MessageType::kAck: return "ack";
-    case MessageType::kHeartbeat: return "heartbeat";
-    case MessageType::kDone: return "done";
-    case MessageType::kRejoin: return "rejoin";
+    case MessageType::kHello:
+      return "hello";
+    case MessageType::kWelcome:
+      return "welcome";
+    case MessageType::kAskWork:
+      return "ask_work";
+    case MessageType::kLease:
+      return "lease";
+    case MessageType::kResult:
+      return "result";
+    case MessageType::kAck:
+      return "ack";
+    case MessageType::kHeartbeat:
+      return "heartbeat";
+    case MessageType::kDone:
+      return "done";
+    case MessageType::kRejoin:
+      return "rejoin";
   }
   return "unknown";
 }
 
 const char* drop_reason_name(DropReason reason) {
-  static const char* names[] = {"short", "magic", "version", "type", "length", "oversized",
-                                "checksum", "json", "replayed", "unexpected"};
+  static const char* names[] = {"short",     "magic",    "version", "type",     "length",
+                                "oversized", "checksum", "json",    "replayed", "unexpected"};
   const int i = static_cast<int>(reason);
   return i >= 0 && i < static_cast<int>(DropReason::kCount) ? names[i] : "unknown";
 }

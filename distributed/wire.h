@@ -57,16 +57,16 @@ struct Message {
 std::string encode(const Message& message);
 
 enum class DropReason : int {
-  kShort = 0,     // fewer bytes than a frame header
-  kMagic,         // not "TPWP"
-  kVersion,       // another wire version
-  kType,          // unknown message type
-  kLength,        // json_bytes + blob_bytes differs from what arrived
-  kOversized,     // body over the receiver's limit
-  kChecksum,      // xxh64 differs
-  kJson,          // the header is not a JSON object
-  kReplayed,      // sequence not above the sender's last (receiver's check)
-  kUnexpected,    // a well-formed message that makes no sense here (receiver's check)
+  kShort = 0,   // fewer bytes than a frame header
+  kMagic,       // not "TPWP"
+  kVersion,     // another wire version
+  kType,        // unknown message type
+  kLength,      // json_bytes + blob_bytes differs from what arrived
+  kOversized,   // body over the receiver's limit
+  kChecksum,    // xxh64 differs
+  kJson,        // the header is not a JSON object
+  kReplayed,    // sequence not above the sender's last (receiver's check)
+  kUnexpected,  // a well-formed message that makes no sense here (receiver's check)
   kCount
 };
 const char* drop_reason_name(DropReason reason);

@@ -35,7 +35,8 @@ class GtpFuzzEngine {
     options.version = "fuzz";
     options.log = [](const std::string&) {};
     engine_ = std::make_unique<gtp::Engine>(
-        std::make_unique<search::MctsPlayer>(mcts, std::make_shared<search::UniformEvaluator>()), options, clock_);
+        std::make_unique<search::MctsPlayer>(mcts, std::make_shared<search::UniformEvaluator>()), options,
+        clock_);
   }
 
   // Executes one raw line; false once `quit` was answered.

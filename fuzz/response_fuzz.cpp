@@ -36,7 +36,9 @@ std::vector<int32_t> to_ids(const traceplay::Vocabulary& vocabulary, const std::
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace traceplay;
   const auto lines = fuzz::split_lines(fuzz::as_text(data, size));
-  const auto line = [&lines](size_t i) { return i < lines.size() ? fuzz::split_words(lines[i]) : std::vector<std::string>{}; };
+  const auto line = [&lines](size_t i) {
+    return i < lines.size() ? fuzz::split_words(lines[i]) : std::vector<std::string>{};
+  };
 
   Manifest manifest;
   manifest.domain = "maze";
@@ -47,8 +49,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (w >= 1 && w <= 30 && h >= 1 && h <= 30) manifest.domain = header[0], width = w, height = h;
   }
   manifest.params = {{"width", width}, {"height", height}};
-  const Vocabulary vocabulary = manifest.domain == "maze" ? search::maze_vocabulary(width, height)
-                                                          : search::sokoban_vocabulary(std::max(width, height), 10);
+  const Vocabulary vocabulary = manifest.domain == "maze"
+                                    ? search::maze_vocabulary(width, height)
+                                    : search::sokoban_vocabulary(std::max(width, height), 10);
   DatasetRecord record;
   record.prompt = to_ids(vocabulary, line(1));
   record.plan = to_ids(vocabulary, line(2));

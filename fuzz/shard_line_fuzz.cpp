@@ -22,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const DatasetRecord again = parse_record_json(written, "<written>");
     if (again.id != record.id || again.layout != record.layout || again.prompt != record.prompt ||
         again.trace != record.trace || again.plan != record.plan || again.meta != record.meta) {
-      std::fprintf(stderr, "append_record_json -> parse_record_json changed the record:\n%s\n", written.c_str());
+      std::fprintf(stderr, "append_record_json -> parse_record_json changed the record:\n%s\n",
+                   written.c_str());
       std::abort();
     }
   }

@@ -16,8 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const distributed::Decoded d = distributed::decode(bytes, 1 << 20);
   if (d.message) {
     const distributed::Decoded again = distributed::decode(distributed::encode(*d.message), 1 << 20);
-    if (!again.message || again.message->type != d.message->type || again.message->sequence != d.message->sequence ||
-        again.message->header != d.message->header || again.message->blob != d.message->blob) {
+    if (!again.message || again.message->type != d.message->type ||
+        again.message->sequence != d.message->sequence || again.message->header != d.message->header ||
+        again.message->blob != d.message->blob) {
       std::fprintf(stderr, "encode -> decode changed an accepted frame\n");
       std::abort();
     }

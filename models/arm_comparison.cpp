@@ -16,8 +16,8 @@ namespace {
 // id -> index, refusing repeats.
 std::unordered_map<uint64_t, size_t> index_by_id(const ArmTasks& arm, const std::string& name) {
   if (arm.ids.size() != arm.tasks.size())
-    throw std::invalid_argument("compare_arms: " + name + " has " + std::to_string(arm.ids.size()) + " ids for " +
-                                std::to_string(arm.tasks.size()) + " tasks");
+    throw std::invalid_argument("compare_arms: " + name + " has " + std::to_string(arm.ids.size()) +
+                                " ids for " + std::to_string(arm.tasks.size()) + " tasks");
   std::unordered_map<uint64_t, size_t> index;
   for (size_t i = 0; i < arm.ids.size(); ++i)
     if (!index.emplace(arm.ids[i], i).second)
@@ -31,7 +31,8 @@ std::vector<PairedDifference> compare_arms(const ArmTasks& a, const ArmTasks& b,
                                            const std::string& b_name, const ResampleOptions& options) {
   const auto a_index = index_by_id(a, a_name);
   const auto b_index = index_by_id(b, b_name);
-  if (a.ids.empty() || b.ids.empty()) throw UserError("cannot compare " + a_name + " with " + b_name + ": no tasks");
+  if (a.ids.empty() || b.ids.empty())
+    throw UserError("cannot compare " + a_name + " with " + b_name + ": no tasks");
   auto missing = [](const ArmTasks& from, const std::unordered_map<uint64_t, size_t>& in) -> const uint64_t* {
     for (const uint64_t& id : from.ids)
       if (!in.count(id)) return &id;
@@ -40,8 +41,9 @@ std::vector<PairedDifference> compare_arms(const ArmTasks& a, const ArmTasks& b,
   const uint64_t* only_a = missing(a, b_index);
   const uint64_t* only_b = missing(b, a_index);
   if (only_a || only_b || a.ids.size() != b.ids.size())
-    throw UserError("cannot compare " + a_name + " (" + std::to_string(a.ids.size()) + " tasks) with " + b_name + " (" +
-                    std::to_string(b.ids.size()) + " tasks): they were evaluated on different tasks (task " +
+    throw UserError("cannot compare " + a_name + " (" + std::to_string(a.ids.size()) + " tasks) with " +
+                    b_name + " (" + std::to_string(b.ids.size()) +
+                    " tasks): they were evaluated on different tasks (task " +
                     hex16(only_a ? *only_a : *only_b) + " is only in " + (only_a ? a_name : b_name) + ")");
 
   // Per-task values in A's order, B's looked up by id.
@@ -104,8 +106,8 @@ ArmTasks read_arm_tasks(const std::string& eval_dir, const std::string& data_dir
     return static_cast<int64_t>(arm.ids.size()) < count;
   });
   if (static_cast<int64_t>(arm.ids.size()) < count)
-    throw UserError(params_path + ": evaluated " + std::to_string(count) + " tasks, but " + where + " has only " +
-                    std::to_string(arm.ids.size()));
+    throw UserError(params_path + ": evaluated " + std::to_string(count) + " tasks, but " + where +
+                    " has only " + std::to_string(arm.ids.size()));
 
   const std::string samples_path = eval_dir + "/samples.jsonl";
   const uint64_t total = static_cast<uint64_t>(count) * static_cast<uint64_t>(K);
@@ -116,8 +118,8 @@ ArmTasks read_arm_tasks(const std::string& eval_dir, const std::string& data_dir
     const SampleRecord r = parse_sample_line(line, at);
     const size_t task = static_cast<size_t>(lines / static_cast<uint64_t>(K));
     if (r.id != arm.ids[task])
-      throw UserError(at + ": expected task " + hex16(arm.ids[task]) + ", found " + hex16(r.id) + " (is " + data_dir +
-                      " the dataset it was evaluated on?)");
+      throw UserError(at + ": expected task " + hex16(arm.ids[task]) + ", found " + hex16(r.id) + " (is " +
+                      data_dir + " the dataset it was evaluated on?)");
     arm.tasks[task].samples.push_back(r.outcome);
     ++lines;
     return true;

@@ -27,7 +27,7 @@ struct ArmTasks {
 };
 
 struct PairedDifference {
-  std::string metric;   // "optimal" | "solved" | "swc"
+  std::string metric;     // "optimal" | "solved" | "swc"
   double difference = 0;  // mean over tasks of A's per-task value minus B's
   Interval ci95;
   int64_t tasks = 0;

@@ -17,12 +17,14 @@ constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 // Attention from ATen ops (LibTorch 1.13 has no fused kernel; on the CPU in fp32,
 // attend() takes models/cpu_attention.h instead). The masks are added in place to the
 // scores (a broadcast copy into baddbmm's input cost more than the matmul here).
-[[maybe_unused]] torch::Tensor attend_manual(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                                             const torch::Tensor& key_valid, bool causal) {
+[[maybe_unused]] torch::Tensor attend_manual(const torch::Tensor& q, const torch::Tensor& k,
+                                             const torch::Tensor& v, const torch::Tensor& key_valid,
+                                             bool causal) {
   const int64_t B = q.size(0), H = q.size(1), Tq = q.size(2), Tk = k.size(2), hd = q.size(3);
   auto scores = torch::bmm(q.reshape({B * H, Tq, hd}), k.reshape({B * H, Tk, hd}).transpose(1, 2));
   if (key_valid.defined())
-    scores.add_(key_bias(key_valid, q.scalar_type()).unsqueeze(1).expand({B, H, 1, Tk}).reshape({B * H, 1, Tk}));
+    scores.add_(
+        key_bias(key_valid, q.scalar_type()).unsqueeze(1).expand({B, H, 1, Tk}).reshape({B * H, 1, Tk}));
   if (causal) scores.add_(torch::full({Tq, Tk}, kNegInf, q.options()).triu_(1));
   auto out = torch::bmm(torch::softmax(scores, -1), v.reshape({B * H, Tk, hd}));
   return out.view({B, H, Tq, hd});
@@ -42,7 +44,9 @@ torch::Tensor key_bias(const torch::Tensor& key_valid, torch::ScalarType dtype) 
       .unsqueeze(1);
 }
 
-double attention_q_scale(int64_t hd) { return kFusedAttention ? 1.0 : 1.0 / std::sqrt(static_cast<double>(hd)); }
+double attention_q_scale(int64_t hd) {
+  return kFusedAttention ? 1.0 : 1.0 / std::sqrt(static_cast<double>(hd));
+}
 
 torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                      const AttentionMask& mask) {
@@ -75,8 +79,8 @@ std::pair<torch::Tensor, torch::Tensor> AttentionImpl::keys_values(const torch::
   return {t.select(2, 0).transpose(1, 2).contiguous(), t.select(2, 1).transpose(1, 2).contiguous()};
 }
 
-torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& kv, const AttentionMask& mask,
-                                     const RopeTables& rope) {
+torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& kv,
+                                     const AttentionMask& mask, const RopeTables& rope) {
   TORCH_CHECK(x.dim() == 3, "attention: x must be [B, T, dim], got ", x.sizes());
   const int64_t B = x.size(0), T = x.size(1), d = x.size(2), H = heads_, hd = d / H;
   torch::Tensor o;
@@ -92,7 +96,9 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor
     TORCH_CHECK(kv.dim() == 3 && kv.size(0) == B && kv.size(2) == d, "attention: kv must be [B, Tk, dim]");
     const int64_t P = kv.size(1);
     auto q = torch::linear(x, wq->weight * attention_q_scale(hd)).view({B, T, H, hd}).transpose(1, 2);
-    auto t = torch::linear(kv, torch::cat({wk->weight, wv->weight}, 0)).view({B, P, 2, H, hd}).permute({2, 0, 3, 1, 4});
+    auto t = torch::linear(kv, torch::cat({wk->weight, wv->weight}, 0))
+                 .view({B, P, 2, H, hd})
+                 .permute({2, 0, 3, 1, 4});
     o = attend(q, t[0], t[1], mask);
   }
   return wo(o.transpose(1, 2).reshape({B, T, d}));

@@ -19,7 +19,9 @@ struct RopeTables {
 // (x0 cos - x1 sin, x1 cos + x0 sin), the reference's interleaved rotation, bit for bit.
 // x [..., d]; cos/sin broadcastable to x, built by Rope (sin holds -sin, +sin per pair).
 torch::Tensor apply_rope(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
-inline torch::Tensor apply_rope(const torch::Tensor& x, const RopeTables& t) { return apply_rope(x, t.cos, t.sin); }
+inline torch::Tensor apply_rope(const torch::Tensor& x, const RopeTables& t) {
+  return apply_rope(x, t.cos, t.sin);
+}
 
 // Tables for positions [0, n): cos [n, dim] (each pair's cosine twice) and sin [n, dim]
 // (-sin, +sin per pair), with angle(p, i) = p * base^(-2i / dim). Angles in double,

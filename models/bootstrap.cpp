@@ -37,7 +37,8 @@ void validate(const BootstrapOptions& o) {
   if (o.samples < 1) throw UserError("--samples must be at least 1, got " + std::to_string(o.samples));
   if (!(o.temperature >= 0) || o.temperature > 100)
     throw UserError("--temperature must be between 0 (greedy) and 100, got " + std::to_string(o.temperature));
-  if (o.top_k < 0) throw UserError("--top-k must be >= 0 (0 = no truncation), got " + std::to_string(o.top_k));
+  if (o.top_k < 0)
+    throw UserError("--top-k must be >= 0 (0 = no truncation), got " + std::to_string(o.top_k));
   if (o.batch < 1) throw UserError("--batch must be at least 1, got " + std::to_string(o.batch));
   if (o.max_len != 0 && o.max_len < 2)
     throw UserError("--max-len must be at least 2 or 0 (from the dataset), got " + std::to_string(o.max_len));
@@ -58,8 +59,8 @@ void clear_output(const std::string& dir) {
   fs::remove_all(dir + "/" + kSamplesDir, ec);
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    const bool shard = (name.rfind("train-", 0) == 0 || name.rfind("test-", 0) == 0) &&
-                       name.size() > 10 && name.compare(name.size() - 10, 10, ".jsonl.zst") == 0;
+    const bool shard = (name.rfind("train-", 0) == 0 || name.rfind("test-", 0) == 0) && name.size() > 10 &&
+                       name.compare(name.size() - 10, 10, ".jsonl.zst") == 0;
     if (shard) fs::remove(entry.path(), ec);
   }
 }
@@ -90,9 +91,11 @@ NewTrace split_response(const std::vector<std::string>& tokens, int64_t sample, 
 
 // Pass 1 over samples.jsonl: for each task (in split order, K lines each) the response
 // to keep, if any.
-std::vector<std::optional<NewTrace>> choose_responses(const std::string& path, const std::vector<uint64_t>& ids,
+std::vector<std::optional<NewTrace>> choose_responses(const std::string& path,
+                                                      const std::vector<uint64_t>& ids,
                                                       const std::vector<int32_t>& own_trace_tokens, int64_t K,
-                                                      bool keep_astar_candidate, const Vocabulary& vocabulary) {
+                                                      bool keep_astar_candidate,
+                                                      const Vocabulary& vocabulary) {
   std::vector<std::optional<NewTrace>> chosen(ids.size());
   std::vector<SampleRecord> group;
   size_t task = 0;
@@ -101,14 +104,15 @@ std::vector<std::optional<NewTrace>> choose_responses(const std::string& path, c
     if (task >= ids.size()) throw UserError(where + ": more lines than the training prompts x --samples");
     SampleRecord r = parse_sample_line(line, where);
     if (r.id != ids[task] || r.sample != static_cast<int64_t>(group.size()))
-      throw UserError(where + ": expected prompt " + hex16(ids[task]) + " sample " + std::to_string(group.size()) +
-                      " (use --force to start over)");
+      throw UserError(where + ": expected prompt " + hex16(ids[task]) + " sample " +
+                      std::to_string(group.size()) + " (use --force to start over)");
     group.push_back(std::move(r));
     if (static_cast<int64_t>(group.size()) == K) {
       std::vector<SampleOutcome> outcomes;
       for (const auto& g : group) outcomes.push_back(g.outcome);
       const int64_t pick = shortest_optimal_sample(outcomes, own_trace_tokens[task], keep_astar_candidate);
-      if (pick >= 0) chosen[task] = split_response(group[static_cast<size_t>(pick)].tokens, pick, vocabulary, where);
+      if (pick >= 0)
+        chosen[task] = split_response(group[static_cast<size_t>(pick)].tokens, pick, vocabulary, where);
       group.clear();
       ++task;
     }
@@ -155,20 +159,23 @@ nlohmann::ordered_json BootstrapResult::to_json() const {
 BootstrapResult bootstrap(const BootstrapOptions& o) {
   // Everything is checked before NEW_DATA is touched.
   validate(o);
-  const CheckpointSummary checkpoint = read_checkpoint_summary(find_checkpoint_dir(o.checkpoint, "--checkpoint"));
+  const CheckpointSummary checkpoint =
+      read_checkpoint_summary(find_checkpoint_dir(o.checkpoint, "--checkpoint"));
   const DatasetReader reader(o.data_dir);
   const Manifest& parent = reader.manifest();
   if (checkpoint.vocabulary != parent.vocabulary)
-    throw UserError("the vocabulary of " + checkpoint.dir + "/config.json (" + std::to_string(checkpoint.vocabulary.size()) +
-                    " tokens) differs from that of " + o.data_dir + "/manifest.json (" +
-                    std::to_string(parent.vocabulary.size()) + " tokens): the model was trained on other data");
+    throw UserError("the vocabulary of " + checkpoint.dir + "/config.json (" +
+                    std::to_string(checkpoint.vocabulary.size()) + " tokens) differs from that of " +
+                    o.data_dir + "/manifest.json (" + std::to_string(parent.vocabulary.size()) +
+                    " tokens): the model was trained on other data");
   if (!checkpoint.domain.empty() && checkpoint.domain != parent.domain)
-    throw UserError("--checkpoint " + o.checkpoint + " is a " + checkpoint.domain + " model, but " + o.data_dir +
-                    " is a " + parent.domain + " dataset");
+    throw UserError("--checkpoint " + o.checkpoint + " is a " + checkpoint.domain + " model, but " +
+                    o.data_dir + " is a " + parent.domain + " dataset");
   if (checkpoint.mode != "search-augmented")
     throw UserError("--checkpoint " + o.checkpoint + " is a " + checkpoint.mode +
                     " model: bootstrapping shortens traces, so it needs a search-augmented model");
-  if (parent.train == 0) throw UserError("--data " + o.data_dir + " has no training records: nothing to bootstrap");
+  if (parent.train == 0)
+    throw UserError("--data " + o.data_dir + " has no training records: nothing to bootstrap");
   if (same_path(o.data_dir, o.out_dir)) throw UserError("--out must differ from --data (" + o.data_dir + ")");
 
   nlohmann::ordered_json params;
@@ -189,7 +196,8 @@ BootstrapResult bootstrap(const BootstrapOptions& o) {
   const std::string params_path = o.out_dir + "/" + kParamsFile;
   std::error_code ec;
   if (fs::exists(o.out_dir, ec)) {
-    if (!fs::is_directory(o.out_dir, ec)) throw UserError("--out " + o.out_dir + " exists and is not a directory");
+    if (!fs::is_directory(o.out_dir, ec))
+      throw UserError("--out " + o.out_dir + " exists and is not a directory");
     if (fs::exists(params_path)) {
       if (const auto differs = stored_parameters_differ(params_path, params)) {
         if (!o.force)
@@ -258,8 +266,8 @@ BootstrapResult bootstrap(const BootstrapOptions& o) {
   double own_sum = 0;
   for (int32_t t : own_trace_tokens) own_sum += t;
   const std::vector<std::optional<NewTrace>> chosen =
-      choose_responses(eval.out_dir + "/samples.jsonl", ids, own_trace_tokens, o.samples, o.keep_astar_candidate,
-                       reader.vocabulary());
+      choose_responses(eval.out_dir + "/samples.jsonl", ids, own_trace_tokens, o.samples,
+                       o.keep_astar_candidate, reader.vocabulary());
 
   // Pass 2: the shards, in the parent's order and names. Every kept response is
   // replayed once more (what samples.jsonl says is not trusted blindly).
@@ -267,7 +275,8 @@ BootstrapResult bootstrap(const BootstrapOptions& o) {
   LengthStats lengths[3];  // prompt, trace, plan over every record
   LengthStats train_trace;
   std::unique_ptr<Progress> progress;
-  if (o.progress) progress = std::make_unique<Progress>(o.label + " writing", parent.train + parent.test, "records");
+  if (o.progress)
+    progress = std::make_unique<Progress>(o.label + " writing", parent.train + parent.test, "records");
   uint64_t done = 0, task = 0;
   for (ShardInfo& shard : manifest.shards) {
     const std::string from = reader.path(shard), to = o.out_dir + "/" + shard.file;
@@ -312,8 +321,9 @@ BootstrapResult bootstrap(const BootstrapOptions& o) {
     shard = writer.finish();
   }
   if (progress) progress->finish();
-  if (task != ids.size()) throw UserError(o.out_dir + ": wrote " + std::to_string(task) + " of " +
-                                          std::to_string(ids.size()) + " training records");
+  if (task != ids.size())
+    throw UserError(o.out_dir + ": wrote " + std::to_string(task) + " of " + std::to_string(ids.size()) +
+                    " training records");
 
   manifest.prompt_lengths = lengths[0].summary();
   manifest.trace_lengths = lengths[1].summary();

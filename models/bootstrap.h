@@ -35,27 +35,27 @@ struct BootstrapOptions {
   int64_t samples = 0;            // K responses per training prompt (>= 1)
   double temperature = 1.0;       // sampling temperature (0: greedy, then K = 1 is enough)
   int64_t top_k = 0;
-  int64_t batch = 64;             // decoder rows decoded together
-  int64_t max_len = 0;            // 0: the dataset's longest decoder sequence
+  int64_t batch = 64;   // decoder rows decoded together
+  int64_t max_len = 0;  // 0: the dataset's longest decoder sequence
   uint64_t seed = 1;
   // The record's own trace competes too: a response replaces it only when its trace is
   // strictly shorter, so no kept trace is longer than the record's.
   bool keep_astar_candidate = false;
   std::string device = "cpu";
   int threads = 0;
-  bool force = false;             // replace an output made with other parameters
+  bool force = false;  // replace an output made with other parameters
   const std::atomic<bool>* stop = nullptr;
   bool progress = true;
   std::string label = "bootstrap";
 };
 
 struct BootstrapResult {
-  bool finished = false;       // false when stopped during sampling (finished samples are kept)
-  bool already_done = false;   // NEW_DATA held a finished result of the same parameters
+  bool finished = false;      // false when stopped during sampling (finished samples are kept)
+  bool already_done = false;  // NEW_DATA held a finished result of the same parameters
   std::string out_dir;
-  int64_t step = 0;            // the bootstrapping step of NEW_DATA (1 + the parent's)
-  uint64_t train = 0;          // training records
-  uint64_t replaced = 0;       // training traces replaced by a model response
+  int64_t step = 0;       // the bootstrapping step of NEW_DATA (1 + the parent's)
+  uint64_t train = 0;     // training records
+  uint64_t replaced = 0;  // training traces replaced by a model response
   double mean_trace_before = 0, mean_trace_after = 0;  // mean trace tokens of the training records
   nlohmann::ordered_json sampling;  // the pinned eval summary of the sampling (training prompts)
   // {"out","step","train","replaced","replaced_share","mean_trace_before","mean_trace_after","sampling"}

@@ -15,13 +15,16 @@ namespace {
 
 const char* const kFixedKeys[] = {"format", "version", "arch", "vocabulary", "mode", kWeightsChecksumKey};
 
-std::string file_in(const std::string& dir, const char* name) { return (std::filesystem::path(dir) / name).string(); }
+std::string file_in(const std::string& dir, const char* name) {
+  return (std::filesystem::path(dir) / name).string();
+}
 
 }  // namespace
 
 void save_model(const std::string& dir, EncoderDecoderImpl& model, const ModelInfo& info) {
   if (info.mode != "search-augmented" && info.mode != "solution-only")
-    throw std::invalid_argument("save_model: mode \"" + info.mode + "\" is neither search-augmented nor solution-only");
+    throw std::invalid_argument("save_model: mode \"" + info.mode +
+                                "\" is neither search-augmented nor solution-only");
   if (static_cast<int64_t>(info.vocabulary.size()) != model.config().vocab_size)
     throw std::invalid_argument("save_model: the vocabulary has " + std::to_string(info.vocabulary.size()) +
                                 " tokens, the model " + std::to_string(model.config().vocab_size));
@@ -101,16 +104,18 @@ EncoderDecoder load_model(const std::string& dir, ModelInfo* info_out, const tor
       if (it == tensors.end()) throw UserError(path + ": tensor \"" + p.key() + "\" is missing");
       const auto& t = it->second;
       if (t.sizes() != p.value().sizes())
-        throw UserError(path + ": tensor \"" + p.key() + "\" has shape " + c10::str(t.sizes()) + ", the model " +
-                        c10::str(p.value().sizes()) + " (config.json: " + info.arch.to_json().dump() + ")");
+        throw UserError(path + ": tensor \"" + p.key() + "\" has shape " + c10::str(t.sizes()) +
+                        ", the model " + c10::str(p.value().sizes()) +
+                        " (config.json: " + info.arch.to_json().dump() + ")");
       if (t.scalar_type() != p.value().scalar_type())
-        throw UserError(path + ": tensor \"" + p.key() + "\" is " + c10::toString(t.scalar_type()) + ", expected " +
-                        c10::toString(p.value().scalar_type()));
+        throw UserError(path + ": tensor \"" + p.key() + "\" is " + c10::toString(t.scalar_type()) +
+                        ", expected " + c10::toString(p.value().scalar_type()));
       p.value().copy_(t);
       used.insert(p.key());
     }
     for (const auto& [name, t] : tensors)
-      if (!used.count(name)) throw UserError(path + ": tensor \"" + name + "\" is not a parameter of this model");
+      if (!used.count(name))
+        throw UserError(path + ": tensor \"" + name + "\" is not a parameter of this model");
   }
   model->to(device);
   if (info_out) *info_out = std::move(info);

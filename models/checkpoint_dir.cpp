@@ -18,12 +18,14 @@ std::string find_checkpoint_dir(const std::string& path, const std::string& flag
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
   if (!fs::exists(st)) throw UserError(flag + " " + path + ": no such file or directory");
-  if (!fs::is_directory(st)) throw UserError(flag + " " + path + ": not a directory (a checkpoint is a directory)");
+  if (!fs::is_directory(st))
+    throw UserError(flag + " " + path + ": not a directory (a checkpoint is a directory)");
   const std::string dir = fs::path(path).lexically_normal().string();
   if (fs::exists(dir + "/config.json")) return dir;
   if (fs::exists(dir + "/checkpoint/config.json")) return dir + "/checkpoint";
-  throw UserError(flag + " " + path +
-                  ": neither a checkpoint (config.json + model.safetensors) nor a run directory holding checkpoint/");
+  throw UserError(
+      flag + " " + path +
+      ": neither a checkpoint (config.json + model.safetensors) nor a run directory holding checkpoint/");
 }
 
 CheckpointSummary read_checkpoint_summary(const std::string& dir) {
@@ -49,7 +51,8 @@ CheckpointSummary read_checkpoint_summary(const std::string& dir) {
   if (s.mode != "search-augmented" && s.mode != "solution-only")
     throw UserError(config_path + ": unknown \"mode\" \"" + s.mode + "\"");
   const std::string weights = dir + "/model.safetensors";
-  if (!fs::is_regular_file(weights)) throw UserError(weights + " is missing: " + dir + " is not a complete checkpoint");
+  if (!fs::is_regular_file(weights))
+    throw UserError(weights + " is missing: " + dir + " is not a complete checkpoint");
   s.weights_xxh64 = hex16(xxh64_file(weights));
   return s;
 }

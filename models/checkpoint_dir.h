@@ -16,12 +16,12 @@ std::string find_checkpoint_dir(const std::string& path, const std::string& flag
 
 // What config.json says, without the weights.
 struct CheckpointSummary {
-  std::string dir;                       // the checkpoint directory
-  std::string mode;                      // "search-augmented" | "solution-only"
-  std::string domain;                    // extra "domain" ("" when not recorded)
+  std::string dir;     // the checkpoint directory
+  std::string mode;    // "search-augmented" | "solution-only"
+  std::string domain;  // extra "domain" ("" when not recorded)
   std::vector<std::string> vocabulary;
-  int64_t step = 0;                      // extra "step": the training step it holds (0 when not recorded)
-  std::string weights_xxh64;             // XXH64 of model.safetensors, 16 hex: the checkpoint's identity
+  int64_t step = 0;           // extra "step": the training step it holds (0 when not recorded)
+  std::string weights_xxh64;  // XXH64 of model.safetensors, 16 hex: the checkpoint's identity
 };
 
 // Reads DIR/config.json (DIR from find_checkpoint_dir) and hashes its weights file;

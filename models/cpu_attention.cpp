@@ -19,8 +19,8 @@ using torch::autograd::variable_list;
 // found at run time as torch_runtime.cpp finds OpenBLAS's thread setter: ATen's own
 // gemm wrapper is not exported, and a build against another LibTorch still links.
 // Row-major C [M, N] = op(A) op(B) + beta C, op(A) [M, K], op(B) [K, N].
-using CblasSgemm = void (*)(int order, int trans_a, int trans_b, int M, int N, int K, float alpha, const float* A,
-                            int lda, const float* B, int ldb, float beta, float* C, int ldc);
+using CblasSgemm = void (*)(int order, int trans_a, int trans_b, int M, int N, int K, float alpha,
+                            const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc);
 constexpr int kRowMajor = 101, kNoTrans = 111, kTrans = 112;  // CBLAS enum values
 
 CblasSgemm blas_sgemm() {
@@ -30,9 +30,9 @@ CblasSgemm blas_sgemm() {
 
 void gemm(bool transpose_a, bool transpose_b, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
           const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
-  blas_sgemm()(kRowMajor, transpose_a ? kTrans : kNoTrans, transpose_b ? kTrans : kNoTrans, static_cast<int>(M),
-               static_cast<int>(N), static_cast<int>(K), 1.0f, A, static_cast<int>(lda), B, static_cast<int>(ldb),
-               beta, C, static_cast<int>(ldc));
+  blas_sgemm()(kRowMajor, transpose_a ? kTrans : kNoTrans, transpose_b ? kTrans : kNoTrans,
+               static_cast<int>(M), static_cast<int>(N), static_cast<int>(K), 1.0f, A, static_cast<int>(lda),
+               B, static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
 }
 
 // One (row, head) matrix of a [B, H, T, hd] tensor: its first element and row stride.
@@ -46,12 +46,14 @@ Rows rows_of(const torch::Tensor& t, int64_t b, int64_t h) {
 }
 
 // Tasks per parallel chunk: enough work to pay for waking a thread.
-int64_t grain(int64_t work_per_task) { return std::max<int64_t>(1, 65536 / std::max<int64_t>(1, work_per_task)); }
+int64_t grain(int64_t work_per_task) {
+  return std::max<int64_t>(1, 65536 / std::max<int64_t>(1, work_per_task));
+}
 
 // out [B, H, Tq, hd] and the probabilities [B, H, Tq, Tk] (0 wherever a key is masked).
 std::pair<torch::Tensor, torch::Tensor> attention_forward(const torch::Tensor& q, const torch::Tensor& k,
-                                                          const torch::Tensor& v, const torch::Tensor& key_valid,
-                                                          bool causal) {
+                                                          const torch::Tensor& v,
+                                                          const torch::Tensor& key_valid, bool causal) {
   const int64_t B = q.size(0), H = q.size(1), Tq = q.size(2), Tk = k.size(2), hd = q.size(3);
   auto out = torch::empty({B, H, Tq, hd}, q.options());
   auto probs = torch::empty({B, H, Tq, Tk}, q.options());
@@ -112,7 +114,7 @@ variable_list attention_backward(const torch::Tensor& q, const torch::Tensor& k,
       const float* P = probs_data + r * Tq * Tk;
       const float* dO = dout + r * Tq * hd;
       gemm(true, false, Tk, hd, Tq, P, Tk, dO, hd, 0.0f, dv_data + r * Tk * hd, hd);  // dV = P^T dO
-      gemm(false, true, Tq, Tk, hd, dO, hd, V.data, V.stride, 0.0f, S, Tk);          // dP = dO V^T
+      gemm(false, true, Tq, Tk, hd, dO, hd, V.data, V.stride, 0.0f, S, Tk);           // dP = dO V^T
       for (int64_t i = 0; i < Tq; ++i) {
         const float* p = P + i * Tk;
         float* s = S + i * Tk;
@@ -121,7 +123,7 @@ variable_list attention_backward(const torch::Tensor& q, const torch::Tensor& k,
         for (int64_t j = 0; j < Tk; ++j) s[j] = p[j] * (s[j] - dot);  // dS
       }
       gemm(false, false, Tq, hd, Tk, S, Tk, K.data, K.stride, 0.0f, dq_data + r * Tq * hd, hd);  // dQ = dS K
-      gemm(true, false, Tk, hd, Tq, S, Tk, Q.data, Q.stride, 0.0f, dk_data + r * Tk * hd, hd);   // dK = dS^T Q
+      gemm(true, false, Tk, hd, Tq, S, Tk, Q.data, Q.stride, 0.0f, dk_data + r * Tk * hd, hd);  // dK = dS^T Q
     }
   });
   return {dq, dk, dv};
@@ -154,15 +156,18 @@ struct CpuAttentionFunction : torch::autograd::Function<CpuAttentionFunction> {
 bool cpu_attention_applies(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v) {
   if (!blas_sgemm()) return false;
   for (const auto* t : {&q, &k, &v})
-    if (!t->device().is_cpu() || t->scalar_type() != torch::kFloat || t->dim() != 4 || t->stride(3) != 1) return false;
+    if (!t->device().is_cpu() || t->scalar_type() != torch::kFloat || t->dim() != 4 || t->stride(3) != 1)
+      return false;
   return true;
 }
 
 torch::Tensor cpu_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                             const torch::Tensor& key_valid, bool causal) {
-  TORCH_CHECK(cpu_attention_applies(q, k, v), "cpu_attention: q, k, v must be fp32 CPU [B, H, T, hd] with unit last stride");
-  TORCH_CHECK(k.sizes() == v.sizes() && q.size(0) == k.size(0) && q.size(1) == k.size(1) && q.size(3) == k.size(3),
-              "cpu_attention: q ", q.sizes(), ", k ", k.sizes(), ", v ", v.sizes(), " do not fit together");
+  TORCH_CHECK(cpu_attention_applies(q, k, v),
+              "cpu_attention: q, k, v must be fp32 CPU [B, H, T, hd] with unit last stride");
+  TORCH_CHECK(
+      k.sizes() == v.sizes() && q.size(0) == k.size(0) && q.size(1) == k.size(1) && q.size(3) == k.size(3),
+      "cpu_attention: q ", q.sizes(), ", k ", k.sizes(), ", v ", v.sizes(), " do not fit together");
   TORCH_CHECK(!key_valid.defined() || (key_valid.scalar_type() == torch::kBool && key_valid.dim() == 2 &&
                                        key_valid.size(0) == q.size(0) && key_valid.size(1) == k.size(2)),
               "cpu_attention: key_valid must be bool [B, Tk]");

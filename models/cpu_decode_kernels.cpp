@@ -23,7 +23,9 @@ inline float dot(const float* a, const float* b, int64_t n) {
 }
 
 // Rows per parallel task: enough work to pay for waking a thread.
-int64_t grain_for(int64_t work_per_row) { return std::max<int64_t>(1, 32768 / std::max<int64_t>(1, work_per_row)); }
+int64_t grain_for(int64_t work_per_row) {
+  return std::max<int64_t>(1, 32768 / std::max<int64_t>(1, work_per_row));
+}
 
 }  // namespace
 

@@ -42,10 +42,10 @@ namespace traceplay::models {
 
 // What replaying one sample found.
 struct SampleOutcome {
-  bool correct = false;       // the plan replays to the goal
-  bool optimal = false;       // correct and no longer than the dataset's plan
-  int32_t trace_tokens = 0;   // tokens before the first `plan`, bos excluded
-  int32_t plan_positions = 0; // positions of the parsed plan (0 when it did not parse)
+  bool correct = false;        // the plan replays to the goal
+  bool optimal = false;        // correct and no longer than the dataset's plan
+  int32_t trace_tokens = 0;    // tokens before the first `plan`, bos excluded
+  int32_t plan_positions = 0;  // positions of the parsed plan (0 when it did not parse)
 };
 
 struct TaskOutcome {

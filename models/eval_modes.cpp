@@ -41,9 +41,14 @@ ResponseStart response_start(const std::vector<std::string>& tokens) {
 void ResponseStartCounter::add(const std::vector<std::string>& tokens) {
   ++total_;
   switch (response_start(tokens)) {
-    case ResponseStart::kPlan: ++plan_; break;
-    case ResponseStart::kTrace: ++trace_; break;
-    case ResponseStart::kOther: break;
+    case ResponseStart::kPlan:
+      ++plan_;
+      break;
+    case ResponseStart::kTrace:
+      ++trace_;
+      break;
+    case ResponseStart::kOther:
+      break;
   }
 }
 

@@ -52,7 +52,8 @@ struct Paths {
 
 // --checkpoint: a checkpoint or a run directory holding checkpoint/ (models/train.h).
 Paths resolve_paths(const EvalOptions& o) {
-  if (o.checkpoint_dir.empty()) throw UserError("--checkpoint must name a checkpoint or a training run directory");
+  if (o.checkpoint_dir.empty())
+    throw UserError("--checkpoint must name a checkpoint or a training run directory");
   Paths p;
   std::string run_dir;
   const std::string dir = fs::path(o.checkpoint_dir).lexically_normal().string();
@@ -65,8 +66,9 @@ Paths resolve_paths(const EvalOptions& o) {
     p.checkpoint = dir + "/checkpoint";
     run_dir = dir;
   } else {
-    throw UserError("--checkpoint " + o.checkpoint_dir +
-                    ": neither a checkpoint (config.json + model.safetensors) nor a run directory holding checkpoint/");
+    throw UserError(
+        "--checkpoint " + o.checkpoint_dir +
+        ": neither a checkpoint (config.json + model.safetensors) nor a run directory holding checkpoint/");
   }
   if (!o.out_dir.empty()) {
     p.out = o.out_dir;
@@ -81,17 +83,20 @@ Paths resolve_paths(const EvalOptions& o) {
 
 void validate(const EvalOptions& o) {
   parse_split(o.split, "--split");
-  if (o.tasks < 0) throw UserError("--tasks must be >= 0 (0 = every task of the split), got " + std::to_string(o.tasks));
+  if (o.tasks < 0)
+    throw UserError("--tasks must be >= 0 (0 = every task of the split), got " + std::to_string(o.tasks));
   if (o.samples < 1) throw UserError("--samples must be at least 1, got " + std::to_string(o.samples));
   if (!(o.temperature >= 0) || o.temperature > 100)
     throw UserError("--temperature must be between 0 (greedy) and 100, got " + std::to_string(o.temperature));
-  if (o.top_k < 0) throw UserError("--top-k must be >= 0 (0 = no truncation), got " + std::to_string(o.top_k));
+  if (o.top_k < 0)
+    throw UserError("--top-k must be >= 0 (0 = no truncation), got " + std::to_string(o.top_k));
   if (o.batch < 1) throw UserError("--batch must be at least 1, got " + std::to_string(o.batch));
   if (o.max_len != 0 && o.max_len < 2)
     throw UserError("--max-len must be at least 2 (bos and one token) or 0 (from the dataset), got " +
                     std::to_string(o.max_len));
   if (o.astar_runs < 0 || o.astar_runs > 100000)
-    throw UserError("--astar-runs must be between 0 (no ILR) and 100000, got " + std::to_string(o.astar_runs));
+    throw UserError("--astar-runs must be between 0 (no ILR) and 100000, got " +
+                    std::to_string(o.astar_runs));
   if (o.threads < 0) throw UserError("--threads must be >= 0 (0 = all cores)");
   if (o.data_dir.empty()) throw UserError("--data must name a dataset directory");
   if (!o.mode.empty() && !is_eval_mode(o.mode))
@@ -105,7 +110,8 @@ std::vector<EvalTask> load_tasks(const DatasetReader& reader, Split split, int64
     tasks.push_back(eval_task_from_record(record, reader.manifest(), reader.vocabulary(), where));
     return limit == 0 || static_cast<int64_t>(tasks.size()) < limit;
   });
-  if (tasks.empty()) throw UserError("--data " + reader.dir() + ": the " + split_name(split) + " split has no tasks");
+  if (tasks.empty())
+    throw UserError("--data " + reader.dir() + ": the " + split_name(split) + " split has no tasks");
   return tasks;
 }
 
@@ -118,23 +124,27 @@ std::string format_line(const SampleRecord& r) {
 // Reads back the finished samples of an earlier run (a prefix of the pinned order),
 // replaying each again: a line that does not match what it says is refused.
 std::vector<SampleOutcome> read_done(const std::string& path, const std::vector<EvalTask>& tasks, int64_t K,
-                                     const Vocabulary& vocabulary, uint64_t* bytes, ResponseStartCounter* starts) {
+                                     const Vocabulary& vocabulary, uint64_t* bytes,
+                                     ResponseStartCounter* starts) {
   std::vector<SampleOutcome> done;
   const uint64_t total = tasks.size() * static_cast<uint64_t>(K);
   *bytes = read_complete_lines(path, [&](std::string_view line, uint64_t number) {
-    if (done.size() == total) throw UserError(path + ": more lines than " + std::to_string(total) + " samples");
+    if (done.size() == total)
+      throw UserError(path + ": more lines than " + std::to_string(total) + " samples");
     const std::string where = path + " line " + std::to_string(number);
     const SampleRecord r = parse_sample_line(line, where);
     const EvalTask& task = tasks[done.size() / static_cast<size_t>(K)];
     const int64_t sample = static_cast<int64_t>(done.size() % static_cast<size_t>(K));
     if (r.id != task.id || r.sample != sample)
-      throw UserError(where + ": expected task " + hex16(task.id) + " sample " + std::to_string(sample) + ", found " +
-                      hex16(r.id) + " sample " + std::to_string(r.sample) + " (use --force to start over)");
+      throw UserError(where + ": expected task " + hex16(task.id) + " sample " + std::to_string(sample) +
+                      ", found " + hex16(r.id) + " sample " + std::to_string(r.sample) +
+                      " (use --force to start over)");
     for (const auto& t : r.tokens)
       if (vocabulary.find(t) < 0) throw UserError(where + ": token \"" + t + "\" is not in the vocabulary");
     const ResponseCheck check = check_response(task, r.tokens);
     if (format_line({r.id, r.sample, r.tokens, check.outcome, check.reason}) != std::string(line) + "\n")
-      throw UserError(where + ": its outcome is not what replaying its tokens gives (use --force to start over)");
+      throw UserError(where +
+                      ": its outcome is not what replaying its tokens gives (use --force to start over)");
     done.push_back(check.outcome);
     starts->add(r.tokens);
     return true;
@@ -194,22 +204,25 @@ EvalSummary evaluate(const EvalOptions& o) {
   const DatasetReader reader(o.data_dir);
   const Manifest& manifest = reader.manifest();
   if (info.vocabulary != manifest.vocabulary)
-    throw UserError("the vocabulary of " + paths.checkpoint + "/config.json (" + std::to_string(info.vocabulary.size()) +
-                    " tokens) differs from that of " + o.data_dir + "/manifest.json (" +
-                    std::to_string(manifest.vocabulary.size()) + " tokens): the model was trained on other data");
+    throw UserError("the vocabulary of " + paths.checkpoint + "/config.json (" +
+                    std::to_string(info.vocabulary.size()) + " tokens) differs from that of " + o.data_dir +
+                    "/manifest.json (" + std::to_string(manifest.vocabulary.size()) +
+                    " tokens): the model was trained on other data");
   const bool search_augmented = info.mode == "search-augmented";
   if (!search_augmented && info.mode != "solution-only")
     throw UserError(paths.checkpoint + "/config.json: unknown \"mode\" \"" + info.mode + "\"");
   if (o.mode == "slow" && !search_augmented)
-    throw UserError("--mode slow: " + paths.checkpoint +
-                    " is a solution-only model, which writes no trace; slow mode needs a search-augmented model");
+    throw UserError(
+        "--mode slow: " + paths.checkpoint +
+        " is a solution-only model, which writes no trace; slow mode needs a search-augmented model");
   const std::vector<int32_t> forced = forced_prefix(o.mode, reader.vocabulary());
   const std::vector<EvalTask> tasks = load_tasks(reader, split, o.tasks);
   const int64_t K = o.samples;
   const uint64_t total = tasks.size() * static_cast<uint64_t>(K);
-  const int64_t max_len =
-      o.max_len > 0 ? o.max_len
-                    : static_cast<int64_t>((search_augmented ? manifest.trace_lengths.max : 0) + manifest.plan_lengths.max + 2);
+  const int64_t max_len = o.max_len > 0
+                              ? o.max_len
+                              : static_cast<int64_t>((search_augmented ? manifest.trace_lengths.max : 0) +
+                                                     manifest.plan_lengths.max + 2);
 
   nlohmann::ordered_json params;
   params["checkpoint_xxh64"] = hex16(xxh64_file(paths.checkpoint + "/model.safetensors"));
@@ -283,8 +296,9 @@ EvalSummary evaluate(const EvalOptions& o) {
   summary.samples_done = static_cast<int64_t>(outcomes.size());
 
   if (outcomes.size() < total) {
-    if (sampled_all) throw UserError(samples_path + ": holds only " + std::to_string(outcomes.size()) + " of " +
-                                     std::to_string(total) + " samples (use --force to start over)");
+    if (sampled_all)
+      throw UserError(samples_path + ": holds only " + std::to_string(outcomes.size()) + " of " +
+                      std::to_string(total) + " samples (use --force to start over)");
     std::vector<std::vector<int32_t>> prompts;
     prompts.reserve(tasks.size());
     for (const EvalTask& t : tasks) {
@@ -308,24 +322,27 @@ EvalSummary evaluate(const EvalOptions& o) {
     std::map<uint64_t, SampleOutcome> finished_early;  // outcomes waiting for their turn, as their lines
     std::unique_ptr<Progress> progress;
     if (o.progress) progress = std::make_unique<Progress>(o.label, total, "samples");
-    const SamplerStats stats = sampler.run(prompts, outcomes.size(), total, [&](SampledSequence&& seq) {
-      const EvalTask& task = tasks[seq.index / static_cast<uint64_t>(K)];
-      SampleRecord record;
-      record.id = task.id;
-      record.sample = static_cast<int64_t>(seq.index % static_cast<uint64_t>(K));
-      record.tokens = vocabulary.decode(seq.tokens);
-      starts.add(record.tokens);
-      const ResponseCheck check = check_response(task, record.tokens);
-      record.outcome = check.outcome;
-      record.reason = check.reason;
-      finished_early.emplace(seq.index, check.outcome);
-      writer.add(seq.index, format_line(record));
-      while (!finished_early.empty() && finished_early.begin()->first == outcomes.size()) {
-        outcomes.push_back(finished_early.begin()->second);
-        finished_early.erase(finished_early.begin());
-      }
-      if (progress) progress->update(outcomes.size());
-    }, o.stop);
+    const SamplerStats stats = sampler.run(
+        prompts, outcomes.size(), total,
+        [&](SampledSequence&& seq) {
+          const EvalTask& task = tasks[seq.index / static_cast<uint64_t>(K)];
+          SampleRecord record;
+          record.id = task.id;
+          record.sample = static_cast<int64_t>(seq.index % static_cast<uint64_t>(K));
+          record.tokens = vocabulary.decode(seq.tokens);
+          starts.add(record.tokens);
+          const ResponseCheck check = check_response(task, record.tokens);
+          record.outcome = check.outcome;
+          record.reason = check.reason;
+          finished_early.emplace(seq.index, check.outcome);
+          writer.add(seq.index, format_line(record));
+          while (!finished_early.empty() && finished_early.begin()->first == outcomes.size()) {
+            outcomes.push_back(finished_early.begin()->second);
+            finished_early.erase(finished_early.begin());
+          }
+          if (progress) progress->update(outcomes.size());
+        },
+        o.stop);
     writer.flush();
     file.close();
     if (progress) progress->finish();
@@ -340,11 +357,13 @@ EvalSummary evaluate(const EvalOptions& o) {
   // t* of every task, then the metrics.
   std::vector<TaskOutcome> scored(tasks.size());
   std::unique_ptr<Progress> progress;
-  if (o.progress && o.astar_runs > 0) progress = std::make_unique<Progress>(o.label + " A* reference", tasks.size(), "tasks");
+  if (o.progress && o.astar_runs > 0)
+    progress = std::make_unique<Progress>(o.label + " A* reference", tasks.size(), "tasks");
   for (size_t i = 0; i < tasks.size(); ++i) {
     TaskOutcome& t = scored[i];
     t.reference_plan_positions = tasks[i].reference_plan_positions;
-    t.samples.assign(outcomes.begin() + static_cast<int64_t>(i) * K, outcomes.begin() + static_cast<int64_t>(i + 1) * K);
+    t.samples.assign(outcomes.begin() + static_cast<int64_t>(i) * K,
+                     outcomes.begin() + static_cast<int64_t>(i + 1) * K);
     if (o.astar_runs > 0) {
       t.astar_trace_tokens = astar_mean_trace_tokens(tasks[i], static_cast<int>(o.astar_runs), o.stop);
       if (o.stop && o.stop->load()) return summary;  // the samples are all kept; A* is redone

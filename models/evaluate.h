@@ -35,14 +35,14 @@ struct EvalOptions {
   // required otherwise.
   std::string checkpoint_dir, data_dir, out_dir;
   std::string split = "test";
-  int64_t tasks = 0;            // first N tasks of the split (0 = all)
-  int64_t samples = 64;         // K
-  double temperature = 1.0;     // 0 = greedy
-  int64_t top_k = 0;            // 0 = no truncation
-  int64_t batch = 64;           // decoder rows decoded together
-  int64_t max_len = 0;          // decoder tokens per response, bos and eos included
-                                // (0 = the dataset's longest decoder sequence for the mode)
-  int64_t astar_runs = 64;      // non-deterministic A* runs per task for ILR's t* (0: ILR null)
+  int64_t tasks = 0;         // first N tasks of the split (0 = all)
+  int64_t samples = 64;      // K
+  double temperature = 1.0;  // 0 = greedy
+  int64_t top_k = 0;         // 0 = no truncation
+  int64_t batch = 64;        // decoder rows decoded together
+  int64_t max_len = 0;       // decoder tokens per response, bos and eos included
+                             // (0 = the dataset's longest decoder sequence for the mode)
+  int64_t astar_runs = 64;   // non-deterministic A* runs per task for ILR's t* (0: ILR null)
   uint64_t seed = 1;
   std::string device = "cpu";
   int threads = 0;
@@ -52,7 +52,7 @@ struct EvalOptions {
   // parameter of eval.json, names the default directory (RUN_DIR/eval-<split>-<mode>)
   // and adds "mode", "fast_share", "slow_share" after the summary's pinned keys.
   std::string mode;
-  bool force = false;           // replace an output made with other parameters
+  bool force = false;  // replace an output made with other parameters
   const std::atomic<bool>* stop = nullptr;
   bool progress = true;
   std::string label = "eval";  // names the progress line ("solution-only eval" in a run)
@@ -71,8 +71,8 @@ struct EvalSummary {
   std::string out_dir;          // where the results are
   std::string mode;             // the checkpoint's "search-augmented" | "solution-only"
   int64_t samples_done = 0, samples_total = 0;
-  int64_t tokens_sampled = 0;   // generated this time (not resumed ones)
-  double sampling_s = 0;        // wall time of sampling this time
+  int64_t tokens_sampled = 0;  // generated this time (not resumed ones)
+  double sampling_s = 0;       // wall time of sampling this time
 };
 
 // Runs (or resumes, or recognises) an evaluation; throws UserError for bad input

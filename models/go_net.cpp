@@ -9,8 +9,8 @@ GoNetImpl::GoNetImpl(const GoNetConfig& config) : config_(config) { config_.vali
 
 GoNetOutputs GoNetImpl::forward(const torch::Tensor& planes) {
   TORCH_CHECK(planes.dim() == 4, "go net: planes must be [B, planes, N, N], got ", planes.sizes());
-  TORCH_CHECK(planes.size(1) == config_.input_planes(), "go net: ", planes.size(1), " input planes, the net reads ",
-              config_.input_planes(), " (history ", config_.history, ")");
+  TORCH_CHECK(planes.size(1) == config_.input_planes(), "go net: ", planes.size(1),
+              " input planes, the net reads ", config_.input_planes(), " (history ", config_.history, ")");
   const int64_t n = planes.size(2);
   TORCH_CHECK(planes.size(3) == n, "go net: the board must be square, got ", planes.sizes());
   TORCH_CHECK(n >= GoNetConfig::kMinBoardSize && n <= config_.max_board_size, "go net: board size ", n,

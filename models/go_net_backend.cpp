@@ -32,8 +32,9 @@ void go_net_results(const GoNetOutputs& outputs, const torch::Tensor& planes, co
                     const std::vector<search::EvalQuery>& queries, std::vector<search::EvalResult>& results) {
   const int64_t Q = static_cast<int64_t>(queries.size()), n = planes.size(2), area = n * n;
   TORCH_CHECK(outputs.policy.size(0) == Q && planes.size(0) == Q, "go_net_results: one row per query");
-  auto legal = torch::cat({planes.select(1, 2 * config.history + 1).reshape({Q, area}), torch::ones({Q, 1})}, 1)
-                   .to(torch::kBool);
+  auto legal =
+      torch::cat({planes.select(1, 2 * config.history + 1).reshape({Q, area}), torch::ones({Q, 1})}, 1)
+          .to(torch::kBool);
   auto logits = outputs.policy.to(torch::kCPU, torch::kFloat).masked_fill(legal.logical_not(), -INFINITY);
   auto prior = torch::softmax(logits, 1).contiguous();
   auto wdl = torch::softmax(outputs.value.to(torch::kCPU, torch::kFloat), 1);
@@ -74,13 +75,15 @@ std::string GoNetBackend::name() const {
   return "go-net-" + net_->config().kind + "-" + net_->config().preset;
 }
 
-void GoNetBackend::run(const std::vector<search::EvalQuery>& queries, std::vector<search::EvalResult>& results) {
+void GoNetBackend::run(const std::vector<search::EvalQuery>& queries,
+                       std::vector<search::EvalResult>& results) {
   results.resize(queries.size());
   if (queries.empty()) return;
   // One forward pass per board size (the net's input is one [B, C, N, N] tensor).
   std::map<int, std::vector<size_t>> by_size;
   for (size_t i = 0; i < queries.size(); ++i) {
-    if (queries[i].position == nullptr) throw std::invalid_argument("GoNetBackend: a query without a position");
+    if (queries[i].position == nullptr)
+      throw std::invalid_argument("GoNetBackend: a query without a position");
     by_size[queries[i].position->size()].push_back(i);
   }
   if (by_size.size() == 1) {

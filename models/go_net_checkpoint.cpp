@@ -16,7 +16,9 @@ namespace {
 const char* const kFixedKeys[] = {"format", "version", "net", kWeightsChecksumKey};
 constexpr const char* kFormat = "traceplay-go-net";
 
-std::string file_in(const std::string& dir, const char* name) { return (std::filesystem::path(dir) / name).string(); }
+std::string file_in(const std::string& dir, const char* name) {
+  return (std::filesystem::path(dir) / name).string();
+}
 
 bool is_fixed(const std::string& key) {
   for (const char* k : kFixedKeys)
@@ -27,7 +29,8 @@ bool is_fixed(const std::string& key) {
 }  // namespace
 
 void save_go_net(const std::string& dir, GoNetImpl& net, const nlohmann::json& extra) {
-  if (!extra.is_null() && !extra.is_object()) throw std::invalid_argument("save_go_net: extra must be a JSON object");
+  if (!extra.is_null() && !extra.is_object())
+    throw std::invalid_argument("save_go_net: extra must be a JSON object");
   std::filesystem::create_directories(dir);
   NamedTensors tensors;
   for (const auto& p : net.named_parameters()) tensors.emplace_back(p.key(), p.value());
@@ -47,7 +50,8 @@ void save_go_net(const std::string& dir, GoNetImpl& net, const nlohmann::json& e
 
 GoNetInfo load_go_net_info(const std::string& dir, const GoNetRequirements& req) {
   const std::string path = file_in(dir, "config.json");
-  if (!std::filesystem::is_regular_file(path)) throw UserError(path + ": missing (not a Go network checkpoint)");
+  if (!std::filesystem::is_regular_file(path))
+    throw UserError(path + ": missing (not a Go network checkpoint)");
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(read_file(path));
@@ -55,7 +59,8 @@ GoNetInfo load_go_net_info(const std::string& dir, const GoNetRequirements& req)
     throw UserError(path + ": not valid JSON (" + e.what() + ")");
   }
   if (!j.is_object()) throw UserError(path + ": not a JSON object");
-  const std::string format = j.contains("format") && j["format"].is_string() ? j["format"].get<std::string>() : "";
+  const std::string format =
+      j.contains("format") && j["format"].is_string() ? j["format"].get<std::string>() : "";
   if (format == "traceplay-model")
     throw UserError(path + ": a Searchformer checkpoint (\"traceplay-model\"), not a Go network");
   if (format != kFormat) throw UserError(path + ": \"format\" must be \"" + kFormat + "\"");
@@ -70,12 +75,13 @@ GoNetInfo load_go_net_info(const std::string& dir, const GoNetRequirements& req)
   const GoNetConfig& c = info.net;
   if (!req.kind.empty() && req.kind != c.kind)
     throw UserError(path + ": a " + c.kind + " network, expected a " + req.kind);
-  if (req.board_size != 0 && (req.board_size < GoNetConfig::kMinBoardSize || req.board_size > c.max_board_size))
-    throw UserError(path + ": the network serves board sizes 5.." + std::to_string(c.max_board_size) + ", not " +
-                    std::to_string(req.board_size));
+  if (req.board_size != 0 &&
+      (req.board_size < GoNetConfig::kMinBoardSize || req.board_size > c.max_board_size))
+    throw UserError(path + ": the network serves board sizes 5.." + std::to_string(c.max_board_size) +
+                    ", not " + std::to_string(req.board_size));
   if (req.history != 0 && req.history != c.history)
-    throw UserError(path + ": the network reads " + std::to_string(c.history) + " history positions, expected " +
-                    std::to_string(req.history));
+    throw UserError(path + ": the network reads " + std::to_string(c.history) +
+                    " history positions, expected " + std::to_string(req.history));
   return info;
 }
 
@@ -95,16 +101,17 @@ GoNet load_go_net(const std::string& dir, const GoNetRequirements& req, const to
       if (it == tensors.end()) throw UserError(path + ": tensor \"" + p.key() + "\" is missing");
       const auto& t = it->second;
       if (t.sizes() != p.value().sizes())
-        throw UserError(path + ": tensor \"" + p.key() + "\" has shape " + c10::str(t.sizes()) + ", the network " +
-                        c10::str(p.value().sizes()));
+        throw UserError(path + ": tensor \"" + p.key() + "\" has shape " + c10::str(t.sizes()) +
+                        ", the network " + c10::str(p.value().sizes()));
       if (t.scalar_type() != p.value().scalar_type())
-        throw UserError(path + ": tensor \"" + p.key() + "\" is " + c10::toString(t.scalar_type()) + ", expected " +
-                        c10::toString(p.value().scalar_type()));
+        throw UserError(path + ": tensor \"" + p.key() + "\" is " + c10::toString(t.scalar_type()) +
+                        ", expected " + c10::toString(p.value().scalar_type()));
       p.value().copy_(t);
       used.insert(p.key());
     }
     for (const auto& [name, t] : tensors)
-      if (!used.count(name)) throw UserError(path + ": tensor \"" + name + "\" is not a parameter of this network");
+      if (!used.count(name))
+        throw UserError(path + ": tensor \"" + name + "\" is not a parameter of this network");
   }
   net->to(device);
   if (info_out) *info_out = std::move(info);

@@ -31,7 +31,8 @@ struct GoNetRequirements {
 
 // Writes model.safetensors and config.json into `dir` (created if missing); `extra`
 // must be an object without the fixed keys.
-void save_go_net(const std::string& dir, GoNetImpl& net, const nlohmann::json& extra = nlohmann::json::object());
+void save_go_net(const std::string& dir, GoNetImpl& net,
+                 const nlohmann::json& extra = nlohmann::json::object());
 // Reads and checks DIR/config.json against `requirements`.
 GoNetInfo load_go_net_info(const std::string& dir, const GoNetRequirements& requirements = {});
 // Builds the net of config.json and loads its weights onto `device` (every parameter

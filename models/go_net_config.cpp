@@ -24,23 +24,25 @@ int64_t GoNetConfig::num_parameters() const {
     const int64_t d = dim, f = ffn_hidden();
     const int64_t input = p * d + d + 4 * max_board_size * d + g * d + d;  // planes, edges, global token
     const int64_t layer = 4 * d * d + 3 * d * f + 2 * d;
-    const int64_t heads = d                                      // final norm
-                          + 3 * (d + 1)                          // policy, pass, ownership
+    const int64_t heads = d                                           // final norm
+                          + 3 * (d + 1)                               // policy, pass, ownership
                           + (2 * d * d + d) + (3 * d + 3) + (d + 1);  // value trunk, value, score
     return input + layers * layer + heads;
   }
   const int64_t c = channels;
   const int64_t stem = p * c * 9 + c;
   const int64_t block = 2 * 9 * c * c + 2 * c;
-  const int64_t heads = c                                          // final norm
-                        + 2 * (c + 1)                              // policy, ownership (1x1 convs)
-                        + ((2 * c + g) * c + c) + (c + 1) + (3 * c + 3) + (c + 1);  // trunk, pass, value, score
+  const int64_t heads = c              // final norm
+                        + 2 * (c + 1)  // policy, ownership (1x1 convs)
+                        + ((2 * c + g) * c + c) + (c + 1) + (3 * c + 3) +
+                        (c + 1);  // trunk, pass, value, score
   return stem + blocks * block + heads;
 }
 
 void GoNetConfig::validate() const {
   auto positive = [](int64_t v, const char* name) {
-    if (v <= 0) throw UserError(std::string("go net: \"") + name + "\" must be positive, got " + std::to_string(v));
+    if (v <= 0)
+      throw UserError(std::string("go net: \"") + name + "\" must be positive, got " + std::to_string(v));
   };
   if (kind != "transformer" && kind != "resnet")
     throw UserError("go net: \"kind\" must be \"transformer\" or \"resnet\", got \"" + kind + "\"");
@@ -105,7 +107,8 @@ GoNetConfig GoNetConfig::from_json(const nlohmann::json& j, const std::string& w
     out = j[key].get<int64_t>();
   };
   auto number = [&](const char* key, double& out) {
-    if (!j.contains(key) || !j[key].is_number()) throw UserError(where + ": \"" + key + "\" must be a number");
+    if (!j.contains(key) || !j[key].is_number())
+      throw UserError(where + ": \"" + key + "\" must be a number");
     out = j[key].get<double>();
   };
   string("kind", c.kind, true);
@@ -136,7 +139,8 @@ GoNetConfig GoNetConfig::from_json(const nlohmann::json& j, const std::string& w
   } catch (const UserError& e) {
     throw UserError(where + ": " + e.what());
   }
-  if (j.contains("ffn_hidden") && (!j["ffn_hidden"].is_number_integer() || j["ffn_hidden"].get<int64_t>() != c.ffn_hidden()))
+  if (j.contains("ffn_hidden") &&
+      (!j["ffn_hidden"].is_number_integer() || j["ffn_hidden"].get<int64_t>() != c.ffn_hidden()))
     throw UserError(where + ": \"ffn_hidden\" does not match dim and ffn_multiple_of");
   return c;
 }

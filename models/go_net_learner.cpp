@@ -13,7 +13,8 @@
 
 namespace traceplay::models {
 
-GoNetBatch make_go_net_batch(const std::vector<selfplay::TrainingPosition>& positions, const torch::Device& device) {
+GoNetBatch make_go_net_batch(const std::vector<selfplay::TrainingPosition>& positions,
+                             const torch::Device& device) {
   if (positions.empty()) throw std::invalid_argument("go net batch: no positions");
   const int64_t B = static_cast<int64_t>(positions.size()), n = positions[0].size, area = n * n;
   const size_t plane_floats = positions[0].planes.size();
@@ -109,7 +110,8 @@ bool GoNetLearner::load_state(const std::string& path, int model_version) {
     }
     throw UserError(path + ": metadata \"" + key + "\" is missing or not a number");
   };
-  if (metadata["format"] != "traceplay-go-learner") throw UserError(path + ": not a traceplay Go learner state");
+  if (metadata["format"] != "traceplay-go-learner")
+    throw UserError(path + ": not a traceplay Go learner state");
   if (number("model_version") != model_version) return false;
   std::map<std::string, torch::Tensor> by_name(tensors.begin(), tensors.end());
   torch::NoGradGuard no_grad;
@@ -141,7 +143,8 @@ GoNetStepResult GoNetLearner::loss(const GoNetBatch& batch) {
 selfplay::ModelVersion publish_go_net(const std::string& models_dir, int version, GoNetImpl& net,
                                       nlohmann::json extra) {
   extra["model_version"] = version;
-  return selfplay::publish_version(models_dir, version, [&](const std::string& dir) { save_go_net(dir, net, extra); });
+  return selfplay::publish_version(models_dir, version,
+                                   [&](const std::string& dir) { save_go_net(dir, net, extra); });
 }
 
 }  // namespace traceplay::models

@@ -28,18 +28,19 @@ struct GoNetBatch {
 
 // Throws std::invalid_argument for an empty batch or positions of different sizes or
 // plane counts.
-GoNetBatch make_go_net_batch(const std::vector<selfplay::TrainingPosition>& positions, const torch::Device& device);
+GoNetBatch make_go_net_batch(const std::vector<selfplay::TrainingPosition>& positions,
+                             const torch::Device& device);
 
 struct GoNetLearnerOptions {
   double lr = 1e-3;
-  AdamWOptions adamw;            // weight decay 0.01, betas (0.9, 0.99)
-  double grad_clip = 1.0;        // global gradient norm; 0: none
+  AdamWOptions adamw;      // weight decay 0.01, betas (0.9, 0.99)
+  double grad_clip = 1.0;  // global gradient norm; 0: none
   GoNetLossWeights weights;
 };
 
 struct GoNetStepResult {
   double total = 0, policy = 0, value = 0, score = 0, ownership = 0;  // the batch's loss terms
-  double grad_norm = 0;                                                // before clipping
+  double grad_norm = 0;                                               // before clipping
 };
 
 class GoNetLearner {

@@ -26,13 +26,17 @@ GoNetLoss go_net_loss(const GoNetOutputs& out, const GoNetTargets& t, const GoNe
   check_shape(t.score, out.score, "score");
   check_shape(t.ownership, out.ownership, "ownership");
   GoNetLoss loss;
-  loss.policy = masked_mean(-(t.policy * torch::log_softmax(out.policy.to(torch::kFloat), 1)).sum(1), t.policy_mask);
-  loss.value = masked_mean(-(t.value * torch::log_softmax(out.value.to(torch::kFloat), 1)).sum(1), t.value_mask);
+  loss.policy =
+      masked_mean(-(t.policy * torch::log_softmax(out.policy.to(torch::kFloat), 1)).sum(1), t.policy_mask);
+  loss.value =
+      masked_mean(-(t.value * torch::log_softmax(out.value.to(torch::kFloat), 1)).sum(1), t.value_mask);
   auto score_error = (out.score.to(torch::kFloat) - t.score) / w.score_scale;
   auto huber = torch::where(score_error.abs() < 1.0, 0.5 * score_error.pow(2), score_error.abs() - 0.5);
   loss.score = masked_mean(huber, t.score_mask);
-  loss.ownership = masked_mean((out.ownership.to(torch::kFloat) - t.ownership).pow(2).mean(1), t.ownership_mask);
-  loss.total = w.policy * loss.policy + w.value * loss.value + w.score * loss.score + w.ownership * loss.ownership;
+  loss.ownership =
+      masked_mean((out.ownership.to(torch::kFloat) - t.ownership).pow(2).mean(1), t.ownership_mask);
+  loss.total =
+      w.policy * loss.policy + w.value * loss.value + w.score * loss.score + w.ownership * loss.ownership;
   return loss;
 }
 

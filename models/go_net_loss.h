@@ -30,11 +30,12 @@ struct GoNetLossWeights {
 };
 
 struct GoNetLoss {
-  torch::Tensor total;  // the weighted sum (a scalar with gradients)
+  torch::Tensor total;                            // the weighted sum (a scalar with gradients)
   torch::Tensor policy, value, score, ownership;  // each term before weighting
 };
 
 // Throws c10::Error when a target's shape does not match the outputs.
-GoNetLoss go_net_loss(const GoNetOutputs& outputs, const GoNetTargets& targets, const GoNetLossWeights& weights = {});
+GoNetLoss go_net_loss(const GoNetOutputs& outputs, const GoNetTargets& targets,
+                      const GoNetLossWeights& weights = {});
 
 }  // namespace traceplay::models

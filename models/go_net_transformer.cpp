@@ -4,7 +4,9 @@ namespace traceplay::models {
 
 namespace {
 
-torch::nn::Linear linear(int64_t in, int64_t out) { return torch::nn::Linear(torch::nn::LinearOptions(in, out)); }
+torch::nn::Linear linear(int64_t in, int64_t out) {
+  return torch::nn::Linear(torch::nn::LinearOptions(in, out));
+}
 
 }  // namespace
 
@@ -47,7 +49,7 @@ GoTransformerImpl::GoTransformerImpl(const GoNetConfig& config) : GoNetImpl(conf
 RopeTables GoTransformerImpl::rope_2d(int64_t n) {
   auto coords = torch::arange(n, torch::TensorOptions().dtype(torch::kLong).device(edge_left.device()));
   auto xs = coords.repeat({n}), ys = coords.repeat_interleave(n);  // point x + n*y
-  const RopeTables t = rope->first(n);  // [n, head_dim / 2]; no device sync
+  const RopeTables t = rope->first(n);                             // [n, head_dim / 2]; no device sync
   const int64_t hd = config_.head_dim();
   auto cos = torch::cat({t.cos.index_select(0, xs), t.cos.index_select(0, ys)}, 1);
   auto sin = torch::cat({t.sin.index_select(0, xs), t.sin.index_select(0, ys)}, 1);
@@ -62,7 +64,8 @@ GoNetOutputs GoTransformerImpl::run(const torch::Tensor& planes, const torch::Te
   auto flipped = coords.flip({0});
   // [n*n, dim] in the order x + n*y: column terms repeat per row, row terms per column.
   auto columns = (edge_left.index_select(0, coords) + edge_right.index_select(0, flipped)).repeat({n, 1});
-  auto rows = (edge_top.index_select(0, coords) + edge_bottom.index_select(0, flipped)).repeat_interleave(n, 0);
+  auto rows =
+      (edge_top.index_select(0, coords) + edge_bottom.index_select(0, flipped)).repeat_interleave(n, 0);
   auto points = input(planes.flatten(2).transpose(1, 2)) + columns + rows;  // [B, n*n, dim]
   auto x = torch::cat({global_input(globals).unsqueeze(1), points}, 1);
   const RopeTables tables = rope_2d(n);

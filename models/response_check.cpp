@@ -14,7 +14,8 @@ namespace traceplay::models {
 namespace {
 
 // The record's "meta" size, else the manifest's "params" size.
-int dimension(const DatasetRecord& record, const Manifest& manifest, const char* key, const std::string& where) {
+int dimension(const DatasetRecord& record, const Manifest& manifest, const char* key,
+              const std::string& where) {
   const nlohmann::json* source = nullptr;
   if (record.meta.is_object() && record.meta.contains(key)) {
     source = &record.meta[key];
@@ -40,8 +41,8 @@ int32_t count_trace_tokens(const std::vector<std::string>& tokens) {
 
 }  // namespace
 
-EvalTask eval_task_from_record(const DatasetRecord& record, const Manifest& manifest, const Vocabulary& vocabulary,
-                               const std::string& where) {
+EvalTask eval_task_from_record(const DatasetRecord& record, const Manifest& manifest,
+                               const Vocabulary& vocabulary, const std::string& where) {
   EvalTask task;
   task.id = record.id;
   task.domain = manifest.domain;
@@ -73,13 +74,16 @@ EvalTask eval_task_from_record(const DatasetRecord& record, const Manifest& mani
   } catch (const std::out_of_range&) {
     throw UserError(what + ": a plan token id is outside the vocabulary");
   }
-  const search::ParsedResponse parsed = search::parse_plan_response(plan_words, std::max(task.width, task.height));
-  if (!parsed.ok || parsed.trace_tokens != 0) throw UserError(what + ": its plan does not parse: " + parsed.error);
+  const search::ParsedResponse parsed =
+      search::parse_plan_response(plan_words, std::max(task.width, task.height));
+  if (!parsed.ok || parsed.trace_tokens != 0)
+    throw UserError(what + ": its plan does not parse: " + parsed.error);
   // The parser accepts a response's framing (a leading "bos", an "eos" at the end); a
   // record's plan is bare "plan x y" triples. Accepting a framed plan let the record's own
   // plan, framed once more as a response, fail its check (fuzz_response's oracle).
   if (search::plan_tokens(parsed.plan) != plan_words)
-    throw UserError(what + ": its plan is not bare \"plan x y\" triples (no \"bos\" or \"eos\" belongs there)");
+    throw UserError(what +
+                    ": its plan is not bare \"plan x y\" triples (no \"bos\" or \"eos\" belongs there)");
   const PlanCheck check = replay(task, parsed.plan);
   if (!check.valid) throw UserError(what + ": its own plan does not replay: " + check.reason);
   task.reference_plan_positions = static_cast<int32_t>(parsed.plan.size());
@@ -89,7 +93,8 @@ EvalTask eval_task_from_record(const DatasetRecord& record, const Manifest& mani
 ResponseCheck check_response(const EvalTask& task, const std::vector<std::string>& tokens) {
   ResponseCheck out;
   out.outcome.trace_tokens = count_trace_tokens(tokens);
-  const search::ParsedResponse parsed = search::parse_plan_response(tokens, std::max(task.width, task.height));
+  const search::ParsedResponse parsed =
+      search::parse_plan_response(tokens, std::max(task.width, task.height));
   if (!parsed.ok) {
     out.reason = parsed.error;
     return out;

@@ -27,7 +27,7 @@ namespace traceplay::models {
 // One test task, ready for checking responses.
 struct EvalTask {
   uint64_t id = 0;
-  std::string domain;                    // "maze" | "sokoban"
+  std::string domain;  // "maze" | "sokoban"
   int width = 0, height = 0;
   std::vector<int32_t> prompt_ids;       // the record's prompt (without bos/eos)
   std::vector<std::string> prompt;       // the same as token strings
@@ -41,8 +41,8 @@ struct EvalTask {
 // turned back into a task (search/maze_trace.h maze_task_from_prompt, sokoban_trace.h
 // level_from_prompt) and the record's own plan replayed in it. Throws UserError naming
 // the record (by id) and `where` when anything does not fit.
-EvalTask eval_task_from_record(const DatasetRecord& record, const Manifest& manifest, const Vocabulary& vocabulary,
-                               const std::string& where);
+EvalTask eval_task_from_record(const DatasetRecord& record, const Manifest& manifest,
+                               const Vocabulary& vocabulary, const std::string& where);
 
 struct ResponseCheck {
   SampleOutcome outcome;

@@ -37,9 +37,9 @@ struct DtypeName {
   torch::ScalarType type;
 };
 constexpr DtypeName kDtypes[] = {
-    {"F32", torch::kFloat},  {"F64", torch::kDouble}, {"F16", torch::kHalf}, {"BF16", torch::kBFloat16},
-    {"I64", torch::kLong},   {"I32", torch::kInt},    {"I16", torch::kShort}, {"I8", torch::kChar},
-    {"U8", torch::kByte},    {"BOOL", torch::kBool},
+    {"F32", torch::kFloat}, {"F64", torch::kDouble}, {"F16", torch::kHalf},  {"BF16", torch::kBFloat16},
+    {"I64", torch::kLong},  {"I32", torch::kInt},    {"I16", torch::kShort}, {"I8", torch::kChar},
+    {"U8", torch::kByte},   {"BOOL", torch::kBool},
 };
 
 const char* dtype_name(torch::ScalarType type) {
@@ -145,7 +145,8 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors,
 NamedTensors load_safetensors(const std::string& path, std::map<std::string, std::string>* metadata) {
   Reader reader(path);
   if (reader.size() < 8)
-    reader.fail(0, "the file has " + std::to_string(reader.size()) + " bytes, fewer than the 8 of the header length");
+    reader.fail(
+        0, "the file has " + std::to_string(reader.size()) + " bytes, fewer than the 8 of the header length");
   uint64_t header_len = 0;
   reader.read(0, &header_len, 8);
   if (header_len > kMaxHeaderBytes)
@@ -160,7 +161,8 @@ NamedTensors load_safetensors(const std::string& path, std::map<std::string, std
   try {
     header = nlohmann::ordered_json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    reader.fail(8 + (e.byte > 0 ? e.byte - 1 : 0), std::string("the JSON header does not parse: ") + e.what());
+    reader.fail(8 + (e.byte > 0 ? e.byte - 1 : 0),
+                std::string("the JSON header does not parse: ") + e.what());
   } catch (const nlohmann::json::out_of_range& e) {  // a number beyond double, such as 1e999
     reader.fail(8, std::string("the JSON header does not parse: ") + e.what());
   }
@@ -178,7 +180,8 @@ NamedTensors load_safetensors(const std::string& path, std::map<std::string, std
       }
       continue;
     }
-    if (!value.is_object() || !value.contains("dtype") || !value.contains("shape") || !value.contains("data_offsets"))
+    if (!value.is_object() || !value.contains("dtype") || !value.contains("shape") ||
+        !value.contains("data_offsets"))
       reader.fail(8, where + " needs \"dtype\", \"shape\" and \"data_offsets\"");
     Entry e;
     e.name = name;
@@ -189,12 +192,14 @@ NamedTensors load_safetensors(const std::string& path, std::map<std::string, std
       reader.fail(8, where + ": \"shape\" has " + std::to_string(value["shape"].size()) +
                          " dimensions, more than the limit of " + std::to_string(kMaxTensorRank));
     for (const auto& d : value["shape"]) {
-      if (!d.is_number_unsigned() || d.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      if (!d.is_number_unsigned() ||
+          d.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
         reader.fail(8, where + ": \"shape\" holds " + d.dump() + ", not a size");
       e.shape.push_back(d.get<int64_t>());
     }
     const auto& offsets = value["data_offsets"];
-    if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() || !offsets[1].is_number_unsigned())
+    if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
+        !offsets[1].is_number_unsigned())
       reader.fail(8, where + ": \"data_offsets\" must be two non-negative integers");
     e.begin = offsets[0].get<uint64_t>();
     e.end = offsets[1].get<uint64_t>();
@@ -208,8 +213,9 @@ NamedTensors load_safetensors(const std::string& path, std::map<std::string, std
     const uint64_t element = c10::elementSize(e.type);
     if (overflow || static_cast<uint64_t>(numel) > std::numeric_limits<uint64_t>::max() / element ||
         static_cast<uint64_t>(numel) * element != e.end - e.begin)
-      reader.fail(data_start + e.begin, where + ": shape " + value["shape"].dump() + " of " + value["dtype"].dump() +
-                                            " does not fill its " + std::to_string(e.end - e.begin) + " bytes");
+      reader.fail(data_start + e.begin, where + ": shape " + value["shape"].dump() + " of " +
+                                            value["dtype"].dump() + " does not fill its " +
+                                            std::to_string(e.end - e.begin) + " bytes");
     entries.push_back(std::move(e));
   }
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.begin < b.begin; });

@@ -22,6 +22,7 @@ using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 void save_safetensors(const std::string& path, const NamedTensors& tensors,
                       const std::map<std::string, std::string>& metadata = {});
 // Tensors on CPU, in file order; `metadata` receives __metadata__ when given.
-NamedTensors load_safetensors(const std::string& path, std::map<std::string, std::string>* metadata = nullptr);
+NamedTensors load_safetensors(const std::string& path,
+                              std::map<std::string, std::string>* metadata = nullptr);
 
 }  // namespace traceplay::models

@@ -22,7 +22,9 @@ int32_t TokenChooser::operator()(const float* logits, int64_t vocab, double unif
   ids_.resize(static_cast<size_t>(vocab));
   for (int64_t i = 0; i < vocab; ++i) ids_[static_cast<size_t>(i)] = static_cast<int32_t>(i);
   if (top_k_ > 0 && top_k_ < vocab) {
-    const auto before = [logits](int32_t a, int32_t b) { return logits[a] > logits[b] || (logits[a] == logits[b] && a < b); };
+    const auto before = [logits](int32_t a, int32_t b) {
+      return logits[a] > logits[b] || (logits[a] == logits[b] && a < b);
+    };
     std::nth_element(ids_.begin(), ids_.begin() + (top_k_ - 1), ids_.end(), before);
     ids_.resize(static_cast<size_t>(top_k_));
     std::sort(ids_.begin(), ids_.end());  // the CDF is walked in id order either way
@@ -50,24 +52,29 @@ int32_t TokenChooser::operator()(const float* logits, int64_t vocab, double unif
 Sampler::Sampler(EncoderDecoderImpl& model, torch::Device device, SamplerOptions options)
     : model_(model), device_(device), options_(options) {
   if (options_.batch < 1) throw std::invalid_argument("sampler: batch must be at least 1");
-  if (options_.max_len < 2) throw std::invalid_argument("sampler: max_len must be at least 2 (bos and one token)");
+  if (options_.max_len < 2)
+    throw std::invalid_argument("sampler: max_len must be at least 2 (bos and one token)");
   // Each row reserves max_len tokens: a damaged manifest's lengths (or a wild --max-len)
   // must not ask for gigabytes (samples_file.h).
   if (options_.max_len > kMaxResponseTokens)
-    throw UserError("responses of up to " + std::to_string(options_.max_len) + " tokens (--max-len, or the dataset's "
-                    "longest trace + plan + 2) are over the limit of " + std::to_string(kMaxResponseTokens));
-  if (options_.samples_per_prompt < 1) throw std::invalid_argument("sampler: samples per prompt must be at least 1");
+    throw UserError("responses of up to " + std::to_string(options_.max_len) +
+                    " tokens (--max-len, or the dataset's "
+                    "longest trace + plan + 2) are over the limit of " +
+                    std::to_string(kMaxResponseTokens));
+  if (options_.samples_per_prompt < 1)
+    throw std::invalid_argument("sampler: samples per prompt must be at least 1");
   if (!(options_.temperature >= 0)) throw std::invalid_argument("sampler: temperature must be >= 0");
   if (options_.top_k < 0) throw std::invalid_argument("sampler: top_k must be >= 0");
   if (static_cast<int64_t>(options_.forced_prefix.size()) > options_.max_len - 1)
     throw std::invalid_argument("sampler: the forced prefix is longer than max_len - 1");
   for (int32_t id : options_.forced_prefix)
     if (id < 0 || id >= model_.config().vocab_size)
-      throw std::invalid_argument("sampler: forced token id " + std::to_string(id) + " is outside the vocabulary");
+      throw std::invalid_argument("sampler: forced token id " + std::to_string(id) +
+                                  " is outside the vocabulary");
 }
 
-std::pair<torch::Tensor, torch::Tensor> Sampler::encode(const std::vector<const std::vector<int32_t>*>& prompts,
-                                                        int64_t width) {
+std::pair<torch::Tensor, torch::Tensor> Sampler::encode(
+    const std::vector<const std::vector<int32_t>*>& prompts, int64_t width) {
   const auto R = static_cast<int64_t>(prompts.size());
   auto ids = torch::zeros({R, width}, torch::kLong);
   auto mask = torch::zeros({R, width}, torch::kBool);
@@ -86,7 +93,8 @@ std::pair<torch::Tensor, torch::Tensor> Sampler::encode(const std::vector<const 
 }
 
 SamplerStats Sampler::run(const std::vector<std::vector<int32_t>>& prompts, uint64_t first, uint64_t end,
-                          const std::function<void(SampledSequence&&)>& on_done, const std::atomic<bool>* stop) {
+                          const std::function<void(SampledSequence&&)>& on_done,
+                          const std::atomic<bool>* stop) {
   const auto K = static_cast<uint64_t>(options_.samples_per_prompt);
   if (end > prompts.size() * K) throw std::invalid_argument("sampler: sequence range beyond the prompts");
   SamplerStats stats;
@@ -146,7 +154,9 @@ SamplerStats Sampler::run(const std::vector<std::vector<int32_t>>& prompts, uint
     if (stop && stop->load()) break;
     std::copy(feed.begin(), feed.end(), feed_tensor.data_ptr<int64_t>());
     const torch::Tensor logits =
-        model_.decode_step(cache, device_.is_cpu() ? feed_tensor : feed_tensor.to(device_)).to(torch::kCPU).contiguous();
+        model_.decode_step(cache, device_.is_cpu() ? feed_tensor : feed_tensor.to(device_))
+            .to(torch::kCPU)
+            .contiguous();
     ++stats.steps;
     const float* data = logits.data_ptr<float>();
     for (int64_t r = 0; r < B; ++r) {

@@ -35,10 +35,10 @@
 namespace traceplay::models {
 
 struct SamplerOptions {
-  int64_t batch = 64;           // rows decoded together
-  int64_t max_len = 0;          // tokens per response, bos and eos included (>= 2)
-  double temperature = 1.0;     // 0 = greedy (the most likely token; ties: the lowest id)
-  int64_t top_k = 0;            // sample among the k most likely tokens (0 = all)
+  int64_t batch = 64;        // rows decoded together
+  int64_t max_len = 0;       // tokens per response, bos and eos included (>= 2)
+  double temperature = 1.0;  // 0 = greedy (the most likely token; ties: the lowest id)
+  int64_t top_k = 0;         // sample among the k most likely tokens (0 = all)
   uint64_t seed = 1;
   int64_t samples_per_prompt = 1;  // K
   int32_t bos = 0, eos = 1;
@@ -48,14 +48,14 @@ struct SamplerOptions {
 };
 
 struct SampledSequence {
-  uint64_t index = 0;            // s: prompt index * K + sample
-  std::vector<int32_t> tokens;   // bos first; eos last unless the length limit cut it
+  uint64_t index = 0;           // s: prompt index * K + sample
+  std::vector<int32_t> tokens;  // bos first; eos last unless the length limit cut it
 };
 
 struct SamplerStats {
-  int64_t steps = 0;             // decode steps (one per generated token of the batch)
-  int64_t tokens = 0;            // tokens generated (bos not counted)
-  int64_t sequences = 0;         // finished
+  int64_t steps = 0;      // decode steps (one per generated token of the batch)
+  int64_t tokens = 0;     // tokens generated (bos not counted)
+  int64_t sequences = 0;  // finished
   double seconds = 0;
   double tokens_per_s() const { return seconds > 0 ? static_cast<double>(tokens) / seconds : 0; }
 };
@@ -86,7 +86,8 @@ class Sampler {
   // completion order. Returns after all of them, or after the step in which `stop` was
   // seen set (unfinished sequences are dropped).
   SamplerStats run(const std::vector<std::vector<int32_t>>& prompts, uint64_t first, uint64_t end,
-                   const std::function<void(SampledSequence&&)>& on_done, const std::atomic<bool>* stop = nullptr);
+                   const std::function<void(SampledSequence&&)>& on_done,
+                   const std::atomic<bool>* stop = nullptr);
 
  private:
   // Encodes prompts (padded to `width`) for rows of the cache.

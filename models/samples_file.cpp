@@ -16,9 +16,7 @@ namespace traceplay::models {
 
 namespace {
 
-void append_json_string(std::string& out, const std::string& text) {
-  out += nlohmann::json(text).dump();
-}
+void append_json_string(std::string& out, const std::string& text) { out += nlohmann::json(text).dump(); }
 
 template <class T>
 T field(const nlohmann::json& j, const char* key, const std::string& where) {
@@ -88,7 +86,8 @@ SampleRecord parse_sample_line(std::string_view line, const std::string& where) 
     throw UserError(where + ": \"id\" must be 16 hex digits");
   }
   r.sample = field<int64_t>(j, "sample", where);
-  if (!j.contains("tokens") || !j["tokens"].is_array()) throw UserError(where + ": \"tokens\" must be an array");
+  if (!j.contains("tokens") || !j["tokens"].is_array())
+    throw UserError(where + ": \"tokens\" must be an array");
   if (j["tokens"].size() > static_cast<size_t>(kMaxResponseTokens))
     throw UserError(where + ": " + std::to_string(j["tokens"].size()) + " tokens, more than the limit of " +
                     std::to_string(kMaxResponseTokens));
@@ -110,7 +109,8 @@ SampleRecord parse_sample_line(std::string_view line, const std::string& where) 
   return r;
 }
 
-uint64_t read_complete_lines(const std::string& path, const std::function<bool(std::string_view, uint64_t)>& fn) {
+uint64_t read_complete_lines(const std::string& path,
+                             const std::function<bool(std::string_view, uint64_t)>& fn) {
   if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) return 0;
   const int fd = open_input_file(path);  // regular files only; a FIFO is not waited on
   std::FILE* file = ::fdopen(fd, "rb");

@@ -13,10 +13,12 @@ namespace traceplay::models {
 
 namespace {
 
-std::shared_ptr<const search::Evaluator> version_evaluator(const std::string& dir, const GoNetRequirements& req,
-                                                          const torch::Device& device, int parallel) {
+std::shared_ptr<const search::Evaluator> version_evaluator(const std::string& dir,
+                                                           const GoNetRequirements& req,
+                                                           const torch::Device& device, int parallel) {
   GoNet net = load_go_net(dir, req, device);
-  return std::make_shared<search::BatchingEvaluator>(std::make_shared<GoNetBackend>(std::move(net), 8 * parallel));
+  return std::make_shared<search::BatchingEvaluator>(
+      std::make_shared<GoNetBackend>(std::move(net), 8 * parallel));
 }
 
 search::MctsSettings gating_mcts(int64_t visits) {
@@ -31,8 +33,8 @@ search::MctsSettings gating_mcts(int64_t visits) {
 }  // namespace
 
 play::MatchResult play_versions(const std::string& a_dir, const std::string& b_dir,
-                                const GoNetRequirements& requirements, const torch::Device& device, int size, double komi,
-                                const GatingSettings& settings, uint64_t seed,
+                                const GoNetRequirements& requirements, const torch::Device& device, int size,
+                                double komi, const GatingSettings& settings, uint64_t seed,
                                 const std::function<bool()>& should_stop) {
   const auto a_eval = version_evaluator(a_dir, requirements, device, settings.parallel);
   const auto b_eval = version_evaluator(b_dir, requirements, device, settings.parallel);

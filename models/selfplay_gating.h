@@ -18,20 +18,20 @@
 namespace traceplay::models {
 
 struct GatingSettings {
-  int games = 20;                  // per gate; 0: no gating (every version goes to the actors)
-  int first_games = 0;             // also against v0000 (0: not)
-  int64_t visits = 64;             // per move, both sides
-  double threshold = 0.55;         // promoted when the score against the best reaches it
-  int parallel = 8;                // games in flight
+  int games = 20;           // per gate; 0: no gating (every version goes to the actors)
+  int first_games = 0;      // also against v0000 (0: not)
+  int64_t visits = 64;      // per move, both sides
+  double threshold = 0.55;  // promoted when the score against the best reaches it
+  int parallel = 8;         // games in flight
   int random_opening_moves = 2;
-  int max_moves = 0;               // 0: 3 * size * size
+  int max_moves = 0;  // 0: 3 * size * size
 };
 
 // A (version dir a_dir) against B; A is Black in games 0, 2, ... Throws UserError for a
 // checkpoint that does not meet `requirements`.
 play::MatchResult play_versions(const std::string& a_dir, const std::string& b_dir,
-                                const GoNetRequirements& requirements, const torch::Device& device, int size, double komi,
-                                const GatingSettings& settings, uint64_t seed,
+                                const GoNetRequirements& requirements, const torch::Device& device, int size,
+                                double komi, const GatingSettings& settings, uint64_t seed,
                                 const std::function<bool()>& should_stop);
 
 }  // namespace traceplay::models

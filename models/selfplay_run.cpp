@@ -44,9 +44,14 @@ SelfPlayRunConfig SelfPlayRunConfig::from_json(const nlohmann::json& config, con
   if (!config.contains("name")) throw UserError(where + ": missing \"name\" (the run's name: runs/<name>)");
   top.string("name", c.name);
   if (c.name.empty() || c.name.size() > 100 ||
-      !std::all_of(c.name.begin(), c.name.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.'; }) ||
+      !std::all_of(c.name.begin(), c.name.end(),
+                   [](char ch) {
+                     return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ||
+                            ch == '.';
+                   }) ||
       c.name[0] == '.')
-    throw UserError(where + ": \"name\" must be 1-100 letters, digits, '-', '_' or '.' (not starting with '.')");
+    throw UserError(where +
+                    ": \"name\" must be 1-100 letters, digits, '-', '_' or '.' (not starting with '.')");
   top.integer("seed", c.seed);
 
   const TableReader game(top.table("game"), where + " [game]", {"size", "komi"});
@@ -64,10 +69,11 @@ SelfPlayRunConfig SelfPlayRunConfig::from_json(const nlohmann::json& config, con
     throw UserError(where + ": [game] size " + std::to_string(c.actor.size) + " is outside the net's 5.." +
                     std::to_string(c.net.max_board_size));
 
-  const TableReader actor(top.table("actor"), where + " [actor]",
-                          {"games_in_flight", "full_visits", "fast_visits", "full_fraction", "no_resign_fraction",
-                           "resign_threshold", "max_moves", "random_opening_moves", "c_puct", "dirichlet_alpha",
-                           "dirichlet_fraction", "temperature_early", "temperature_halflife", "temperature_late"});
+  const TableReader actor(
+      top.table("actor"), where + " [actor]",
+      {"games_in_flight", "full_visits", "fast_visits", "full_fraction", "no_resign_fraction",
+       "resign_threshold", "max_moves", "random_opening_moves", "c_puct", "dirichlet_alpha",
+       "dirichlet_fraction", "temperature_early", "temperature_halflife", "temperature_late"});
   search::MctsSettings& m = c.actor.mcts;
   actor.integer("games_in_flight", c.actor.games_in_flight, 1);
   actor.integer("full_visits", c.actor.cap.full_visits, 1);
@@ -98,8 +104,9 @@ SelfPlayRunConfig SelfPlayRunConfig::from_json(const nlohmann::json& config, con
   learner.integer("steps_per_version", c.steps_per_version, 1);
   learner.integer("threads", c.threads, 0);
 
-  const TableReader gating(top.table("gating"), where + " [gating]",
-                           {"games", "first_games", "visits", "threshold", "parallel", "random_opening_moves"});
+  const TableReader gating(
+      top.table("gating"), where + " [gating]",
+      {"games", "first_games", "visits", "threshold", "parallel", "random_opening_moves"});
   gating.integer("games", c.gating.games, 0);
   gating.integer("first_games", c.gating.first_games, 0);
   gating.integer("visits", c.gating.visits, 1);
@@ -107,17 +114,20 @@ SelfPlayRunConfig SelfPlayRunConfig::from_json(const nlohmann::json& config, con
   gating.integer("parallel", c.gating.parallel, 1);
   gating.integer("random_opening_moves", c.gating.random_opening_moves, 0);
   if (c.gating.games == 0 && c.gating.first_games > 0)
-    throw UserError(where + ": [gating] \"first_games\" needs \"games\" > 0 (matches are played by the gate)");
+    throw UserError(where +
+                    ": [gating] \"first_games\" needs \"games\" > 0 (matches are played by the gate)");
   c.gating.max_moves = static_cast<int>(c.actor.max_moves);
 
-  const TableReader run(top.table("run"), where + " [run]", {"versions", "max_minutes", "games_per_shard", "device"});
+  const TableReader run(top.table("run"), where + " [run]",
+                        {"versions", "max_minutes", "games_per_shard", "device"});
   run.integer("versions", c.versions, 1);
   run.number("max_minutes", c.max_minutes, 0);
   run.integer("games_per_shard", c.games_per_shard, 1);
   run.string("device", c.device);
   c.device = check_device(c.device, where + " [run] \"device\"");
   if (c.versions > selfplay::kMaxModelVersion)
-    throw UserError(where + ": [run] \"versions\" must be at most " + std::to_string(selfplay::kMaxModelVersion));
+    throw UserError(where + ": [run] \"versions\" must be at most " +
+                    std::to_string(selfplay::kMaxModelVersion));
   if (c.min_positions > c.window_positions)
     throw UserError(where + ": [learner] \"min_positions\" must not exceed \"window_positions\"");
 
@@ -160,12 +170,9 @@ nlohmann::json SelfPlayRunConfig::to_json() const {
                   {"min_positions", min_positions},
                   {"positions_per_version", positions_per_version},
                   {"steps_per_version", steps_per_version}};
-  j["gating"] = {{"games", gating.games},
-                 {"first_games", gating.first_games},
-                 {"visits", gating.visits},
-                 {"threshold", gating.threshold},
-                 {"parallel", gating.parallel},
-                 {"random_opening_moves", gating.random_opening_moves}};
+  j["gating"] = {{"games", gating.games},       {"first_games", gating.first_games},
+                 {"visits", gating.visits},     {"threshold", gating.threshold},
+                 {"parallel", gating.parallel}, {"random_opening_moves", gating.random_opening_moves}};
   j["run"] = {{"games_per_shard", games_per_shard}};
   // threads, versions, max_minutes and device say how far and how a run goes, not what it
   // is: a resume may change them (say, to go on to more versions).
@@ -283,25 +290,29 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
     const auto play = [&](int opponent, int games, uint64_t salt) {
       GatingSettings g = config.gating;
       g.games = games;
-      return play_versions(dir, stored_version(models_dir, opponent).dir, requirements, device, config.actor.size,
-                           config.actor.komi, g, Rng::stream(config.seed, salt + static_cast<uint64_t>(version)).next(),
+      return play_versions(dir, stored_version(models_dir, opponent).dir, requirements, device,
+                           config.actor.size, config.actor.komi, g,
+                           Rng::stream(config.seed, salt + static_cast<uint64_t>(version)).next(),
                            options.should_stop);
     };
     const play::MatchResult match = play(best, config.gating.games, 0x67617465000000ULL);
     if (match.stopped) return false;
-    const bool promoted =
-        static_cast<double>(match.a_wins) + 0.5 * match.draws >= config.gating.threshold * static_cast<double>(match.games.size());
+    const bool promoted = static_cast<double>(match.a_wins) + 0.5 * match.draws >=
+                          config.gating.threshold * static_cast<double>(match.games.size());
     selfplay::GateRecord r = elo_log.add(version, best, "best", match, promoted);
-    log("gate v" + selfplay::version_dir_name(version).substr(1) + " vs v" + selfplay::version_dir_name(best).substr(1) +
-        ": " + std::to_string(r.wins) + "-" + std::to_string(r.draws) + "-" + std::to_string(r.losses) + ", score " +
-        std::to_string(r.score()).substr(0, 5) + ", Elo " + signed_elo(r.elo_diff) + " [" + signed_elo(r.elo_diff_lo) +
-        ", " + signed_elo(r.elo_diff_hi) + "] -> " + (promoted ? "promoted" : "kept v" + selfplay::version_dir_name(best).substr(1)));
+    log("gate v" + selfplay::version_dir_name(version).substr(1) + " vs v" +
+        selfplay::version_dir_name(best).substr(1) + ": " + std::to_string(r.wins) + "-" +
+        std::to_string(r.draws) + "-" + std::to_string(r.losses) + ", score " +
+        std::to_string(r.score()).substr(0, 5) + ", Elo " + signed_elo(r.elo_diff) + " [" +
+        signed_elo(r.elo_diff_lo) + ", " + signed_elo(r.elo_diff_hi) + "] -> " +
+        (promoted ? "promoted" : "kept v" + selfplay::version_dir_name(best).substr(1)));
     if (config.gating.first_games > 0) {
       const play::MatchResult first = play(0, config.gating.first_games, 0x6669727374000000ULL);
       if (first.stopped) return false;
       r = elo_log.add(version, 0, "first", first, false);
-      log("     v" + selfplay::version_dir_name(version).substr(1) + " vs v0000: " + std::to_string(r.wins) + "-" +
-          std::to_string(r.draws) + "-" + std::to_string(r.losses) + ", score " + std::to_string(r.score()).substr(0, 5));
+      log("     v" + selfplay::version_dir_name(version).substr(1) + " vs v0000: " + std::to_string(r.wins) +
+          "-" + std::to_string(r.draws) + "-" + std::to_string(r.losses) + ", score " +
+          std::to_string(r.score()).substr(0, 5));
     }
     newest_elo = r.elo;
     return true;
@@ -372,8 +383,8 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
       std::optional<selfplay::SelfPlayGame> game = queue.take(std::chrono::milliseconds(100));
       if (game) {
         if (!game->resign_allowed && config.actor.mcts.resign_threshold > 0) {
-          const selfplay::ResignStats one =
-              selfplay::resign_stats({*game}, config.actor.mcts.resign_threshold, config.actor.mcts.resign_min_visits);
+          const selfplay::ResignStats one = selfplay::resign_stats(
+              {*game}, config.actor.mcts.resign_threshold, config.actor.mcts.resign_min_visits);
           resign.no_resign_games += one.no_resign_games;
           resign.would_resign += one.would_resign;
           resign.false_resigns += one.false_resigns;
@@ -393,8 +404,8 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
         std::vector<selfplay::TrainingPosition> positions;
         positions.reserve(static_cast<size_t>(config.batch));
         for (const selfplay::PositionRef& ref : window.sample(static_cast<size_t>(config.batch), rng))
-          positions.push_back(selfplay::make_training_position(*ref.game, ref.move_index,
-                                                               static_cast<int>(rng.below(8)), features, games_dir));
+          positions.push_back(selfplay::make_training_position(
+              *ref.game, ref.move_index, static_cast<int>(rng.below(8)), features, games_dir));
         loss.add(learner.step(make_go_net_batch(positions, device)));
       }
       if (stop_asked()) {
@@ -402,8 +413,9 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
         break;
       }
       store.flush();
-      current = publish_go_net(models_dir, current.version + 1, *net,
-                               {{"run", config.name}, {"steps", learner.steps()}, {"games", store.index().games}});
+      current =
+          publish_go_net(models_dir, current.version + 1, *net,
+                         {{"run", config.name}, {"steps", learner.steps()}, {"games", store.index().games}});
       learner.save_state(learner_state, current.version);
       newest_elo.reset();
       if (gating) {
@@ -458,15 +470,16 @@ SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRu
         if (!out) throw std::runtime_error(progress_path + ": cannot append");
       }
       char text[600];
-      std::snprintf(text, sizeof text,
-                    "v%04d  Elo %s  best v%04d  games %llu  positions %llu  %.2f games/s  %.1f positions/s  %.0f "
-                    "evals/s  batch %.1f  loss %.3f (policy %.3f value %.3f score %.3f ownership %.3f)",
-                    current.version, signed_elo(newest_elo).c_str(), best.version,
-                    static_cast<unsigned long long>(store.index().games),
-                    static_cast<unsigned long long>(store.index().positions), static_cast<double>(games_since) / seconds,
-                    static_cast<double>(positions_since) / seconds, static_cast<double>(evaluations) / seconds,
-                    es.mean_batch(), loss.mean(loss.total), loss.mean(loss.policy), loss.mean(loss.value),
-                    loss.mean(loss.score), loss.mean(loss.ownership));
+      std::snprintf(
+          text, sizeof text,
+          "v%04d  Elo %s  best v%04d  games %llu  positions %llu  %.2f games/s  %.1f positions/s  %.0f "
+          "evals/s  batch %.1f  loss %.3f (policy %.3f value %.3f score %.3f ownership %.3f)",
+          current.version, signed_elo(newest_elo).c_str(), best.version,
+          static_cast<unsigned long long>(store.index().games),
+          static_cast<unsigned long long>(store.index().positions),
+          static_cast<double>(games_since) / seconds, static_cast<double>(positions_since) / seconds,
+          static_cast<double>(evaluations) / seconds, es.mean_batch(), loss.mean(loss.total),
+          loss.mean(loss.policy), loss.mean(loss.value), loss.mean(loss.score), loss.mean(loss.ownership));
       log(text);
       version_start = Clock::now();
       games_since = positions_since = 0;

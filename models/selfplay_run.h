@@ -40,25 +40,25 @@
 namespace traceplay::models {
 
 struct SelfPlayRunConfig {
-  std::string name;              // the run's name (runs/<name>)
+  std::string name;  // the run's name (runs/<name>)
   uint64_t seed = 1;
   selfplay::ActorSettings actor;  // [game] size, komi; [actor] ...
-  GoNetConfig net;               // [net] kind, preset, history
+  GoNetConfig net;                // [net] kind, preset, history
   // [learner]
   int64_t batch = 128;
   GoNetLearnerOptions learner;
-  int64_t window_positions = 50000;   // the replay window
-  int64_t min_positions = 2000;       // no training before the window holds this many
+  int64_t window_positions = 50000;      // the replay window
+  int64_t min_positions = 2000;          // no training before the window holds this many
   int64_t positions_per_version = 2000;  // new positions between two versions
-  int64_t steps_per_version = 200;    // learner steps between two versions
-  int threads = 0;                    // torch intra-op threads (0: all cores)
+  int64_t steps_per_version = 200;       // learner steps between two versions
+  int threads = 0;                       // torch intra-op threads (0: all cores)
   // [gating] (models/selfplay_gating.h; games = 0: every version goes to the actors)
   GatingSettings gating;
   // [run]
-  int versions = 10;                  // stop after publishing this version
-  double max_minutes = 0;             // stop after this much wall time (0: no limit)
+  int versions = 10;       // stop after publishing this version
+  double max_minutes = 0;  // stop after this much wall time (0: no limit)
   int64_t games_per_shard = 64;
-  std::string device = "cpu";         // the learner's and the actors' nets ("cpu", "cuda", "cuda:N")
+  std::string device = "cpu";  // the learner's and the actors' nets ("cpu", "cuda", "cuda:N")
 
   // The config file's tables (top level: name, seed; [game], [net], [actor], [learner],
   // [gating], [run]); unknown keys, wrong types, impossible values: UserError naming the file and key.
@@ -68,16 +68,16 @@ struct SelfPlayRunConfig {
 };
 
 struct SelfPlayRunOptions {
-  std::string out;               // the run directory
+  std::string out;  // the run directory
   std::function<bool()> should_stop;
   std::function<void(const std::string&)> log;  // progress lines (stderr in the command)
 };
 
 struct SelfPlayRunResult {
-  int version = 0;               // the newest published version
-  int best = 0;                  // the version the actors play (the newest without gating)
+  int version = 0;                    // the newest published version
+  int best = 0;                       // the version the actors play (the newest without gating)
   uint64_t games = 0, positions = 0;  // in the store
-  bool stopped = false;          // ended by should_stop
+  bool stopped = false;               // ended by should_stop
 };
 
 SelfPlayRunResult run_selfplay(const SelfPlayRunConfig& config, const SelfPlayRunOptions& options);

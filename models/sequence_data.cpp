@@ -18,7 +18,8 @@ const char* train_mode_name(TrainMode mode) {
 TrainMode parse_train_mode(std::string_view name, const std::string& what) {
   if (name == "search-augmented") return TrainMode::kSearchAugmented;
   if (name == "solution-only") return TrainMode::kSolutionOnly;
-  throw UserError(what + ": \"" + std::string(name) + "\" is not a training mode (expected search-augmented or solution-only)");
+  throw UserError(what + ": \"" + std::string(name) +
+                  "\" is not a training mode (expected search-augmented or solution-only)");
 }
 
 SequenceSet load_sequences(const DatasetReader& reader, Split split, TrainMode mode, size_t limit,
@@ -81,7 +82,8 @@ std::vector<MicroBatch> BatchStream::make_epoch(uint64_t epoch) const {
     dropped_plan_start.resize(items.size());
     for (size_t j = 0; j < items.size(); ++j) {
       Rng drop_rng = trace_drop_rng(seed_, epoch, j);
-      dropped_plan_start[j] = dropper_->drop_decoder(items[j].decoder, items[j].plan_start, drop_rng, dropped[j]);
+      dropped_plan_start[j] =
+          dropper_->drop_decoder(items[j].decoder, items[j].plan_start, drop_rng, dropped[j]);
     }
   }
   auto length = [&](uint32_t i) { return dropper_ ? dropped[i].size() : items[i].decoder.size(); };
@@ -94,9 +96,8 @@ std::vector<MicroBatch> BatchStream::make_epoch(uint64_t epoch) const {
     while (end < order.size() && (end == begin || tokens + length(order[end]) <= pool_tokens))
       tokens += length(order[end++]);
     // Sorting by length (ties by index, so the order is total) groups similar lengths.
-    std::sort(order.begin() + begin, order.begin() + end, [&](uint32_t a, uint32_t b) {
-      return length(a) != length(b) ? length(a) < length(b) : a < b;
-    });
+    std::sort(order.begin() + begin, order.begin() + end,
+              [&](uint32_t a, uint32_t b) { return length(a) != length(b) ? length(a) < length(b) : a < b; });
     MicroBatch batch;
     for (size_t k = begin; k < end; ++k) {
       const uint32_t i = order[k];

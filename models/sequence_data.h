@@ -31,7 +31,7 @@ struct Sequence {
 };
 
 struct SequenceSet {
-  std::vector<Sequence> items;   // in dataset order
+  std::vector<Sequence> items;  // in dataset order
   size_t max_encoder = 0, max_decoder = 0;
 };
 
@@ -99,7 +99,7 @@ class BatchStream {
   size_t batch_tokens_;
   uint64_t seed_;
   size_t pool_batches_;
-  const TraceDropper* dropper_;  // null: no trace dropping
+  const TraceDropper* dropper_;        // null: no trace dropping
   std::vector<uint64_t> epoch_start_;  // first stream index of epochs 0..n (n + 1 entries)
   struct Cached {
     uint64_t epoch = UINT64_MAX;

@@ -19,7 +19,8 @@ std::optional<std::string> stored_parameters_differ(const std::string& path, con
     if (!out.empty()) out += ", ";
     out += key + " " + old.dump() + " (asked " + value.dump() + ")";
   };
-  for (const auto& [key, value] : asked.items()) note(key, found.contains(key) ? found[key] : nlohmann::json(), value);
+  for (const auto& [key, value] : asked.items())
+    note(key, found.contains(key) ? found[key] : nlohmann::json(), value);
   for (const auto& [key, value] : found.items())
     if (!asked.contains(key)) note(key, value, nlohmann::json());
   return out.empty() ? "the file differs" : out;

@@ -39,8 +39,8 @@ std::string check_device(const std::string& device, const std::string& flag) {
     if (!torch::cuda::is_available())
       throw UserError(flag + ": \"" + device + "\" asked for, but this build or machine has no CUDA device");
     if (index >= static_cast<int>(torch::cuda::device_count()))
-      throw UserError(flag + ": \"" + device + "\": there are only " + std::to_string(torch::cuda::device_count()) +
-                      " CUDA devices");
+      throw UserError(flag + ": \"" + device + "\": there are only " +
+                      std::to_string(torch::cuda::device_count()) + " CUDA devices");
     return "cuda:" + std::to_string(index);
   }
   throw UserError(flag + ": \"" + device + "\" is not a device (expected cpu, cuda or cuda:N)");
@@ -50,7 +50,8 @@ nlohmann::json library_info() {
   nlohmann::json cuda = nullptr;
 #ifdef TRACEPLAY_CUDA
   // CUDA_VERSION is major * 1000 + minor * 10.
-  if (torch::cuda::is_available()) cuda = std::to_string(CUDA_VERSION / 1000) + "." + std::to_string(CUDA_VERSION % 1000 / 10);
+  if (torch::cuda::is_available())
+    cuda = std::to_string(CUDA_VERSION / 1000) + "." + std::to_string(CUDA_VERSION % 1000 / 10);
 #endif
   return {{"libtorch", TORCH_VERSION}, {"cuda", cuda}};
 }

@@ -77,7 +77,8 @@ DropSpec parse_drop_spec(std::string_view text, const std::string& what) {
   size_t begin = 0;
   while (true) {
     const size_t comma = text.find(',', begin);
-    const std::string field(text.substr(begin, comma == std::string_view::npos ? std::string_view::npos : comma - begin));
+    const std::string field(
+        text.substr(begin, comma == std::string_view::npos ? std::string_view::npos : comma - begin));
     const char* start = field.c_str();
     while (*start == ' ') ++start;
     char* end = nullptr;
@@ -85,8 +86,9 @@ DropSpec parse_drop_spec(std::string_view text, const std::string& what) {
     const double x = std::strtod(start, &end);
     while (end && *end == ' ') ++end;
     if (*start == '\0' || end == start || *end != '\0' || errno == ERANGE)
-      throw UserError(what + ": \"" + std::string(text) + "\" is not four comma-separated probabilities p1,p2,p3,p4 (\"" +
-                      field + "\" is not a number)");
+      throw UserError(what + ": \"" + std::string(text) +
+                      "\" is not four comma-separated probabilities p1,p2,p3,p4 (\"" + field +
+                      "\" is not a number)");
     values.push_back(x);
     if (comma == std::string_view::npos) break;
     begin = comma + 1;
@@ -98,18 +100,18 @@ Rng trace_drop_rng(uint64_t seed, uint64_t epoch, uint64_t sequence) {
   return Rng::stream(Rng::stream(seed ^ kTraceDropSalt, epoch).next(), sequence);
 }
 
-TraceDropper::TraceDropper(const Vocabulary& vocabulary, std::string_view domain, DropSpec spec) : spec_(spec) {
-  if (domain == "maze")
-    exact_share_ = true;
-  else if (domain == "sokoban")
-    exact_share_ = false;
+TraceDropper::TraceDropper(const Vocabulary& vocabulary, std::string_view domain, DropSpec spec)
+    : spec_(spec) {
+  if (domain == "maze") exact_share_ = true;
+  else if (domain == "sokoban") exact_share_ = false;
   else
-    throw UserError("trace dropping is defined for maze and sokoban traces, not for a \"" + std::string(domain) +
-                    "\" dataset");
+    throw UserError("trace dropping is defined for maze and sokoban traces, not for a \"" +
+                    std::string(domain) + "\" dataset");
   create_ = vocabulary.find("create");
   close_ = vocabulary.find("close");
   if (create_ < 0 || close_ < 0)
-    throw UserError("trace dropping needs the create and close tokens, which this dataset's vocabulary lacks");
+    throw UserError(
+        "trace dropping needs the create and close tokens, which this dataset's vocabulary lacks");
   cost_.assign(vocabulary.size(), false);
   for (size_t id = 0; id < vocabulary.size(); ++id) cost_[id] = is_cost_token(vocabulary.tokens()[id]);
 }
@@ -168,7 +170,8 @@ int32_t TraceDropper::drop_decoder(const std::vector<int32_t>& decoder, int32_t 
   if (plan_start < 1 || static_cast<size_t>(plan_start) > decoder.size())
     throw std::invalid_argument("TraceDropper::drop_decoder: plan_start outside the decoder");
   const int level = spec_.any() ? spec_.level_for(rng.uniform01()) : 0;
-  const std::vector<int32_t> trace = apply(decoder.data() + 1, static_cast<size_t>(plan_start) - 1, level, rng);
+  const std::vector<int32_t> trace =
+      apply(decoder.data() + 1, static_cast<size_t>(plan_start) - 1, level, rng);
   out.clear();
   out.reserve(1 + trace.size() + decoder.size() - static_cast<size_t>(plan_start));
   out.push_back(decoder[0]);

@@ -88,7 +88,7 @@ class TraceDropper {
 
   DropSpec spec_;
   int32_t create_ = -1, close_ = -1;
-  std::vector<bool> cost_;  // by token id
+  std::vector<bool> cost_;   // by token id
   bool exact_share_ = true;  // level 3: maze (exact count) or Sokoban (each step, p = 0.3)
 };
 

@@ -85,12 +85,14 @@ std::optional<nlohmann::json> read_train_state(const std::string& run_dir) {
     throw UserError(path + ": not valid JSON (" + e.what() + ")");
   }
   if (!state.is_object() || state.value("format", std::string()) != kTrainStateFormat)
-    throw UserError(path + ": not a traceplay train state (\"format\" must be \"" + kTrainStateFormat + "\")");
+    throw UserError(path + ": not a traceplay train state (\"format\" must be \"" + kTrainStateFormat +
+                    "\")");
   for (const char* key : {"step", "steps"})
     if (!state.contains(key) || !state[key].is_number_integer())
       throw UserError(path + ": \"" + key + "\" must be an integer");
   for (const char* key : {"settings", "data", "metrics"})
-    if (!state.contains(key) || !state[key].is_object()) throw UserError(path + ": \"" + key + "\" must be an object");
+    if (!state.contains(key) || !state[key].is_object())
+      throw UserError(path + ": \"" + key + "\" must be an object");
   if (!state.contains("finished") || !state["finished"].is_boolean())
     throw UserError(path + ": \"finished\" must be true or false");
   return state;
@@ -122,10 +124,8 @@ void clean_checkpoint_leftovers(const std::string& run_dir) {
   fs::remove_all(final_dir + ".tmp");
   const std::string old = final_dir + ".old";
   if (fs::exists(old)) {
-    if (!fs::exists(final_dir))
-      fs::rename(old, final_dir);
-    else
-      fs::remove_all(old);
+    if (!fs::exists(final_dir)) fs::rename(old, final_dir);
+    else fs::remove_all(old);
   }
 }
 

@@ -40,7 +40,8 @@ class SingleProcess final : public Communicator {
 template <class Group>
 class GroupCommunicator final : public Communicator {
  public:
-  GroupCommunicator(int world_size, int rank, c10::intrusive_ptr<c10d::Store> store, c10::intrusive_ptr<Group> group)
+  GroupCommunicator(int world_size, int rank, c10::intrusive_ptr<c10d::Store> store,
+                    c10::intrusive_ptr<Group> group)
       : Communicator(world_size, rank), store_(std::move(store)), group_(std::move(group)) {}
 
   void allreduce_sum(torch::Tensor& tensor) override {

@@ -37,7 +37,8 @@ MetricsWindow MetricsWindow::from_json(const nlohmann::json& j, const std::strin
     out = j[key].get<int64_t>();
   };
   auto number = [&](const char* key, double& out) {
-    if (!j.contains(key) || !j[key].is_number()) throw UserError(where + ": \"" + key + "\" must be a number");
+    if (!j.contains(key) || !j[key].is_number())
+      throw UserError(where + ": \"" + key + "\" must be a number");
     out = j[key].get<double>();
   };
   integer("steps", w.steps);

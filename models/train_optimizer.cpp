@@ -12,7 +12,8 @@ FlatParameters::FlatParameters(torch::nn::Module& module, int64_t extra) {
   for (const auto& item : named) {
     const torch::Tensor& p = item.value();
     if (p.scalar_type() != options.dtype().toScalarType() || p.device() != options.device())
-      throw std::invalid_argument("FlatParameters: parameters of one dtype and device expected (" + item.key() + ")");
+      throw std::invalid_argument("FlatParameters: parameters of one dtype and device expected (" +
+                                  item.key() + ")");
     slots_.push_back({item.key(), numel_, p.numel(), p.sizes().vec()});
     numel_ += p.numel();
   }

@@ -23,7 +23,7 @@ class FlatParameters {
   // should travel with them (loss sums in the allreduce).
   FlatParameters(torch::nn::Module& module, int64_t extra = 0);
 
-  torch::Tensor& values() { return values_; }        // [n]
+  torch::Tensor& values() { return values_; }                          // [n]
   torch::Tensor grads() { return grad_buffer_.narrow(0, 0, numel_); }  // [n]
   torch::Tensor extra() { return grad_buffer_.narrow(0, numel_, grad_buffer_.numel() - numel_); }
   torch::Tensor& grad_buffer() { return grad_buffer_; }  // [n + extra]

@@ -35,22 +35,25 @@ void validate_train_options(const TrainOptions& o) {
             "a custom model needs --layers (or encoder_layers and decoder_layers)");
     require(o.dim % o.heads == 0, "--dim (" + std::to_string(o.dim) + ") must be divisible by --heads (" +
                                       std::to_string(o.heads) + ")");
-    require((o.dim / o.heads) % 2 == 0, "--dim / --heads = " + std::to_string(o.dim / o.heads) +
-                                            " must be even (RoPE rotates pairs)");
+    require((o.dim / o.heads) % 2 == 0,
+            "--dim / --heads = " + std::to_string(o.dim / o.heads) + " must be even (RoPE rotates pairs)");
   } else {
     require(o.preset == "s" || o.preset == "m" || o.preset == "l" || o.preset == "xl",
             "--preset: \"" + o.preset + "\" is not a preset (expected s, m, l or xl)");
-    require(!sized, "--preset " + o.preset + " and a custom size (--dim/--layers/--heads) exclude each other");
+    require(!sized,
+            "--preset " + o.preset + " and a custom size (--dim/--layers/--heads) exclude each other");
   }
   // 0 steps: the untrained model, checkpointed as it was initialised (a control arm).
   require(o.steps >= 0, "--steps must not be negative, got " + std::to_string(o.steps));
   require(o.batch_tokens >= 1, "--batch-tokens must be at least 1, got " + std::to_string(o.batch_tokens));
   require(o.accumulate >= 1, "--accumulate must be at least 1, got " + std::to_string(o.accumulate));
   require(std::isfinite(o.lr) && o.lr > 0, "--lr must be a positive number, got " + num(o.lr));
-  require(o.min_lr_ratio >= 0 && o.min_lr_ratio <= 1, "min_lr_ratio must be in [0, 1], got " + num(o.min_lr_ratio));
+  require(o.min_lr_ratio >= 0 && o.min_lr_ratio <= 1,
+          "min_lr_ratio must be in [0, 1], got " + num(o.min_lr_ratio));
   require(o.warmup >= 0, "--warmup must not be negative, got " + std::to_string(o.warmup));
-  require(o.steps == 0 || o.warmup <= o.steps, "--warmup (" + std::to_string(o.warmup) + ") must not exceed --steps (" +
-                                   std::to_string(o.steps) + ")");
+  require(o.steps == 0 || o.warmup <= o.steps, "--warmup (" + std::to_string(o.warmup) +
+                                                   ") must not exceed --steps (" + std::to_string(o.steps) +
+                                                   ")");
   require(std::isfinite(o.weight_decay) && o.weight_decay >= 0,
           "--weight-decay must be a non-negative number, got " + num(o.weight_decay));
   require(o.beta1 >= 0 && o.beta1 < 1, "beta1 must be in [0, 1), got " + num(o.beta1));

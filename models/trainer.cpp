@@ -87,8 +87,8 @@ StepCounts count_step(BatchStream& stream, const SequenceSet& set, const std::ve
 
 // objective: per sequence, weight 1 / (its targets x `sequences`); per token (token_mode),
 // 1 / `tokens`. Built on the host with one allocation per tensor, then moved.
-Batch make_batch(const SequenceSet& set, const MicroBatch& mb, bool token_mode, double sequences, double tokens,
-                 const torch::Device& device) {
+Batch make_batch(const SequenceSet& set, const MicroBatch& mb, bool token_mode, double sequences,
+                 double tokens, const torch::Device& device) {
   const int64_t B = static_cast<int64_t>(mb.rows.size());
   const int64_t P = static_cast<int64_t>(mb.encoder_len), T = static_cast<int64_t>(mb.decoder_len) - 1;
   Batch b;
@@ -114,7 +114,8 @@ Batch make_batch(const SequenceSet& set, const MicroBatch& mb, bool token_mode, 
       pm[row * P + static_cast<int64_t>(k)] = true;
     }
     const int64_t n = targets_of(set, mb, r), n_trace = trace_targets_of(set, mb, r), n_plan = n - n_trace;
-    const float objective = static_cast<float>(token_mode ? 1.0 / tokens : 1.0 / (static_cast<double>(n) * sequences));
+    const float objective =
+        static_cast<float>(token_mode ? 1.0 / tokens : 1.0 / (static_cast<double>(n) * sequences));
     const float trace_w = n_trace > 0 ? static_cast<float>(1.0 / static_cast<double>(n_trace)) : 0.f;
     const float plan_w = static_cast<float>(1.0 / static_cast<double>(n_plan));
     for (int64_t j = 0; j < n; ++j) {
@@ -123,10 +124,8 @@ Batch make_batch(const SequenceSet& set, const MicroBatch& mb, bool token_mode, 
       pt[at] = decoder[static_cast<size_t>(j + 1)];
       w0[at] = objective;
       // Target j + 1 is a trace target when it comes before plan_start.
-      if (j + 1 < plan_start)
-        w1[at] = trace_w;
-      else
-        w2[at] = plan_w;
+      if (j + 1 < plan_start) w1[at] = trace_w;
+      else w2[at] = plan_w;
     }
     b.target_tokens += n;
   }
@@ -223,9 +222,11 @@ RunDirState inspect_run_dir(const TrainOptions& o, const nlohmann::json& setting
   }
   if (o.force) return r;
   if (same)
-    throw UserError(o.out_dir + " holds an unfinished run of these settings (step " + std::to_string(step) + " of " +
-                    std::to_string(steps) + "): pass --resume to continue it, or --force to start over");
-  throw UserError(o.out_dir + " holds a run with other settings (" + first_difference((*state)["settings"], settings) +
+    throw UserError(o.out_dir + " holds an unfinished run of these settings (step " + std::to_string(step) +
+                    " of " + std::to_string(steps) +
+                    "): pass --resume to continue it, or --force to start over");
+  throw UserError(o.out_dir + " holds a run with other settings (" +
+                  first_difference((*state)["settings"], settings) +
                   "); use another --out, or --force to replace it");
 }
 
@@ -265,8 +266,8 @@ class Trainer {
   // run(), step by step.
   struct RunStart {
     Start start = Start::kFresh;
-    int64_t step = 0;   // the step training continues from
-    RunDirState dir;    // rank 0: what inspect_run_dir found
+    int64_t step = 0;  // the step training continues from
+    RunDirState dir;   // rank 0: what inspect_run_dir found
   };
   struct StepOutcome {  // one optimizer step's figures (all ranks' sums)
     double lr = 0, loss_sum = 0, trace_mean = 0, plan_mean = 0, grad_norm = 0;
@@ -302,7 +303,7 @@ class Trainer {
   Manifest manifest_;
   std::vector<std::string> vocabulary_;
   SequenceSet train_, val_;
-  size_t dropped_ = 0;                  // sequences longer than max_decoder_tokens
+  size_t dropped_ = 0;                   // sequences longer than max_decoder_tokens
   std::optional<TraceDropper> dropper_;  // with trace dropping on (any p > 0)
   nlohmann::ordered_json settings_;
   TransformerConfig arch_;
@@ -325,8 +326,9 @@ void Trainer::load_data() {
   train_ = load_sequences(reader, Split::kTrain, mode, static_cast<size_t>(o_.train_sequences),
                           static_cast<size_t>(o_.max_decoder_tokens), &dropped_);
   if (train_.items.empty())
-    throw UserError(o_.data_dir + ": no training sequences" +
-                    (dropped_ ? " (all " + std::to_string(dropped_) + " are longer than --max-decoder-tokens)" : ""));
+    throw UserError(
+        o_.data_dir + ": no training sequences" +
+        (dropped_ ? " (all " + std::to_string(dropped_) + " are longer than --max-decoder-tokens)" : ""));
   if (o_.val_sequences > 0)
     val_ = load_sequences(reader, Split::kTest, mode, static_cast<size_t>(o_.val_sequences),
                           static_cast<size_t>(o_.max_decoder_tokens));
@@ -339,15 +341,16 @@ void Trainer::load_data() {
 void Trainer::check_init_from() {
   const CheckpointSummary c = read_checkpoint_summary(find_checkpoint_dir(o_.init_from, "--init-from"));
   if (c.vocabulary != vocabulary_)
-    throw UserError("--init-from " + o_.init_from + ": its vocabulary (" + std::to_string(c.vocabulary.size()) +
-                    " tokens) differs from that of " + o_.data_dir + " (" + std::to_string(vocabulary_.size()) +
+    throw UserError("--init-from " + o_.init_from + ": its vocabulary (" +
+                    std::to_string(c.vocabulary.size()) + " tokens) differs from that of " + o_.data_dir +
+                    " (" + std::to_string(vocabulary_.size()) +
                     " tokens): the model was trained on other data");
   if (!c.domain.empty() && c.domain != manifest_.domain)
-    throw UserError("--init-from " + o_.init_from + ": a " + c.domain + " model, but " + o_.data_dir + " is a " +
-                    manifest_.domain + " dataset");
+    throw UserError("--init-from " + o_.init_from + ": a " + c.domain + " model, but " + o_.data_dir +
+                    " is a " + manifest_.domain + " dataset");
   if (c.mode != o_.mode)
-    throw UserError("--init-from " + o_.init_from + ": the checkpoint was trained " + c.mode + ", this run is " +
-                    o_.mode + " (--mode)");
+    throw UserError("--init-from " + o_.init_from + ": the checkpoint was trained " + c.mode +
+                    ", this run is " + o_.mode + " (--mode)");
   init_from_ = c;
   ModelInfo info = load_model_info(c.dir);
   arch_ = info.arch;
@@ -391,7 +394,8 @@ nlohmann::json Trainer::state_json(int64_t step, bool finished) const {
   nlohmann::json metrics = {{"elapsed_s", elapsed_before_ + seconds_since(started_)},
                             {"window", window_.to_json()},
                             {"loss", last_loss_}};
-  if (last_val_) metrics["val_loss"] = last_val_->loss, metrics["val_token_accuracy"] = last_val_->token_accuracy;
+  if (last_val_)
+    metrics["val_loss"] = last_val_->loss, metrics["val_token_accuracy"] = last_val_->token_accuracy;
   return {{"format", kTrainStateFormat},
           {"version", 1},
           {"step", step},
@@ -404,8 +408,11 @@ nlohmann::json Trainer::state_json(int64_t step, bool finished) const {
           {"data", {{"seed", o_.seed}, {"next_micro_batch", static_cast<uint64_t>(step) * per_step}}},
           {"optimizer", {{"kind", "adamw"}, {"steps", optimizer_->steps()}}},
           {"metrics", metrics},
-          {"last_run", {{"world_size", o_.world_size}, {"accumulate", o_.accumulate}, {"threads", o_.threads},
-                        {"device", device_.str()}}}};
+          {"last_run",
+           {{"world_size", o_.world_size},
+            {"accumulate", o_.accumulate},
+            {"threads", o_.threads},
+            {"device", device_.str()}}}};
 }
 
 void Trainer::checkpoint(int64_t step, bool finished) {
@@ -460,7 +467,8 @@ void Trainer::prepare() {
                           {"heads", arch_.heads}};
     settings_["init_from"] = {{"checkpoint_xxh64", init_from_->weights_xxh64}, {"step", init_from_->step}};
   }
-  settings_["data"] = {{"identity", manifest_.identity()}, {"train", manifest_.train}, {"test", manifest_.test}};
+  settings_["data"] = {
+      {"identity", manifest_.identity()}, {"train", manifest_.train}, {"test", manifest_.test}};
   settings_["vocab_size"] = arch_.vocab_size;
 }
 
@@ -481,7 +489,8 @@ Trainer::RunStart Trainer::agree_on_start() {
       tell(Start::kAbort, 0);
       throw;
     }
-    decision = tell(begin.dir.start, begin.dir.state.is_object() ? begin.dir.state["step"].get<int64_t>() : 0);
+    decision =
+        tell(begin.dir.start, begin.dir.state.is_object() ? begin.dir.state["step"].get<int64_t>() : 0);
   } else {
     decision = tell(Start::kFresh, 0);
   }
@@ -533,8 +542,9 @@ void Trainer::make_model(const RunStart& begin) {
   if (lead && begin.start == Start::kFresh && init_from_)
     copy_weights_from(init_from_->dir, init_from_->dir + "/config.json changed while this run started");
   if (lead && begin.start == Start::kResume)
-    copy_weights_from(checkpoint_path(o_.out_dir),
-                      checkpoint_path(o_.out_dir) + "/config.json: the architecture differs from the train state's");
+    copy_weights_from(
+        checkpoint_path(o_.out_dir),
+        checkpoint_path(o_.out_dir) + "/config.json: the architecture differs from the train state's");
   flat_ = std::make_unique<FlatParameters>(*model_, kExtraSlots);
   optimizer_ = std::make_unique<FlatAdamW>(*flat_, AdamWOptions{o_.beta1, o_.beta2, 1e-8, o_.weight_decay});
   if (begin.start == Start::kResume) {
@@ -565,7 +575,8 @@ void Trainer::restore_training_state(const RunDirState& dir) {
   window_ = MetricsWindow::from_json(m.value("window", nlohmann::json()), where + " \"metrics\".\"window\"");
   elapsed_before_ = m.value("elapsed_s", 0.0);
   last_loss_ = m.value("loss", 0.0);
-  if (m.contains("val_loss")) last_val_ = Validation{m.value("val_loss", 0.0), m.value("val_token_accuracy", 0.0)};
+  if (m.contains("val_loss"))
+    last_val_ = Validation{m.value("val_loss", 0.0), m.value("val_token_accuracy", 0.0)};
 }
 
 // Rank 0 claims the run directory (a fresh run clears what a previous one left and writes
@@ -578,17 +589,18 @@ std::unique_ptr<MetricsLog> Trainer::open_run_dir(const RunStart& begin) {
     clear_run_dir(o_.out_dir);
     fs::create_directories(o_.out_dir);
   }
-  auto metrics =
-      std::make_unique<MetricsLog>(o_.out_dir + "/metrics.jsonl", begin.start == Start::kResume ? begin.step : -1);
+  auto metrics = std::make_unique<MetricsLog>(o_.out_dir + "/metrics.jsonl",
+                                              begin.start == Start::kResume ? begin.step : -1);
   if (begin.start == Start::kFresh) checkpoint(0, o_.steps == 0);
   const std::string mode = o_.mode + (dropper_ ? ", trace dropping p = " + o_.drop.to_string() : "");
   char line[384];
-  std::snprintf(line, sizeof line,
-                "%s model, %.2fM parameters, %zu training sequences%s, %zu held out, %s, %s at step %lld of %lld",
-                arch_.preset.c_str(), arch_.num_parameters() / 1e6, train_.items.size(),
-                dropped_ ? (" (" + std::to_string(dropped_) + " too long, dropped)").c_str() : "", val_.items.size(),
-                mode.c_str(), begin.start == Start::kResume ? "resuming" : "starting", static_cast<long long>(begin.step),
-                static_cast<long long>(o_.steps));
+  std::snprintf(
+      line, sizeof line,
+      "%s model, %.2fM parameters, %zu training sequences%s, %zu held out, %s, %s at step %lld of %lld",
+      arch_.preset.c_str(), arch_.num_parameters() / 1e6, train_.items.size(),
+      dropped_ ? (" (" + std::to_string(dropped_) + " too long, dropped)").c_str() : "", val_.items.size(),
+      mode.c_str(), begin.start == Start::kResume ? "resuming" : "starting",
+      static_cast<long long>(begin.step), static_cast<long long>(o_.steps));
   say(line);
   return metrics;
 }
@@ -607,7 +619,8 @@ Trainer::LoopEnd Trainer::train_steps(int64_t step, MetricsLog* metrics) {
   while (step < o_.steps) {
     const StepOutcome outcome = take_step(stream, step);
     ++step;
-    window_.add(outcome.loss_sum, outcome.trace_mean, outcome.has_trace, outcome.plan_mean, outcome.grad_norm);
+    window_.add(outcome.loss_sum, outcome.trace_mean, outcome.has_trace, outcome.plan_mean,
+                outcome.grad_norm);
     last_loss_ = outcome.loss_sum;
     log.tokens += outcome.target_tokens;
     log.padded += outcome.padded_tokens;
@@ -617,9 +630,11 @@ Trainer::LoopEnd Trainer::train_steps(int64_t step, MetricsLog* metrics) {
     const bool eval = !val_.items.empty() && ((o_.eval_every > 0 && step % o_.eval_every == 0) || last);
     std::optional<Validation> val;
     if (eval) val = last_val_ = validate();
-    if (metrics && (step % o_.log_every == 0 || eval || last)) log_step(step, outcome.lr, val, last, *metrics, log);
+    if (metrics && (step % o_.log_every == 0 || eval || last))
+      log_step(step, outcome.lr, val, last, *metrics, log);
     if (progress) progress->update(static_cast<uint64_t>(step));
-    if (last || stopped || (o_.checkpoint_every > 0 && step % o_.checkpoint_every == 0)) checkpoint(step, last);
+    if (last || stopped || (o_.checkpoint_every > 0 && step % o_.checkpoint_every == 0))
+      checkpoint(step, last);
     if (stopped) break;
   }
   if (progress) progress->finish();
@@ -633,7 +648,8 @@ Trainer::LoopEnd Trainer::train_steps(int64_t step, MetricsLog* metrics) {
 Trainer::StepOutcome Trainer::take_step(BatchStream& stream, int64_t step) {
   const uint64_t s = static_cast<uint64_t>(step);
   const bool token_mode = o_.loss_average == "token";
-  const StepCounts counts = count_step(stream, train_, step_all_micro_batches(s, o_.world_size, o_.accumulate));
+  const StepCounts counts =
+      count_step(stream, train_, step_all_micro_batches(s, o_.world_size, o_.accumulate));
   flat_->zero_grad();
   torch::Tensor extra = flat_->extra();
   int64_t padded = 0;
@@ -655,7 +671,8 @@ Trainer::StepOutcome Trainer::take_step(BatchStream& stream, int64_t step) {
   out.lr = o_.lr * lr_factor(step + 1, o_.warmup, o_.steps, o_.min_lr_ratio);
   optimizer_->step(out.lr);
 
-  const torch::Tensor host = torch::cat({extra, norm.reshape({1}).to(extra.scalar_type())}).to(torch::kDouble).cpu();
+  const torch::Tensor host =
+      torch::cat({extra, norm.reshape({1}).to(extra.scalar_type())}).to(torch::kDouble).cpu();
   const double* h = host.data_ptr<double>();
   out.has_trace = counts.trace_sequences > 0;
   out.loss_sum = h[kLossSum];
@@ -670,14 +687,14 @@ Trainer::StepOutcome Trainer::take_step(BatchStream& stream, int64_t step) {
 
 // Rank 0: the metrics line of the window since the last one; on a terminal the progress
 // line shows the pace, elsewhere a plain line every 10 s (and at validations and the end).
-void Trainer::log_step(int64_t step, double lr, const std::optional<Validation>& val, bool last, MetricsLog& metrics,
-                       LogWindow& log) {
+void Trainer::log_step(int64_t step, double lr, const std::optional<Validation>& val, bool last,
+                       MetricsLog& metrics, LogWindow& log) {
   const double window_s = seconds_since(log.start);
   nlohmann::ordered_json line;
   line["step"] = step;
   line["loss"] = window_.loss / window_.steps;
-  line["loss_trace"] =
-      window_.trace_steps ? nlohmann::ordered_json(window_.loss_trace / window_.trace_steps) : nlohmann::ordered_json();
+  line["loss_trace"] = window_.trace_steps ? nlohmann::ordered_json(window_.loss_trace / window_.trace_steps)
+                                           : nlohmann::ordered_json();
   line["loss_plan"] = window_.loss_plan / window_.steps;
   line["lr"] = lr;
   line["tokens_per_s"] = window_s > 0 ? log.tokens / window_s : 0.0;
@@ -688,11 +705,13 @@ void Trainer::log_step(int64_t step, double lr, const std::optional<Validation>&
   metrics.append(line);
   if (val || (!tty_ && seconds_since(log.last_said) >= 10) || last) {
     char text[160];
-    std::snprintf(text, sizeof text, "step %lld/%lld loss %.4f lr %.3g %.0f tokens/s", static_cast<long long>(step),
-                  static_cast<long long>(o_.steps), line["loss"].get<double>(), lr,
-                  line["tokens_per_s"].get<double>());
+    std::snprintf(text, sizeof text, "step %lld/%lld loss %.4f lr %.3g %.0f tokens/s",
+                  static_cast<long long>(step), static_cast<long long>(o_.steps), line["loss"].get<double>(),
+                  lr, line["tokens_per_s"].get<double>());
     std::string said = text;
-    if (val) said += " val_loss " + std::to_string(val->loss) + " val_token_accuracy " + std::to_string(val->token_accuracy);
+    if (val)
+      said += " val_loss " + std::to_string(val->loss) + " val_token_accuracy " +
+              std::to_string(val->token_accuracy);
     say(said);
     log.last_said = Clock::now();
   }

@@ -64,7 +64,8 @@ void check_tokens(const torch::Tensor& t, int64_t dims, const char* what) {
 EncoderDecoderImpl::EncoderDecoderImpl(const TransformerConfig& config) : config_(config) {
   config_.validate();
   encoder = register_module("encoder", detail::EncoderStack(config_, config_.encoder_layers, config_.dim));
-  decoder = register_module("decoder", detail::DecoderStack(config_, config_.decoder_layers, config_.vocab_size));
+  decoder =
+      register_module("decoder", detail::DecoderStack(config_, config_.decoder_layers, config_.vocab_size));
   rope = register_module("rope", Rope(config_.head_dim(), config_.rope_base));
 }
 
@@ -96,9 +97,11 @@ torch::Tensor EncoderDecoderImpl::encode(const torch::Tensor& prompt, const torc
 torch::Tensor EncoderDecoderImpl::decode(const torch::Tensor& decoder_tokens, const torch::Tensor& features,
                                          const torch::Tensor& prompt_mask) {
   check_tokens(decoder_tokens, 2, "decoder_tokens");
-  TORCH_CHECK(features.dim() == 3 && features.size(0) == decoder_tokens.size(0) && features.size(2) == config_.dim,
-              "features must be [B, P, dim], got ", features.sizes());
-  TORCH_CHECK(prompt_mask.dim() == 2 && prompt_mask.size(0) == features.size(0) && prompt_mask.size(1) == features.size(1),
+  TORCH_CHECK(
+      features.dim() == 3 && features.size(0) == decoder_tokens.size(0) && features.size(2) == config_.dim,
+      "features must be [B, P, dim], got ", features.sizes());
+  TORCH_CHECK(prompt_mask.dim() == 2 && prompt_mask.size(0) == features.size(0) &&
+                  prompt_mask.size(1) == features.size(1),
               "prompt_mask must be [B, P]");
   const int64_t T = decoder_tokens.size(1);
   const RopeTables tables = rope->first(T);
@@ -152,8 +155,8 @@ DecoderCache EncoderDecoderImpl::new_cache(const torch::Tensor& features, const 
 
 torch::Tensor EncoderDecoderImpl::decode_step(DecoderCache& cache, const torch::Tensor& tokens) {
   check_tokens(tokens, 1, "tokens");
-  const int64_t B = static_cast<int64_t>(cache.host_lengths.size()), H = config_.heads, hd = config_.head_dim(),
-                d = config_.dim, C = cache.capacity;
+  const int64_t B = static_cast<int64_t>(cache.host_lengths.size()), H = config_.heads,
+                hd = config_.head_dim(), d = config_.dim, C = cache.capacity;
   TORCH_CHECK(tokens.size(0) == B, "tokens must have one entry per cache row");
   int64_t longest = 0;
   for (int64_t n : cache.host_lengths) {
@@ -193,7 +196,8 @@ torch::Tensor EncoderDecoderImpl::decode_step(DecoderCache& cache, const torch::
 
     auto& feat = *block.attention_feat;
     auto cq = torch::linear(block.attention_feat_norm(h), feat.wq->weight).view({B * H, 1, hd});
-    auto cscores = torch::baddbmm(cache.cross_bias, cq, cache.cross_k[l].view({B * H, P, hd}).transpose(1, 2), 1.0, scale);
+    auto cscores = torch::baddbmm(cache.cross_bias, cq, cache.cross_k[l].view({B * H, P, hd}).transpose(1, 2),
+                                  1.0, scale);
     auto co = torch::bmm(torch::softmax(cscores, -1), cache.cross_v[l].view({B * H, P, hd})).view({B, d});
     h = h + torch::linear(co, feat.wo->weight);
     x = h + block.feed_forward(block.ffn_norm(h), cache.fused_w13[l]);
@@ -207,8 +211,9 @@ torch::Tensor EncoderDecoderImpl::decode_step(DecoderCache& cache, const torch::
 // layer is 6 linear maps, 4 kernels and one activation.
 torch::Tensor EncoderDecoderImpl::decode_step_cpu(DecoderCache& cache, const torch::Tensor& tokens) {
   namespace kernels = cpu_kernels;
-  const int64_t B = static_cast<int64_t>(cache.host_lengths.size()), H = config_.heads, hd = config_.head_dim(),
-                d = config_.dim, C = cache.capacity, P = cache.prompt_mask.size(1), f = config_.ffn_hidden();
+  const int64_t B = static_cast<int64_t>(cache.host_lengths.size()), H = config_.heads,
+                hd = config_.head_dim(), d = config_.dim, C = cache.capacity, P = cache.prompt_mask.size(1),
+                f = config_.ffn_hidden();
   const float eps = static_cast<float>(config_.norm_eps);
   const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd)));
   const int64_t* pos = cache.host_lengths.data();
@@ -236,8 +241,8 @@ torch::Tensor EncoderDecoderImpl::decode_step_cpu(DecoderCache& cache, const tor
     auto qkv = linear(norm(x, *block.attention_norm), cache.fused_qkv[l]);  // [B, 3 d]
     auto q = torch::empty({B, d}, x.options());
     kernels::rope_and_store(qkv.data_ptr<float>(), cos.data_ptr<float>(), sin.data_ptr<float>(), pos,
-                            q.data_ptr<float>(), cache.self_k[l].data_ptr<float>(), cache.self_v[l].data_ptr<float>(),
-                            B, H, hd, C);
+                            q.data_ptr<float>(), cache.self_k[l].data_ptr<float>(),
+                            cache.self_v[l].data_ptr<float>(), B, H, hd, C);
     auto o = torch::empty({B, d}, x.options());
     kernels::single_query_attention(q.data_ptr<float>(), cache.self_k[l].data_ptr<float>(),
                                     cache.self_v[l].data_ptr<float>(), o.data_ptr<float>(), B, H, hd, C * hd,
@@ -248,8 +253,8 @@ torch::Tensor EncoderDecoderImpl::decode_step_cpu(DecoderCache& cache, const tor
     auto cq = linear(norm(h, *block.attention_feat_norm), feat.wq->weight);
     auto co = torch::empty({B, d}, x.options());
     kernels::single_query_attention(cq.data_ptr<float>(), cache.cross_k[l].data_ptr<float>(),
-                                    cache.cross_v[l].data_ptr<float>(), co.data_ptr<float>(), B, H, hd, P * hd,
-                                    cross_keys.data(), cache.prompt_mask.data_ptr<bool>(), P, scale);
+                                    cache.cross_v[l].data_ptr<float>(), co.data_ptr<float>(), B, H, hd,
+                                    P * hd, cross_keys.data(), cache.prompt_mask.data_ptr<bool>(), P, scale);
     h = linear(co, feat.wo->weight, h);
 
     auto ab = linear(norm(h, *block.ffn_norm), cache.fused_w13[l]);  // [B, 2 f]
@@ -261,15 +266,16 @@ torch::Tensor EncoderDecoderImpl::decode_step_cpu(DecoderCache& cache, const tor
   return logits;
 }
 
-void EncoderDecoderImpl::reset_rows(DecoderCache& cache, const torch::Tensor& rows, const torch::Tensor& features,
-                                    const torch::Tensor& prompt_mask) {
+void EncoderDecoderImpl::reset_rows(DecoderCache& cache, const torch::Tensor& rows,
+                                    const torch::Tensor& features, const torch::Tensor& prompt_mask) {
   const int64_t B = static_cast<int64_t>(cache.host_lengths.size()), H = config_.heads;
   const int64_t P = cache.prompt_mask.size(1);
   TORCH_CHECK(rows.dim() == 1, "rows must be [R]");
   const int64_t R = rows.size(0);
   TORCH_CHECK(features.dim() == 3 && features.size(0) == R && features.size(2) == config_.dim,
               "features must be [R, P', dim]");
-  TORCH_CHECK(features.size(1) <= P, "the new prompts (", features.size(1), ") are longer than the cache's (", P, ")");
+  TORCH_CHECK(features.size(1) <= P, "the new prompts (", features.size(1), ") are longer than the cache's (",
+              P, ")");
   TORCH_CHECK(prompt_mask.dim() == 2 && prompt_mask.size(0) == R && prompt_mask.size(1) == features.size(1),
               "prompt_mask must be [R, P']");
   c10::InferenceMode guard;

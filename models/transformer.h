@@ -44,8 +44,8 @@ struct DecoderCache {
   int64_t capacity = 0;
 
   // Internal to the model (kept here so that a step allocates nothing it can reuse).
-  torch::Tensor cross_bias;                     // [B * heads, 1, P] float: 0 or -inf
-  std::vector<int64_t> host_lengths;            // a host mirror of `lengths` (no device sync per step)
+  torch::Tensor cross_bias;                         // [B * heads, 1, P] float: 0 or -inf
+  std::vector<int64_t> host_lengths;                // a host mirror of `lengths` (no device sync per step)
   std::vector<torch::Tensor> fused_qkv, fused_w13;  // per layer [3 dim, dim], [2 ffn, dim]
 };
 

@@ -13,8 +13,8 @@ int64_t TransformerConfig::ffn_hidden() const {
 int64_t TransformerConfig::num_parameters() const {
   const int64_t d = dim, f = ffn_hidden();
   const int64_t attention = 4 * d * d, feed_forward = 3 * d * f;
-  const int64_t encoder_block = attention + feed_forward + 2 * d;          // + 2 norms
-  const int64_t decoder_block = 2 * attention + feed_forward + 3 * d;      // + 3 norms
+  const int64_t encoder_block = attention + feed_forward + 2 * d;      // + 2 norms
+  const int64_t decoder_block = 2 * attention + feed_forward + 3 * d;  // + 3 norms
   const int64_t encoder = vocab_size * d + encoder_layers * encoder_block + d + d * d;
   const int64_t decoder = vocab_size * d + decoder_layers * decoder_block + d + vocab_size * d;
   return encoder + decoder;
@@ -22,14 +22,16 @@ int64_t TransformerConfig::num_parameters() const {
 
 void TransformerConfig::validate() const {
   auto positive = [](int64_t v, const char* name) {
-    if (v <= 0) throw UserError(std::string("model: \"") + name + "\" must be positive, got " + std::to_string(v));
+    if (v <= 0)
+      throw UserError(std::string("model: \"") + name + "\" must be positive, got " + std::to_string(v));
   };
   positive(dim, "dim");
   positive(encoder_layers, "encoder_layers");
   positive(decoder_layers, "decoder_layers");
   positive(heads, "heads");
   positive(ffn_multiple_of, "ffn_multiple_of");
-  if (vocab_size < 2) throw UserError("model: \"vocab_size\" must be at least 2, got " + std::to_string(vocab_size));
+  if (vocab_size < 2)
+    throw UserError("model: \"vocab_size\" must be at least 2, got " + std::to_string(vocab_size));
   if (dim % heads != 0)
     throw UserError("model: \"dim\" (" + std::to_string(dim) + ") must be divisible by \"heads\" (" +
                     std::to_string(heads) + ")");
@@ -64,7 +66,8 @@ TransformerConfig TransformerConfig::from_json(const nlohmann::json& j, const st
     out = j[key].get<int64_t>();
   };
   auto number = [&](const char* key, double& out) {
-    if (!j.contains(key) || !j[key].is_number()) throw UserError(where + ": \"" + key + "\" must be a number");
+    if (!j.contains(key) || !j[key].is_number())
+      throw UserError(where + ": \"" + key + "\" must be a number");
     out = j[key].get<double>();
   };
   if (j.contains("preset")) {
@@ -84,7 +87,8 @@ TransformerConfig TransformerConfig::from_json(const nlohmann::json& j, const st
   } catch (const UserError& e) {
     throw UserError(where + ": " + e.what());
   }
-  if (j.contains("ffn_hidden") && (!j["ffn_hidden"].is_number_integer() || j["ffn_hidden"].get<int64_t>() != c.ffn_hidden()))
+  if (j.contains("ffn_hidden") &&
+      (!j["ffn_hidden"].is_number_integer() || j["ffn_hidden"].get<int64_t>() != c.ffn_hidden()))
     throw UserError(where + ": \"ffn_hidden\" does not match dim and ffn_multiple_of");
   return c;
 }

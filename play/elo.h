@@ -21,9 +21,9 @@
 namespace traceplay::play {
 
 struct EloEstimate {
-  double score_fraction = 0.5;  // p
-  std::optional<double> elo;    // absent when p is 0 or 1
-  std::optional<double> lo, hi; // the 95% interval's bounds; absent when unbounded
+  double score_fraction = 0.5;   // p
+  std::optional<double> elo;     // absent when p is 0 or 1
+  std::optional<double> lo, hi;  // the 95% interval's bounds; absent when unbounded
 };
 
 // -400 log10(1/p - 1) for p in (0, 1).

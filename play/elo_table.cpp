@@ -49,8 +49,8 @@ struct Pair {
 
 }  // namespace
 
-std::vector<RatedPlayer> fit_elo_table(const std::vector<int>& players, const std::vector<PairResult>& results,
-                                       int anchor) {
+std::vector<RatedPlayer> fit_elo_table(const std::vector<int>& players,
+                                       const std::vector<PairResult>& results, int anchor) {
   std::map<int, size_t> index;
   for (int id : players)
     if (!index.emplace(id, index.size()).second)

@@ -31,13 +31,13 @@ struct PairResult {
 
 struct RatedPlayer {
   int id = 0;
-  double elo = 0;       // relative to the anchor
+  double elo = 0;         // relative to the anchor
   double lo = 0, hi = 0;  // the 95% interval (the anchor's: [0, 0])
-  int games = 0;        // played (without the virtual draws)
+  int games = 0;          // played (without the virtual draws)
 };
 
 // `players`: the ids, in the order of the table returned; `anchor` one of them.
-std::vector<RatedPlayer> fit_elo_table(const std::vector<int>& players, const std::vector<PairResult>& results,
-                                       int anchor);
+std::vector<RatedPlayer> fit_elo_table(const std::vector<int>& players,
+                                       const std::vector<PairResult>& results, int anchor);
 
 }  // namespace traceplay::play

@@ -18,7 +18,8 @@ FinalScore score_finished_game(const go::Board& board, uint64_t seed) {
   out.dead = go::estimate_dead_stones(seen_by_last_passer, options).dead;
   out.score = go::area_score(board, out.dead).score();
   std::vector<go::Color> stones = board.position().stones();
-  for (const go::Move& m : out.dead) stones[static_cast<size_t>(m.x + board.size() * m.y)] = go::Color::kEmpty;
+  for (const go::Move& m : out.dead)
+    stones[static_cast<size_t>(m.x + board.size() * m.y)] = go::Color::kEmpty;
   go::Position cleared(board.size());
   cleared.set_stones(stones);  // taking stones off never leaves a chain without liberties
   out.ownership = go::area_owners(cleared);

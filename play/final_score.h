@@ -22,9 +22,10 @@
 namespace traceplay::play {
 
 struct FinalScore {
-  double score = 0;                    // Black's area - White's - komi (> 0: Black wins, 0: a draw)
-  std::vector<go::Move> dead;          // stones removed before counting, row by row
-  std::vector<go::Color> ownership;    // per point (x + size * y): whose area it is after the removal; kEmpty: neutral
+  double score = 0;            // Black's area - White's - komi (> 0: Black wins, 0: a draw)
+  std::vector<go::Move> dead;  // stones removed before counting, row by row
+  std::vector<go::Color>
+      ownership;  // per point (x + size * y): whose area it is after the removal; kEmpty: neutral
 };
 
 // `board`: a finished game (board.game_over(), the last move a pass). Throws

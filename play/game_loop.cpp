@@ -110,7 +110,8 @@ class Game {
       return true;
     }
     if (moves() >= max_moves_) {
-      end(GameEnd::kMoveCap, Color::kEmpty, "0", "move cap of " + std::to_string(max_moves_) + " moves reached: a draw");
+      end(GameEnd::kMoveCap, Color::kEmpty, "0",
+          "move cap of " + std::to_string(max_moves_) + " moves reached: a draw");
       return true;
     }
     if (stop_requested()) {
@@ -168,14 +169,17 @@ class Game {
     end(GameEnd::kForfeit, go::opponent(c), sgf_color(go::opponent(c)) + "+F", "forfeit: " + why);
   }
 
-  void stopped() { end(GameEnd::kStopped, Color::kEmpty, "Void", "stopped after " + std::to_string(moves()) + " moves"); }
+  void stopped() {
+    end(GameEnd::kStopped, Color::kEmpty, "Void", "stopped after " + std::to_string(moves()) + " moves");
+  }
 
   void score_two_passes() {
     FinalScore s = score_finished_game(board_, settings_.scoring_seed);
     const Color winner = s.score > 0 ? Color::kBlack : s.score < 0 ? Color::kWhite : Color::kEmpty;
     const std::string result = go::format_result(s.score);
     end(GameEnd::kTwoPasses, winner, result,
-        "two passes; estimated dead stones removed: " + std::to_string(s.dead.size()) + "; area score " + result);
+        "two passes; estimated dead stones removed: " + std::to_string(s.dead.size()) + "; area score " +
+            result);
     out_.score = s.score;
     out_.dead = std::move(s.dead);
     out_.final_ownership = std::move(s.ownership);
@@ -192,11 +196,16 @@ class Game {
 
 const char* to_string(GameEnd end) {
   switch (end) {
-    case GameEnd::kTwoPasses: return "two_passes";
-    case GameEnd::kResignation: return "resignation";
-    case GameEnd::kForfeit: return "forfeit";
-    case GameEnd::kMoveCap: return "move_cap";
-    case GameEnd::kStopped: return "stopped";
+    case GameEnd::kTwoPasses:
+      return "two_passes";
+    case GameEnd::kResignation:
+      return "resignation";
+    case GameEnd::kForfeit:
+      return "forfeit";
+    case GameEnd::kMoveCap:
+      return "move_cap";
+    case GameEnd::kStopped:
+      return "stopped";
   }
   return "?";
 }

@@ -55,34 +55,34 @@ struct MoveVisits {
 // was evaluated as a leaf once or twice; threads may evaluate a leaf twice). The chosen
 // move is normally among them, but the pass policy may pass with no visit on the pass.
 struct MoveInfo {
-  int number = 0;                    // 1 for the first move
+  int number = 0;  // 1 for the first move
   go::Color color = go::Color::kBlack;
   go::Move move;
-  bool random_opening = false;       // drawn at random: no search, the fields below empty
-  std::vector<MoveVisits> visits;    // sparse root visit distribution
+  bool random_opening = false;     // drawn at random: no search, the fields below empty
+  std::vector<MoveVisits> visits;  // sparse root visit distribution
   int64_t root_visits = 0;
-  double root_winrate = 0.5;         // [0, 1]
-  double root_score_lead = 0;        // points
-  std::optional<double> prior;       // the chosen move's prior; absent when the analysis does not list it
-  std::vector<float> ownership;      // the player's root ownership, when PlaySettings::want_ownership
-  double seconds = 0;                // wall time of the think
+  double root_winrate = 0.5;     // [0, 1]
+  double root_score_lead = 0;    // points
+  std::optional<double> prior;   // the chosen move's prior; absent when the analysis does not list it
+  std::vector<float> ownership;  // the player's root ownership, when PlaySettings::want_ownership
+  double seconds = 0;            // wall time of the think
 };
 
 // What one colour's player is allowed.
 struct ColorSettings {
-  search::ThinkLimits limits;        // per move; both 0: the player's own defaults (see above)
+  search::ThinkLimits limits;  // per move; both 0: the player's own defaults (see above)
   bool allow_resign = true;
 };
 
 struct PlaySettings {
   int size = 9;
-  go::Rules rules;                   // komi, suicide, superko, as go::Board takes them
-  int max_moves = 0;                 // the cap (a draw); 0: 3 * size * size
+  go::Rules rules;    // komi, suicide, superko, as go::Board takes them
+  int max_moves = 0;  // the cap (a draw); 0: 3 * size * size
   int random_opening_moves = 0;
   uint64_t opening_seed = 0;
   ColorSettings black, white;
-  bool want_ownership = false;       // ask the players for root ownership (kept per move)
-  uint64_t scoring_seed = 1;         // the dead-stone estimate's seed (play/final_score.h)
+  bool want_ownership = false;         // ask the players for root ownership (kept per move)
+  uint64_t scoring_seed = 1;           // the dead-stone estimate's seed (play/final_score.h)
   std::string black_name, white_name;  // PB and PW of the record
   // Polled before each move and by the players' searches: true ends the game (Ctrl-C).
   std::function<bool()> should_stop;
@@ -98,12 +98,12 @@ struct PlayedGame {
   // ("B+3.5", "W+R", "B+F", "0" for a draw, "Void" when stopped), every move; the root's
   // comment marks the random opening, the last node's says how the game ended.
   go::GameRecord record;
-  std::vector<MoveInfo> moves;       // one per move of the record, in order
+  std::vector<MoveInfo> moves;  // one per move of the record, in order
   GameEnd end = GameEnd::kMoveCap;
-  go::Color winner = go::Color::kEmpty;   // kEmpty: a draw, or stopped
+  go::Color winner = go::Color::kEmpty;  // kEmpty: a draw, or stopped
   go::Color forfeited = go::Color::kEmpty;
-  std::string reason;                // one line: how the game ended
-  int opening_moves = 0;             // random opening moves at the start
+  std::string reason;     // one line: how the game ended
+  int opening_moves = 0;  // random opening moves at the start
   // After two passes only (play/final_score.h): Black's lead, the stones removed as
   // dead, and each point's owner (x + size * y; kEmpty neutral) for an ownership target.
   std::optional<double> score;

@@ -34,7 +34,8 @@ MatchGame play_match_game(search::GoPlayer& a, search::GoPlayer& b, const MatchS
   MatchGame mg;
   mg.index = g;
   mg.a_black = g % 2 == 0;
-  mg.game = mg.a_black ? play_game(a, b, game_settings(settings, g)) : play_game(b, a, game_settings(settings, g));
+  mg.game =
+      mg.a_black ? play_game(a, b, game_settings(settings, g)) : play_game(b, a, game_settings(settings, g));
   const go::Color a_color = mg.a_black ? go::Color::kBlack : go::Color::kWhite;
   mg.a_score = mg.game.winner == go::Color::kEmpty ? 0.5 : mg.game.winner == a_color ? 1.0 : 0.0;
   return mg;
@@ -84,20 +85,23 @@ MatchResult play_match(const PlayerFactory& a, const PlayerFactory& b, const Mat
   return run_match(settings, [&] {
     player_a = a();
     player_b = b();
-    if (!player_a || !player_b) throw std::invalid_argument("play_match: a player factory returned no player");
+    if (!player_a || !player_b)
+      throw std::invalid_argument("play_match: a player factory returned no player");
     return std::pair<search::GoPlayer*, search::GoPlayer*>(player_a.get(), player_b.get());
   });
 }
 
-MatchResult play_match_in_parallel(const PlayerFactory& a, const PlayerFactory& b, const MatchSettings& settings,
-                                   int threads) {
+MatchResult play_match_in_parallel(const PlayerFactory& a, const PlayerFactory& b,
+                                   const MatchSettings& settings, int threads) {
   if (settings.games < 1) throw std::invalid_argument("play_match: games must be >= 1");
   if (threads < 1) throw std::invalid_argument("play_match: threads must be >= 1");
   const int pairs = (settings.games + 1) / 2;
   threads = std::min(threads, pairs);
   std::atomic<bool> abort{false};
   MatchSettings shared = settings;
-  shared.game.should_stop = [&] { return abort.load() || (settings.game.should_stop && settings.game.should_stop()); };
+  shared.game.should_stop = [&] {
+    return abort.load() || (settings.game.should_stop && settings.game.should_stop());
+  };
   std::vector<std::optional<MatchGame>> finished(static_cast<size_t>(settings.games));
   std::mutex mutex;  // on_game and the first error
   std::exception_ptr error;

@@ -27,15 +27,15 @@ namespace traceplay::play {
 
 // What a side may do in every game, whichever colour it has.
 struct MatchSide {
-  std::string name;                  // PB / PW of its games' records
-  search::ThinkLimits limits;        // per move; both 0: the player's own defaults
+  std::string name;            // PB / PW of its games' records
+  search::ThinkLimits limits;  // per move; both 0: the player's own defaults
   bool allow_resign = true;
 };
 
 struct MatchGame {
-  int index = 0;                     // 0-based
+  int index = 0;  // 0-based
   bool a_black = true;
-  double a_score = 0;                // 1, 0.5 or 0
+  double a_score = 0;  // 1, 0.5 or 0
   PlayedGame game;
 };
 
@@ -45,17 +45,17 @@ struct MatchSettings {
   // limits, allow_resign, names and opening seed are set per game from a, b and seed.
   PlaySettings game;
   MatchSide a, b;
-  uint64_t seed = 0;                 // the openings' seeds (see above)
+  uint64_t seed = 0;                              // the openings' seeds (see above)
   std::function<void(const MatchGame&)> on_game;  // after each finished game (progress)
 };
 
 struct MatchResult {
-  std::vector<MatchGame> games;      // the finished games, in order
-  std::vector<double> a_scores;      // A's score in each of them
+  std::vector<MatchGame> games;  // the finished games, in order
+  std::vector<double> a_scores;  // A's score in each of them
   int a_wins = 0, b_wins = 0, draws = 0;
   int a_forfeits = 0, b_forfeits = 0;  // games lost by forfeit
-  bool stopped = false;              // should_stop ended the match early
-  std::optional<EloEstimate> elo;    // A over B; absent when no game finished
+  bool stopped = false;                // should_stop ended the match early
+  std::optional<EloEstimate> elo;      // A over B; absent when no game finished
 };
 
 using PlayerFactory = std::function<std::unique_ptr<search::GoPlayer>()>;
@@ -75,7 +75,7 @@ MatchResult play_match(const PlayerFactory& a, const PlayerFactory& b, const Mat
 // in another order; `games` is in index order, on_game is called as each ends, one at a
 // time). should_stop, or a player's exception (rethrown after every thread has
 // ended), stops all the games: the stopped ones are left out.
-MatchResult play_match_in_parallel(const PlayerFactory& a, const PlayerFactory& b, const MatchSettings& settings,
-                                   int threads);
+MatchResult play_match_in_parallel(const PlayerFactory& a, const PlayerFactory& b,
+                                   const MatchSettings& settings, int threads);
 
 }  // namespace traceplay::play

@@ -33,8 +33,8 @@ std::string hex16(uint64_t v) {
 // A record's token ids as an int32 numpy array viewing the record's own memory; the
 // Python record object stays alive as long as the array does.
 py::array_t<int32_t> ids_view(const std::vector<int32_t>& ids, py::handle owner) {
-  return py::array_t<int32_t>({static_cast<py::ssize_t>(ids.size())}, {static_cast<py::ssize_t>(sizeof(int32_t))},
-                              ids.data(), owner);
+  return py::array_t<int32_t>({static_cast<py::ssize_t>(ids.size())},
+                              {static_cast<py::ssize_t>(sizeof(int32_t))}, ids.data(), owner);
 }
 
 // Reads the records of one split, shard after shard (each checked against the manifest
@@ -128,15 +128,16 @@ class KeepSignalHandlers {
   }
 
  private:
-  struct sigaction int_ {}, term_ {};
+  struct sigaction int_ {
+  }, term_{};
 };
 
 py::object generate_dataset(const std::string& out, const std::string& domain, std::optional<int> size,
                             std::optional<int> width, std::optional<int> height, int64_t count, int64_t seed,
                             std::optional<bool> deterministic, double test_fraction, int threads,
                             int64_t shard_records, std::optional<int> walls, std::optional<int> boxes,
-                            std::optional<std::string> levels, int64_t max_expansions, int64_t max_trace_tokens,
-                            bool force) {
+                            std::optional<std::string> levels, int64_t max_expansions,
+                            int64_t max_trace_tokens, bool force) {
   if (out.empty()) throw py::value_error("out must name a directory");
   if (seed < 0) throw py::value_error("seed must be >= 0, got " + std::to_string(seed));
   if (max_expansions < 0 || max_trace_tokens < 0)
@@ -186,66 +187,79 @@ void bind_data(py::module_& m) {
                   "bos, eos and has no duplicates.")
       .def("__len__", &Vocabulary::size)
       .def_property_readonly("tokens", &Vocabulary::tokens, "Every token, by id.")
-      .def("token", [](const Vocabulary& v, int32_t id) {
-             if (id < 0 || static_cast<size_t>(id) >= v.size())
-               throw py::index_error("token id " + std::to_string(id) + " is outside the vocabulary (size " +
-                                     std::to_string(v.size()) + ")");
-             return v.token(id);
-           },
-           py::arg("id"))
+      .def(
+          "token",
+          [](const Vocabulary& v, int32_t id) {
+            if (id < 0 || static_cast<size_t>(id) >= v.size())
+              throw py::index_error("token id " + std::to_string(id) + " is outside the vocabulary (size " +
+                                    std::to_string(v.size()) + ")");
+            return v.token(id);
+          },
+          py::arg("id"))
       .def("find", &Vocabulary::find, py::arg("token"), "The id of a token, or -1.")
-      .def("encode",
-           [](const Vocabulary& v, const std::vector<std::string>& tokens) {
-             std::vector<int32_t> ids;
-             ids.reserve(tokens.size());
-             for (const auto& t : tokens) {
-               const int32_t id = v.find(t);
-               if (id < 0) throw py::value_error("token \"" + t + "\" is not in the vocabulary");
-               ids.push_back(id);
-             }
-             return to_numpy(std::move(ids));
-           },
-           py::arg("tokens"), "Token strings -> int32 numpy array of ids; ValueError for an unknown token.")
-      .def("decode",
-           [](const Vocabulary& v, const std::vector<int32_t>& ids) {
-             for (int32_t id : ids)
-               if (id < 0 || static_cast<size_t>(id) >= v.size())
-                 throw py::value_error("token id " + std::to_string(id) + " is outside the vocabulary (size " +
-                                       std::to_string(v.size()) + ")");
-             return v.decode(ids);
-           },
-           py::arg("ids"), "Ids (any int sequence or array) -> token strings.")
-      .def("__repr__", [](const Vocabulary& v) { return "<Vocabulary of " + std::to_string(v.size()) + " tokens>"; });
+      .def(
+          "encode",
+          [](const Vocabulary& v, const std::vector<std::string>& tokens) {
+            std::vector<int32_t> ids;
+            ids.reserve(tokens.size());
+            for (const auto& t : tokens) {
+              const int32_t id = v.find(t);
+              if (id < 0) throw py::value_error("token \"" + t + "\" is not in the vocabulary");
+              ids.push_back(id);
+            }
+            return to_numpy(std::move(ids));
+          },
+          py::arg("tokens"), "Token strings -> int32 numpy array of ids; ValueError for an unknown token.")
+      .def(
+          "decode",
+          [](const Vocabulary& v, const std::vector<int32_t>& ids) {
+            for (int32_t id : ids)
+              if (id < 0 || static_cast<size_t>(id) >= v.size())
+                throw py::value_error("token id " + std::to_string(id) + " is outside the vocabulary (size " +
+                                      std::to_string(v.size()) + ")");
+            return v.decode(ids);
+          },
+          py::arg("ids"), "Ids (any int sequence or array) -> token strings.")
+      .def("__repr__",
+           [](const Vocabulary& v) { return "<Vocabulary of " + std::to_string(v.size()) + " tokens>"; });
 
   m.def("maze_vocabulary", &search::maze_vocabulary, py::arg("width"), py::arg("height"),
         "The vocabulary of width x height maze datasets.");
   m.def("sokoban_vocabulary", &search::sokoban_vocabulary, py::arg("max_side"), py::arg("cost_tokens") = 1000,
         "The vocabulary of Sokoban datasets (coordinates 0..max_side-1, c0..c<cost_tokens-1>).");
-  m.def("hash_tokens", [](const std::vector<std::string>& tokens) { return hex16(hash_tokens(tokens)); },
-        py::arg("tokens"), "XXH64 of the tokens joined by spaces, as 16 hex digits (a record's id of its prompt).");
+  m.def(
+      "hash_tokens", [](const std::vector<std::string>& tokens) { return hex16(hash_tokens(tokens)); },
+      py::arg("tokens"),
+      "XXH64 of the tokens joined by spaces, as 16 hex digits (a record's id of its prompt).");
 
-  py::class_<DatasetRecord>(m, "Record",
-                            "One dataset record: id and layout (16 hex digits), prompt, trace and plan token\n"
-                            "ids (int32 numpy arrays viewing the record's memory), meta (a dict).")
+  py::class_<DatasetRecord>(
+      m, "Record",
+      "One dataset record: id and layout (16 hex digits), prompt, trace and plan token\n"
+      "ids (int32 numpy arrays viewing the record's memory), meta (a dict).")
       .def_property_readonly("id", [](const DatasetRecord& r) { return hex16(r.id); })
       .def_property_readonly("layout", [](const DatasetRecord& r) { return hex16(r.layout); })
-      .def_property_readonly("prompt", [](py::object self) { return ids_view(self.cast<const DatasetRecord&>().prompt, self); })
-      .def_property_readonly("trace", [](py::object self) { return ids_view(self.cast<const DatasetRecord&>().trace, self); })
-      .def_property_readonly("plan", [](py::object self) { return ids_view(self.cast<const DatasetRecord&>().plan, self); })
+      .def_property_readonly(
+          "prompt", [](py::object self) { return ids_view(self.cast<const DatasetRecord&>().prompt, self); })
+      .def_property_readonly(
+          "trace", [](py::object self) { return ids_view(self.cast<const DatasetRecord&>().trace, self); })
+      .def_property_readonly(
+          "plan", [](py::object self) { return ids_view(self.cast<const DatasetRecord&>().plan, self); })
       .def_property_readonly("meta", [](const DatasetRecord& r) { return to_py(r.meta); })
-      .def("json_line",
-           [](const DatasetRecord& r) {
-             std::string line;
-             append_record_json(line, r);
-             return line;
-           },
-           "The record's line in a shard (without the newline), byte for byte.")
+      .def(
+          "json_line",
+          [](const DatasetRecord& r) {
+            std::string line;
+            append_record_json(line, r);
+            return line;
+          },
+          "The record's line in a shard (without the newline), byte for byte.")
       .def("__repr__", [](const DatasetRecord& r) {
         return "<Record " + hex16(r.id) + ": " + std::to_string(r.prompt.size()) + " prompt, " +
                std::to_string(r.trace.size()) + " trace, " + std::to_string(r.plan.size()) + " plan tokens>";
       });
 
-  py::class_<BatchIterator>(m, "BatchIterator", "Lists of up to batch_size Records, read with the GIL released.")
+  py::class_<BatchIterator>(m, "BatchIterator",
+                            "Lists of up to batch_size Records, read with the GIL released.")
       .def("__iter__", [](BatchIterator& it) -> BatchIterator& { return it; })
       .def("__next__", [](BatchIterator& it) {
         auto batch = it.stream.next_batch();
@@ -270,53 +284,64 @@ void bind_data(py::module_& m) {
       .def(py::init<std::string>(), py::arg("dir"),
            "ValueError with the CLI's message for a missing or malformed dataset.")
       .def_property_readonly("dir", &DatasetReader::dir)
-      .def_property_readonly("manifest", [](const DatasetReader& r) { return to_py(r.manifest().to_json()); },
-                             "manifest.json as a dict.")
+      .def_property_readonly(
+          "manifest", [](const DatasetReader& r) { return to_py(r.manifest().to_json()); },
+          "manifest.json as a dict.")
       .def_property_readonly("domain", [](const DatasetReader& r) { return r.manifest().domain; })
-      .def_property_readonly("vocabulary", &DatasetReader::vocabulary, py::return_value_policy::reference_internal)
-      .def("count", [](const DatasetReader& r, const std::string& split) {
-             return parse_split(split, "split") == Split::kTrain ? r.manifest().train : r.manifest().test;
-           },
-           py::arg("split") = "train", "Records in the split ('train' or 'test').")
-      .def("verify",
-           [](const DatasetReader& r, bool records) {
-             py::gil_scoped_release release;
-             r.verify(records);
-           },
-           py::arg("records") = false,
-           "Checks every shard (XXH64, zstd stream, record count; with records=True every\n"
-           "record's token ids too); ValueError naming the first bad shard.")
-      .def("records",
-           [](const DatasetReader& r, const std::string& split, int batch_size) {
-             if (batch_size < 1) throw py::value_error("batch_size must be >= 1");
-             return RecordIterator{RecordStream(r, parse_split(split, "split"), static_cast<size_t>(batch_size)), {}, 0};
-           },
-           py::arg("split") = "train", py::arg("batch_size") = 256, py::keep_alive<0, 1>(),
-           "Iterates the split's records in dataset order.")
-      .def("batches",
-           [](const DatasetReader& r, const std::string& split, int batch_size) {
-             if (batch_size < 1) throw py::value_error("batch_size must be >= 1");
-             return BatchIterator{RecordStream(r, parse_split(split, "split"), static_cast<size_t>(batch_size))};
-           },
-           py::arg("split") = "train", py::arg("batch_size") = 256, py::keep_alive<0, 1>(),
-           "Iterates the split's records as lists of up to batch_size.")
+      .def_property_readonly("vocabulary", &DatasetReader::vocabulary,
+                             py::return_value_policy::reference_internal)
+      .def(
+          "count",
+          [](const DatasetReader& r, const std::string& split) {
+            return parse_split(split, "split") == Split::kTrain ? r.manifest().train : r.manifest().test;
+          },
+          py::arg("split") = "train", "Records in the split ('train' or 'test').")
+      .def(
+          "verify",
+          [](const DatasetReader& r, bool records) {
+            py::gil_scoped_release release;
+            r.verify(records);
+          },
+          py::arg("records") = false,
+          "Checks every shard (XXH64, zstd stream, record count; with records=True every\n"
+          "record's token ids too); ValueError naming the first bad shard.")
+      .def(
+          "records",
+          [](const DatasetReader& r, const std::string& split, int batch_size) {
+            if (batch_size < 1) throw py::value_error("batch_size must be >= 1");
+            return RecordIterator{
+                RecordStream(r, parse_split(split, "split"), static_cast<size_t>(batch_size)), {}, 0};
+          },
+          py::arg("split") = "train", py::arg("batch_size") = 256, py::keep_alive<0, 1>(),
+          "Iterates the split's records in dataset order.")
+      .def(
+          "batches",
+          [](const DatasetReader& r, const std::string& split, int batch_size) {
+            if (batch_size < 1) throw py::value_error("batch_size must be >= 1");
+            return BatchIterator{
+                RecordStream(r, parse_split(split, "split"), static_cast<size_t>(batch_size))};
+          },
+          py::arg("split") = "train", py::arg("batch_size") = 256, py::keep_alive<0, 1>(),
+          "Iterates the split's records as lists of up to batch_size.")
       .def("read_all", &read_split, py::arg("split") = "train", "Every record of the split, as a list.")
       .def("arrays", &split_arrays, py::arg("split") = "train",
            "The split's tokens as numpy arrays: 'prompt', 'trace', 'plan' (int32, every record's\n"
            "ids one after another) and 'prompt_offsets', 'trace_offsets', 'plan_offsets' (int64,\n"
            "n + 1 each): record i's trace is trace[trace_offsets[i]:trace_offsets[i + 1]].")
-      .def("decode",
-           [](const DatasetReader& r, const DatasetRecord& record) {
-             py::dict d;
-             d["prompt"] = r.vocabulary().decode(record.prompt);
-             d["trace"] = r.vocabulary().decode(record.trace);
-             d["plan"] = r.vocabulary().decode(record.plan);
-             return d;
-           },
-           py::arg("record"), "A record's tokens as strings: {'prompt', 'trace', 'plan'}.")
+      .def(
+          "decode",
+          [](const DatasetReader& r, const DatasetRecord& record) {
+            py::dict d;
+            d["prompt"] = r.vocabulary().decode(record.prompt);
+            d["trace"] = r.vocabulary().decode(record.trace);
+            d["plan"] = r.vocabulary().decode(record.plan);
+            return d;
+          },
+          py::arg("record"), "A record's tokens as strings: {'prompt', 'trace', 'plan'}.")
       .def("__repr__", [](const DatasetReader& r) {
-        return "<Dataset " + r.dir() + ": " + r.manifest().domain + ", " + std::to_string(r.manifest().train) +
-               " train + " + std::to_string(r.manifest().test) + " test>";
+        return "<Dataset " + r.dir() + ": " + r.manifest().domain + ", " +
+               std::to_string(r.manifest().train) + " train + " + std::to_string(r.manifest().test) +
+               " test>";
       });
 
   m.def("generate", &generate_dataset, py::arg("out"), py::arg("domain"), py::arg("size") = py::none(),

@@ -42,14 +42,15 @@ go::Move parse_move(const py::handle& move, int size) {
   if (py::isinstance<py::str>(move)) {
     const std::string word = move.cast<std::string>();
     const auto m = gtp::parse_vertex(word, size);
-    if (!m) throw py::value_error("\"" + word + "\" is not a vertex of a " + std::to_string(size) + "x" +
-                                  std::to_string(size) + " board (like D4, or pass)");
+    if (!m)
+      throw py::value_error("\"" + word + "\" is not a vertex of a " + std::to_string(size) + "x" +
+                            std::to_string(size) + " board (like D4, or pass)");
     return *m;
   }
   const auto xy = move.cast<std::pair<int, int>>();
   if (xy.first < 0 || xy.second < 0 || xy.first >= size || xy.second >= size)
-    throw py::value_error("(" + std::to_string(xy.first) + ", " + std::to_string(xy.second) +
-                          ") is off a " + std::to_string(size) + "x" + std::to_string(size) + " board");
+    throw py::value_error("(" + std::to_string(xy.first) + ", " + std::to_string(xy.second) + ") is off a " +
+                          std::to_string(size) + "x" + std::to_string(size) + " board");
   return go::Move::at(xy.first, xy.second);
 }
 
@@ -129,20 +130,23 @@ go::Board replay(const go::GameRecord& record, int moves) {
       for (go::Move m : node.add_black) stones.push_back({m, go::Color::kBlack});
       for (go::Move m : node.add_white) stones.push_back({m, go::Color::kWhite});
       for (go::Move m : node.add_empty) stones.push_back({m, go::Color::kEmpty});
-      if (!board.setup(stones)) throw py::value_error("the record's setup stones leave a chain without liberties");
+      if (!board.setup(stones))
+        throw py::value_error("the record's setup stones leave a chain without liberties");
     }
     if (!node.move) continue;
     if (moves >= 0 && played >= moves) break;
     const go::MoveLegality legality = board.play(node.move->color, node.move->move);
     if (legality != go::MoveLegality::kLegal)
-      throw py::value_error("move " + std::to_string(played + 1) + " (" + gtp::format_color(node.move->color) + " " +
-                            vertex(node.move->move, record.size) + ") is illegal: " + go::to_string(legality));
+      throw py::value_error("move " + std::to_string(played + 1) + " (" +
+                            gtp::format_color(node.move->color) + " " + vertex(node.move->move, record.size) +
+                            ") is illegal: " + go::to_string(legality));
     ++played;
   }
   return board;
 }
 
-std::vector<std::pair<std::string, std::string>> moves_of(const std::vector<go::ColoredMove>& moves, int size) {
+std::vector<std::pair<std::string, std::string>> moves_of(const std::vector<go::ColoredMove>& moves,
+                                                          int size) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& cm : moves) out.emplace_back(gtp::format_color(cm.color), vertex(cm.move, size));
   return out;
@@ -160,11 +164,13 @@ struct PositionAnalysis {
   std::vector<float> ownership;  // size * size, or empty
 };
 
-PositionAnalysis analyze(const go::Board& board, int64_t visits, double max_seconds, const std::string& evaluator,
-                         int playouts, int threads, int64_t seed, bool ownership, double c_puct) {
+PositionAnalysis analyze(const go::Board& board, int64_t visits, double max_seconds,
+                         const std::string& evaluator, int playouts, int threads, int64_t seed,
+                         bool ownership, double c_puct) {
   if (visits < 0) throw py::value_error("visits must be >= 0, got " + std::to_string(visits));
   if (!(max_seconds >= 0)) throw py::value_error("max_seconds must be >= 0");
-  if (visits == 0 && max_seconds == 0) throw py::value_error("give visits or max_seconds (both are 0: no limit)");
+  if (visits == 0 && max_seconds == 0)
+    throw py::value_error("give visits or max_seconds (both are 0: no limit)");
   if (seed < 0) throw py::value_error("seed must be >= 0, got " + std::to_string(seed));
   const auto eval = apps::make_evaluator(evaluator, playouts);  // std::invalid_argument -> ValueError
   search::MctsSettings settings;
@@ -195,7 +201,8 @@ PositionAnalysis analyze(const go::Board& board, int64_t visits, double max_seco
     out.visits.assign(static_cast<size_t>(points + 1), 0);
     out.priors.assign(static_cast<size_t>(points + 1), 0.0f);
     for (const search::MctsNode& c : mcts.root().children) {
-      const size_t i = c.move.is_pass() ? static_cast<size_t>(points) : static_cast<size_t>(c.move.x + size * c.move.y);
+      const size_t i =
+          c.move.is_pass() ? static_cast<size_t>(points) : static_cast<size_t>(c.move.x + size * c.move.y);
       out.visits[i] = c.visits;
       out.priors[i] = c.clean_prior;
     }
@@ -242,14 +249,16 @@ std::unique_ptr<GtpEngine> make_gtp(int size, double komi, int64_t visits, doubl
   options.log = [](const std::string&) {};  // diagnostics would go to stderr; Python sees replies only
   auto out = std::make_unique<GtpEngine>();
   out->engine = std::make_unique<gtp::Engine>(
-      std::make_unique<search::MctsPlayer>(mcts, apps::make_evaluator(evaluator, playouts)), options, steady_clock());
+      std::make_unique<search::MctsPlayer>(mcts, apps::make_evaluator(evaluator, playouts)), options,
+      steady_clock());
   out->analysis_seconds = analysis_seconds;
   return out;
 }
 
 std::string gtp_execute(GtpEngine& g, const std::string& line) {
   if (g.quit) throw py::value_error("the engine has quit");
-  if (line.find('\n') != std::string::npos) throw py::value_error("one command a call: the line has a newline");
+  if (line.find('\n') != std::string::npos)
+    throw py::value_error("one command a call: the line has a newline");
   std::string response;
   py::gil_scoped_release release;
   const auto started = std::chrono::steady_clock::now();
@@ -257,7 +266,8 @@ std::string gtp_execute(GtpEngine& g, const std::string& line) {
   channel.write = [&response](const std::string& text) { response += text; };
   // Nothing else arrives while a command runs: analysis commands stop after analysis_seconds.
   channel.input_pending = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >= g.analysis_seconds;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >=
+           g.analysis_seconds;
   };
   g.quit = !g.engine->execute(line, channel);
   return response;
@@ -270,9 +280,10 @@ void bind_go(py::module_& m) {
       "Go: board, SGF, features, MCTS analysis and the GTP engine. Moves are GTP vertices\n"
       "('D4', 'pass') or (x, y) tuples with y = 0 the top row; colors 'black'/'white'.";
 
-  py::class_<go::Board>(m, "Board", "A Go game in progress: stones, side to move, ko and superko, history with undo.")
-      .def(py::init(&make_board), py::arg("size") = 19, py::arg("komi") = 7.5, py::arg("superko") = "positional",
-           py::arg("allow_suicide") = false,
+  py::class_<go::Board>(m, "Board",
+                        "A Go game in progress: stones, side to move, ko and superko, history with undo.")
+      .def(py::init(&make_board), py::arg("size") = 19, py::arg("komi") = 7.5,
+           py::arg("superko") = "positional", py::arg("allow_suicide") = false,
            "size 2..25; superko 'positional' (default), 'situational' or 'none'.")
       .def_property_readonly("size", &go::Board::size)
       .def_property_readonly("komi", [](const go::Board& b) { return b.rules().komi; })
@@ -280,24 +291,28 @@ void bind_go(py::module_& m) {
       .def("play", &play, py::arg("move"), py::arg("color") = py::none(),
            "Plays a move for `color` (default: the side to move). ValueError for an illegal move,\n"
            "naming why (occupied, suicide, ko, superko); the board is then unchanged.")
-      .def("is_legal",
-           [](const go::Board& b, const py::handle& move, const std::optional<std::string>& color) {
-             return b.is_legal(color ? parse_color(*color) : b.to_move(), parse_move(move, b.size()));
-           },
-           py::arg("move"), py::arg("color") = py::none())
-      .def("legal_moves",
-           [](const go::Board& b, const std::optional<std::string>& color) {
-             std::vector<std::string> out;
-             for (go::Move mv : b.legal_moves(color ? parse_color(*color) : b.to_move()))
-               out.push_back(vertex(mv, b.size()));
-             return out;
-           },
-           py::arg("color") = py::none(), "The legal on-board moves as vertices (pass is always legal).")
+      .def(
+          "is_legal",
+          [](const go::Board& b, const py::handle& move, const std::optional<std::string>& color) {
+            return b.is_legal(color ? parse_color(*color) : b.to_move(), parse_move(move, b.size()));
+          },
+          py::arg("move"), py::arg("color") = py::none())
+      .def(
+          "legal_moves",
+          [](const go::Board& b, const std::optional<std::string>& color) {
+            std::vector<std::string> out;
+            for (go::Move mv : b.legal_moves(color ? parse_color(*color) : b.to_move()))
+              out.push_back(vertex(mv, b.size()));
+            return out;
+          },
+          py::arg("color") = py::none(), "The legal on-board moves as vertices (pass is always legal).")
       .def("undo", &go::Board::undo, "Takes back the last move; False when there is none.")
-      .def("captures", [](const go::Board& b, const std::string& by) { return b.captures(parse_color(by)); },
-           py::arg("by"), "Stones captured by `by`.")
-      .def_property_readonly("moves", [](const go::Board& b) { return moves_of(b.moves(), b.size()); },
-                             "The moves since the start as (color, vertex).")
+      .def(
+          "captures", [](const go::Board& b, const std::string& by) { return b.captures(parse_color(by)); },
+          py::arg("by"), "Stones captured by `by`.")
+      .def_property_readonly(
+          "moves", [](const go::Board& b) { return moves_of(b.moves(), b.size()); },
+          "The moves since the start as (color, vertex).")
       .def_property_readonly("game_over", &go::Board::game_over, "Two passes in a row.")
       .def_property_readonly("hash", &go::Board::hash, "Zobrist hash of the stones.")
       .def("stones", &stones_array,
@@ -308,26 +323,27 @@ void bind_go(py::module_& m) {
            "size), [plane, y, x] (games/go/features.h: stones of the side to move and the\n"
            "opponent for `history` states, side to move, legal moves, liberties 1/2/3+, komi,\n"
            "ones).")
-      .def("score",
-           [](const go::Board& b) {
-             const go::AreaScore s = go::area_score(b);
-             py::dict d;
-             d["black"] = s.black;
-             d["white"] = s.white;
-             d["komi"] = s.komi;
-             d["score"] = s.score();
-             d["result"] = go::format_result(s.score());
-             return d;
-           },
-           "Tromp-Taylor area score of the stones as they are: {'black', 'white', 'komi', 'score'\n"
-           "(> 0: Black wins), 'result' ('B+7.5')}.")
+      .def(
+          "score",
+          [](const go::Board& b) {
+            const go::AreaScore s = go::area_score(b);
+            py::dict d;
+            d["black"] = s.black;
+            d["white"] = s.white;
+            d["komi"] = s.komi;
+            d["score"] = s.score();
+            d["result"] = go::format_result(s.score());
+            return d;
+          },
+          "Tromp-Taylor area score of the stones as they are: {'black', 'white', 'komi', 'score'\n"
+          "(> 0: Black wins), 'result' ('B+7.5')}.")
       .def("render", &gtp::board_diagram, "The board as GTP showboard draws it ('X' black, 'O' white).")
-      .def("to_sgf",
-           [](const go::Board& b, const std::string& black, const std::string& white, const std::string& result) {
-             return go::write_sgf(record_of(b, black, white, result));
-           },
-           py::arg("black") = "", py::arg("white") = "", py::arg("result") = "",
-           "The game so far as SGF FF[4] text (size, komi, moves).")
+      .def(
+          "to_sgf",
+          [](const go::Board& b, const std::string& black, const std::string& white,
+             const std::string& result) { return go::write_sgf(record_of(b, black, white, result)); },
+          py::arg("black") = "", py::arg("white") = "", py::arg("result") = "",
+          "The game so far as SGF FF[4] text (size, komi, moves).")
       .def("copy", [](const go::Board& b) { return go::Board(b); })
       .def("__copy__", [](const go::Board& b) { return go::Board(b); })
       .def("__repr__", [](const go::Board& b) {
@@ -344,20 +360,26 @@ void bind_go(py::module_& m) {
       .def_readonly("white", &go::GameRecord::white_player)
       .def_readonly("result", &go::GameRecord::result)
       .def_readonly("date", &go::GameRecord::date)
-      .def_property_readonly("moves", [](const go::GameRecord& r) { return moves_of(r.moves(), r.size); },
-                             "The main line's moves as (color, vertex).")
+      .def_property_readonly(
+          "moves", [](const go::GameRecord& r) { return moves_of(r.moves(), r.size); },
+          "The main line's moves as (color, vertex).")
       .def("board", &replay, py::arg("moves") = -1,
            "The position after the first `moves` moves (all when negative), setup included;\n"
            "ValueError naming an illegal move.")
       .def("to_sgf", &go::write_sgf, "The record as SGF FF[4] text.");
 
-  m.def("read_sgf",
-        [](const std::string& text, const std::string& name, size_t game) { return go::read_sgf_game(text, name, game); },
-        py::arg("text"), py::arg("name") = "<sgf>", py::arg("game") = 0,
-        "Game `game` (0-based) of SGF text; the main line is followed. ValueError naming the\n"
-        "problem for malformed SGF.");
-  m.def("load_sgf", [](const std::string& path, size_t game) { return go::load_sgf_game(path, game); },
-        py::arg("path"), py::arg("game") = 0, "Game `game` of an SGF file (ValueError when missing or malformed).");
+  m.def(
+      "read_sgf",
+      [](const std::string& text, const std::string& name, size_t game) {
+        return go::read_sgf_game(text, name, game);
+      },
+      py::arg("text"), py::arg("name") = "<sgf>", py::arg("game") = 0,
+      "Game `game` (0-based) of SGF text; the main line is followed. ValueError naming the\n"
+      "problem for malformed SGF.");
+  m.def(
+      "load_sgf", [](const std::string& path, size_t game) { return go::load_sgf_game(path, game); },
+      py::arg("path"), py::arg("game") = 0,
+      "Game `game` of an SGF file (ValueError when missing or malformed).");
 
   py::class_<search::MoveStats>(m, "MoveStats", "One root move of an analysis.")
       .def_readonly("visits", &search::MoveStats::visits)
@@ -366,60 +388,67 @@ void bind_go(py::module_& m) {
       .def_readonly("lcb", &search::MoveStats::lcb)
       .def_readonly("score_lead", &search::MoveStats::score_lead);
 
-  py::class_<PositionAnalysis>(m, "Analysis",
-                               "What MCTS thinks of a position (values for the side to move). Arrays index points\n"
-                               "x + size * y (y = 0 the top row), pass last.")
+  py::class_<PositionAnalysis>(
+      m, "Analysis",
+      "What MCTS thinks of a position (values for the side to move). Arrays index points\n"
+      "x + size * y (y = 0 the top row), pass last.")
       .def_readonly("root_visits", &PositionAnalysis::root_visits)
-      .def_readonly("winrate", &PositionAnalysis::winrate, "The position's value for the side to move, [0, 1].")
-      .def_property_readonly("value", [](const PositionAnalysis& a) { return 2 * a.winrate - 1; },
-                             "The same in [-1, 1].")
+      .def_readonly("winrate", &PositionAnalysis::winrate,
+                    "The position's value for the side to move, [0, 1].")
+      .def_property_readonly(
+          "value", [](const PositionAnalysis& a) { return 2 * a.winrate - 1; }, "The same in [-1, 1].")
       .def_readonly("score_lead", &PositionAnalysis::score_lead, "Points, > 0: the side to move is ahead.")
       .def_readonly("best_move", &PositionAnalysis::best_move, "The most visited move (vertex).")
-      .def_property_readonly("moves",
-                             [](const PositionAnalysis& a) {
-                               py::list out;
-                               for (const auto& ms : a.moves) {
-                                 py::dict d;
-                                 d["move"] = vertex(ms.move, a.size);
-                                 d["visits"] = ms.visits;
-                                 d["winrate"] = ms.winrate;
-                                 d["prior"] = ms.prior;
-                                 d["lcb"] = ms.lcb;
-                                 d["score_lead"] = ms.score_lead;
-                                 std::vector<std::string> pv;
-                                 for (go::Move mv : ms.pv) pv.push_back(vertex(mv, a.size));
-                                 d["pv"] = pv;
-                                 out.append(d);
-                               }
-                               return out;
-                             },
-                             "Visited root moves, best first: dicts of move, visits, winrate, prior, lcb,\n"
-                             "score_lead, pv (vertices).")
-      .def_property_readonly("visits", [](const PositionAnalysis& a) { return to_numpy(std::vector<int64_t>(a.visits)); },
-                             "int64 array of size * size + 1: visits of each root move.")
-      .def_property_readonly("priors", [](const PositionAnalysis& a) { return to_numpy(std::vector<float>(a.priors)); },
-                             "float32 array of size * size + 1: the evaluator's prior (0 for illegal moves).")
-      .def_property_readonly("policy",
-                             [](const PositionAnalysis& a) {
-                               std::vector<float> p(a.visits.size(), 0.0f);
-                               int64_t total = 0;
-                               for (int64_t v : a.visits) total += v;
-                               if (total > 0)
-                                 for (size_t i = 0; i < p.size(); ++i)
-                                   p[i] = static_cast<float>(static_cast<double>(a.visits[i]) / static_cast<double>(total));
-                               return to_numpy(std::move(p));
-                             },
-                             "float32 array of size * size + 1: the visit distribution (sums to 1).")
-      .def_property_readonly("ownership",
-                             [](const PositionAnalysis& a) -> py::object {
-                               if (a.ownership.empty()) return py::none();
-                               return to_numpy(std::vector<float>(a.ownership), {a.size, a.size});
-                             },
-                             "float32 (size, size) [y, x], +1 = the side to move's, or None unless asked.");
+      .def_property_readonly(
+          "moves",
+          [](const PositionAnalysis& a) {
+            py::list out;
+            for (const auto& ms : a.moves) {
+              py::dict d;
+              d["move"] = vertex(ms.move, a.size);
+              d["visits"] = ms.visits;
+              d["winrate"] = ms.winrate;
+              d["prior"] = ms.prior;
+              d["lcb"] = ms.lcb;
+              d["score_lead"] = ms.score_lead;
+              std::vector<std::string> pv;
+              for (go::Move mv : ms.pv) pv.push_back(vertex(mv, a.size));
+              d["pv"] = pv;
+              out.append(d);
+            }
+            return out;
+          },
+          "Visited root moves, best first: dicts of move, visits, winrate, prior, lcb,\n"
+          "score_lead, pv (vertices).")
+      .def_property_readonly(
+          "visits", [](const PositionAnalysis& a) { return to_numpy(std::vector<int64_t>(a.visits)); },
+          "int64 array of size * size + 1: visits of each root move.")
+      .def_property_readonly(
+          "priors", [](const PositionAnalysis& a) { return to_numpy(std::vector<float>(a.priors)); },
+          "float32 array of size * size + 1: the evaluator's prior (0 for illegal moves).")
+      .def_property_readonly(
+          "policy",
+          [](const PositionAnalysis& a) {
+            std::vector<float> p(a.visits.size(), 0.0f);
+            int64_t total = 0;
+            for (int64_t v : a.visits) total += v;
+            if (total > 0)
+              for (size_t i = 0; i < p.size(); ++i)
+                p[i] = static_cast<float>(static_cast<double>(a.visits[i]) / static_cast<double>(total));
+            return to_numpy(std::move(p));
+          },
+          "float32 array of size * size + 1: the visit distribution (sums to 1).")
+      .def_property_readonly(
+          "ownership",
+          [](const PositionAnalysis& a) -> py::object {
+            if (a.ownership.empty()) return py::none();
+            return to_numpy(std::vector<float>(a.ownership), {a.size, a.size});
+          },
+          "float32 (size, size) [y, x], +1 = the side to move's, or None unless asked.");
 
   m.def("analyze", &analyze, py::arg("board"), py::arg("visits") = 800, py::arg("max_seconds") = 0.0,
-        py::arg("evaluator") = "rollout", py::arg("playouts") = 1, py::arg("threads") = 1, py::arg("seed") = 1,
-        py::arg("ownership") = false, py::arg("c_puct") = 2.0,
+        py::arg("evaluator") = "rollout", py::arg("playouts") = 1, py::arg("threads") = 1,
+        py::arg("seed") = 1, py::arg("ownership") = false, py::arg("c_puct") = 2.0,
         "MCTS on the position (the GTP bot's search, a fresh tree): evaluator 'rollout' (light\n"
         "playouts, `playouts` per leaf) or 'uniform'; stops at `visits` or `max_seconds`\n"
         "(0: no such limit). Deterministic for a seed with one thread. Releases the GIL.");
@@ -433,9 +462,11 @@ void bind_go(py::module_& m) {
            "Settings as `traceplay gtp`'s flags. Analysis commands (lz-analyze, kata-analyze)\n"
            "stream for analysis_seconds, then stop as if another command had arrived.")
       .def("execute", &gtp_execute, py::arg("line"), "Answers one command line (genmove releases the GIL).")
-      .def_property_readonly("board", [](const GtpEngine& g) { return go::Board(g.engine->board()); },
-                             "A copy of the engine's game.")
-      .def_property_readonly("quit", [](const GtpEngine& g) { return g.quit; }, "True once `quit` was answered.")
+      .def_property_readonly(
+          "board", [](const GtpEngine& g) { return go::Board(g.engine->board()); },
+          "A copy of the engine's game.")
+      .def_property_readonly(
+          "quit", [](const GtpEngine& g) { return g.quit; }, "True once `quit` was answered.")
       .def_static("commands", &gtp::Engine::command_names, "The commands list_commands answers.");
 }
 

@@ -43,9 +43,12 @@ struct SearchOutcome {
 
 const char* status_name(search::SearchStatus s) {
   switch (s) {
-    case search::SearchStatus::kSolved: return "solved";
-    case search::SearchStatus::kUnsolvable: return "unsolvable";
-    case search::SearchStatus::kLimit: return "limit";
+    case search::SearchStatus::kSolved:
+      return "solved";
+    case search::SearchStatus::kUnsolvable:
+      return "unsolvable";
+    case search::SearchStatus::kLimit:
+      return "limit";
   }
   return "?";
 }
@@ -66,7 +69,8 @@ uint64_t seed_value(const py::int_& seed) {
 
 search::AStarOptions astar_options(bool deterministic, const py::int_& seed, int64_t max_expansions,
                                    double time_limit) {
-  if (max_expansions < 0) throw py::value_error("max_expansions must be >= 0, got " + std::to_string(max_expansions));
+  if (max_expansions < 0)
+    throw py::value_error("max_expansions must be >= 0, got " + std::to_string(max_expansions));
   if (!(time_limit >= 0)) throw py::value_error("time_limit must be >= 0 seconds");
   search::AStarOptions o;
   o.deterministic = deterministic;
@@ -119,8 +123,8 @@ SearchOutcome outcome_of(Traced&& traced) {
   return out;
 }
 
-SearchOutcome astar_maze(const maze::MazeTask& task, bool deterministic, const py::int_& seed, int64_t max_expansions,
-                         double time_limit) {
+SearchOutcome astar_maze(const maze::MazeTask& task, bool deterministic, const py::int_& seed,
+                         int64_t max_expansions, double time_limit) {
   const auto options = astar_options(deterministic, seed, max_expansions, time_limit);
   SearchOutcome out;
   {
@@ -156,7 +160,8 @@ SearchOutcome astar_sokoban(const sokoban::Level& level, bool deterministic, con
 }
 
 SearchOutcome solve_sokoban(const sokoban::Level& level, int64_t max_expansions, double time_limit) {
-  if (max_expansions < 0) throw py::value_error("max_expansions must be >= 0, got " + std::to_string(max_expansions));
+  if (max_expansions < 0)
+    throw py::value_error("max_expansions must be >= 0, got " + std::to_string(max_expansions));
   if (!(time_limit >= 0)) throw py::value_error("time_limit must be >= 0 seconds");
   search::SolverOptions options;
   options.max_expansions = static_cast<uint64_t>(max_expansions);
@@ -209,18 +214,20 @@ void bind_search(py::module_& m) {
       .def_readonly("g", &TraceEvent::g, "Cost from the start.")
       .def_readonly("h", &TraceEvent::h, "Heuristic to the goal.")
       .def("__repr__", [](const TraceEvent& e) {
-        return "<TraceEvent " + e.action + " (" + std::to_string(e.x) + ", " + std::to_string(e.y) + ") g=" +
-               std::to_string(e.g) + " h=" + std::to_string(e.h) + ">";
+        return "<TraceEvent " + e.action + " (" + std::to_string(e.x) + ", " + std::to_string(e.y) +
+               ") g=" + std::to_string(e.g) + " h=" + std::to_string(e.h) + ">";
       });
 
   py::class_<SearchOutcome>(m, "SearchResult", "What one search found, with its trace.")
-      .def_readonly("status", &SearchOutcome::status, "'solved', 'unsolvable' or 'limit' (a limit stopped it).")
+      .def_readonly("status", &SearchOutcome::status,
+                    "'solved', 'unsolvable' or 'limit' (a limit stopped it).")
       .def_property_readonly("solved", [](const SearchOutcome& o) { return o.status == "solved"; })
       .def_readonly("cost", &SearchOutcome::cost, "Moves of the plan (solved only, else 0).")
       .def_readonly("expansions", &SearchOutcome::expansions, "Nodes closed.")
       .def_readonly("created", &SearchOutcome::created, "Nodes pushed (the solver: children generated).")
-      .def_property_readonly("plan", [](const SearchOutcome& o) { return to_py(o.plan); },
-                             "Positions (x, y), start first (solved only).")
+      .def_property_readonly(
+          "plan", [](const SearchOutcome& o) { return to_py(o.plan); },
+          "Positions (x, y), start first (solved only).")
       .def_readonly("prompt", &SearchOutcome::prompt, "The task's prompt tokens (A* only).")
       .def_readonly("trace", &SearchOutcome::trace,
                     "The trace tokens, exactly as `traceplay solve --trace` and the datasets write them.")
@@ -233,7 +240,8 @@ void bind_search(py::module_& m) {
       .def_readonly("pushes", &SearchOutcome::pushes, "Sokoban: pushes in the plan (solved only, else -1).")
       .def("__repr__", [](const SearchOutcome& o) {
         return "<SearchResult " + o.status + ", cost " + std::to_string(o.cost) + ", " +
-               std::to_string(o.expansions) + " expansions, " + std::to_string(o.trace.size()) + " trace tokens>";
+               std::to_string(o.expansions) + " expansions, " + std::to_string(o.trace.size()) +
+               " trace tokens>";
       });
 
   m.def("astar_maze", &astar_maze, py::arg("task"), py::arg("deterministic") = true, py::arg("seed") = 0,
@@ -242,8 +250,8 @@ void bind_search(py::module_& m) {
         "--domain maze --trace`): deterministic by default; `deterministic=False` breaks ties\n"
         "and orders children randomly from `seed` (0 <= seed < 2**64). Limits: 0 = none.\n"
         "Releases the GIL.");
-  m.def("astar_sokoban", &astar_sokoban, py::arg("level"), py::arg("deterministic") = true, py::arg("seed") = 0,
-        py::arg("max_expansions") = 0, py::arg("time_limit") = 0.0,
+  m.def("astar_sokoban", &astar_sokoban, py::arg("level"), py::arg("deterministic") = true,
+        py::arg("seed") = 0, py::arg("max_expansions") = 0, py::arg("time_limit") = 0.0,
         "Trace-mode A* on a Sokoban level (the reference's heuristic; `traceplay solve --domain\n"
         "sokoban --trace`). Releases the GIL.");
   m.def("solve_sokoban", &solve_sokoban, py::arg("level"), py::arg("max_expansions") = 0,

@@ -43,9 +43,9 @@ inline constexpr int kInfiniteCost = std::numeric_limits<int>::max() / 4;
 
 struct AStarOptions {
   bool deterministic = true;
-  uint64_t seed = 0;             // non-deterministic mode only
-  uint64_t max_expansions = 0;   // 0: no limit
-  double time_limit_s = 0;       // 0: no limit
+  uint64_t seed = 0;                        // non-deterministic mode only
+  uint64_t max_expansions = 0;              // 0: no limit
+  double time_limit_s = 0;                  // 0: no limit
   const std::atomic<bool>* stop = nullptr;  // polled; set it to abandon the search
 };
 
@@ -54,10 +54,10 @@ enum class SearchStatus { kSolved, kUnsolvable, kLimit };
 template <class State>
 struct AStarResult {
   SearchStatus status = SearchStatus::kUnsolvable;
-  int cost = 0;                  // sum of step costs along the plan (solved only)
-  uint64_t expansions = 0;       // nodes closed
-  uint64_t created = 0;          // nodes pushed
-  std::vector<State> plan;       // start first, goal last (solved only)
+  int cost = 0;             // sum of step costs along the plan (solved only)
+  uint64_t expansions = 0;  // nodes closed
+  uint64_t created = 0;     // nodes pushed
+  std::vector<State> plan;  // start first, goal last (solved only)
 
   bool solved() const { return status == SearchStatus::kSolved; }
 };
@@ -107,7 +107,8 @@ class AStar {
       }
 
       children.clear();
-      domain.expand(state, [&](const State& child, int step_cost) { children.emplace_back(child, step_cost); });
+      domain.expand(state,
+                    [&](const State& child, int step_cost) { children.emplace_back(child, step_cost); });
       if (!options.deterministic) rng.shuffle(children);
       for (const auto& [child, step_cost] : children) {
         const int h = domain.heuristic(child);
@@ -188,8 +189,9 @@ class AStar {
       return r;
     } else {
       const uint64_t h = domain.hash(state);
-      uint32_t r = index_.find(state, h, [this](uint32_t rec) -> const State& { return states_[rec]; },
-                               [](const State& a, const State& b) { return a == b; });
+      uint32_t r = index_.find(
+          state, h, [this](uint32_t rec) -> const State& { return states_[rec]; },
+          [](const State& a, const State& b) { return a == b; });
       if (r != kNoRecord) return r;
       r = static_cast<uint32_t>(records_.size());
       records_.emplace_back();

@@ -38,13 +38,17 @@ BatchingEvaluator::BatchingEvaluator(std::shared_ptr<BatchBackend> backend, cons
     : backend_(std::move(backend)), options_(options) {
   if (!backend_) throw std::invalid_argument("BatchingEvaluator: no backend");
   const int backend_max = backend_->max_batch();
-  if (backend_max < 1) throw std::invalid_argument("BatchingEvaluator: backend '" + backend_->name() + "' has max_batch < 1");
-  if (options.max_batch < 0) throw std::invalid_argument("BatchingEvaluator: max_batch must be >= 0 (0: the backend's)");
+  if (backend_max < 1)
+    throw std::invalid_argument("BatchingEvaluator: backend '" + backend_->name() + "' has max_batch < 1");
+  if (options.max_batch < 0)
+    throw std::invalid_argument("BatchingEvaluator: max_batch must be >= 0 (0: the backend's)");
   if (options.deadline_us < 0 || options.deadline_us > kMaxDeadlineUs)
     throw std::invalid_argument("BatchingEvaluator: deadline_us must be in 0..3600000000");
-  if (options.server_threads < 1) throw std::invalid_argument("BatchingEvaluator: server_threads must be >= 1");
+  if (options.server_threads < 1)
+    throw std::invalid_argument("BatchingEvaluator: server_threads must be >= 1");
   if (options.caller_batch < 1) throw std::invalid_argument("BatchingEvaluator: caller_batch must be >= 1");
-  max_batch_ = static_cast<size_t>(options.max_batch > 0 ? std::min(options.max_batch, backend_max) : backend_max);
+  max_batch_ =
+      static_cast<size_t>(options.max_batch > 0 ? std::min(options.max_batch, backend_max) : backend_max);
   history_wanted_ = std::max(0, backend_->history_wanted());
   name_ = backend_->name();
   deadline_ = std::chrono::microseconds(options.deadline_us);
@@ -95,12 +99,14 @@ size_t BatchingEvaluator::queued() const {
   return queue_.size();
 }
 
-void BatchingEvaluator::evaluate(const std::vector<EvalQuery>& queries, std::vector<EvalResult>& results) const {
+void BatchingEvaluator::evaluate(const std::vector<EvalQuery>& queries,
+                                 std::vector<EvalResult>& results) const {
   results.resize(queries.size());
   if (queries.empty()) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) throw std::logic_error("BatchingEvaluator(" + name_ + "): evaluate() while it is being destroyed");
+    if (stopping_)
+      throw std::logic_error("BatchingEvaluator(" + name_ + "): evaluate() while it is being destroyed");
     ++callers_;
   }
   // From here on the destructor waits for this call: leave() is the call's last touch of `this`.

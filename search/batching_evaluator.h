@@ -70,15 +70,19 @@ struct BatchingOptions {
 };
 
 struct BatchingStats {
-  int64_t evaluations = 0;      // queries asked of evaluate()
+  int64_t evaluations = 0;  // queries asked of evaluate()
   int64_t cache_hits = 0;
   int64_t backend_queries = 0;  // queries the backend ran (an averaged query counts 8)
   int64_t batches = 0;
   int64_t full_batches = 0;     // ran because max_batch queries were waiting
   int64_t partial_batches = 0;  // ran with fewer: deadline, deadline 0, or shutdown
   int64_t failed_batches = 0;   // the backend threw
-  double mean_batch() const { return batches > 0 ? static_cast<double>(backend_queries) / static_cast<double>(batches) : 0.0; }
-  double cache_hit_rate() const { return evaluations > 0 ? static_cast<double>(cache_hits) / static_cast<double>(evaluations) : 0.0; }
+  double mean_batch() const {
+    return batches > 0 ? static_cast<double>(backend_queries) / static_cast<double>(batches) : 0.0;
+  }
+  double cache_hit_rate() const {
+    return evaluations > 0 ? static_cast<double>(cache_hits) / static_cast<double>(evaluations) : 0.0;
+  }
 };
 
 class BatchingEvaluator final : public Evaluator {
@@ -135,8 +139,8 @@ class BatchingEvaluator final : public Evaluator {
   bool exit_ = false;      // no caller left: the servers return
   std::vector<std::thread> servers_;
 
-  mutable std::atomic<int64_t> evaluations_{0}, cache_hits_{0}, backend_queries_{0}, batches_{0}, full_batches_{0},
-      partial_batches_{0}, failed_batches_{0};
+  mutable std::atomic<int64_t> evaluations_{0}, cache_hits_{0}, backend_queries_{0}, batches_{0},
+      full_batches_{0}, partial_batches_{0}, failed_batches_{0};
 };
 
 }  // namespace traceplay::search

@@ -16,13 +16,14 @@ namespace {
 int param(const Manifest& m, const char* key, int lo, int hi, const std::string& where) {
   const auto it = m.params.find(key);
   if (it == m.params.end() || !it->is_number_integer() || it->get<int64_t>() < lo || it->get<int64_t>() > hi)
-    throw UserError(where + ": \"params\".\"" + key + "\" must be an integer in " + std::to_string(lo) + ".." +
-                    std::to_string(hi) + " for a " + m.domain + " dataset");
+    throw UserError(where + ": \"params\".\"" + key + "\" must be an integer in " + std::to_string(lo) +
+                    ".." + std::to_string(hi) + " for a " + m.domain + " dataset");
   return static_cast<int>(it->get<int64_t>());
 }
 
 bool is_number_token(const std::string& token) {
-  return !token.empty() && std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !token.empty() &&
+         std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -39,13 +40,13 @@ DomainVocabulary sokoban_manifest_vocabulary(const Manifest& m, const std::strin
   int max_side = 0;
   if (m.params.contains("levels_file")) {
     // Level sides are at most 255 (games/sokoban/level.cpp).
-    max_side = static_cast<int>(std::min<ptrdiff_t>(
-        255, std::count_if(m.vocabulary.begin(), m.vocabulary.end(), is_number_token)));
+    max_side = static_cast<int>(
+        std::min<ptrdiff_t>(255, std::count_if(m.vocabulary.begin(), m.vocabulary.end(), is_number_token)));
   } else {
     max_side = std::max(param(m, "width", 5, 64, where), param(m, "height", 5, 64, where));
   }
-  return {"the sokoban vocabulary of side " + std::to_string(max_side) + " and " + std::to_string(cost_tokens) +
-              " cost tokens",
+  return {"the sokoban vocabulary of side " + std::to_string(max_side) + " and " +
+              std::to_string(cost_tokens) + " cost tokens",
           sokoban_vocabulary(max_side, cost_tokens).tokens()};
 }
 

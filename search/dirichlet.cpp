@@ -18,7 +18,8 @@ double sample_normal(Rng& rng) {
 }  // namespace
 
 double sample_log_gamma(double shape, Rng& rng) {
-  if (!(shape > 0) || !std::isfinite(shape)) throw std::invalid_argument("sample_log_gamma: shape must be > 0");
+  if (!(shape > 0) || !std::isfinite(shape))
+    throw std::invalid_argument("sample_log_gamma: shape must be > 0");
   if (shape < 1) return sample_log_gamma(shape + 1, rng) + std::log(1.0 - rng.uniform01()) / shape;
   const double d = shape - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
   for (;;) {

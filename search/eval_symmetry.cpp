@@ -11,9 +11,12 @@ namespace traceplay::search {
 
 const char* symmetry_mode_name(SymmetryMode mode) {
   switch (mode) {
-    case SymmetryMode::kNone: return "none";
-    case SymmetryMode::kSample: return "sample";
-    case SymmetryMode::kAverage: return "average";
+    case SymmetryMode::kNone:
+      return "none";
+    case SymmetryMode::kSample:
+      return "sample";
+    case SymmetryMode::kAverage:
+      return "average";
   }
   return "none";
 }
@@ -61,11 +64,12 @@ void map_result_back(int s, int size, EvalResult& result) {
   const size_t area = static_cast<size_t>(size * size);
   if (result.prior.size() != area + 1)
     throw std::runtime_error("a network result has a prior of " + std::to_string(result.prior.size()) +
-                             " entries for a " + std::to_string(size) + "x" + std::to_string(size) + " board (want " +
-                             std::to_string(area + 1) + ")");
+                             " entries for a " + std::to_string(size) + "x" + std::to_string(size) +
+                             " board (want " + std::to_string(area + 1) + ")");
   if (!result.ownership.empty() && result.ownership.size() != area)
-    throw std::runtime_error("a network result has an ownership of " + std::to_string(result.ownership.size()) +
-                             " entries for a " + std::to_string(size) + "x" + std::to_string(size) + " board");
+    throw std::runtime_error("a network result has an ownership of " +
+                             std::to_string(result.ownership.size()) + " entries for a " +
+                             std::to_string(size) + "x" + std::to_string(size) + " board");
   if (s == 0) return;
   const std::vector<int> map = go::symmetry_map(s, size);
   auto pull_back = [&](std::vector<float>& v) {
@@ -87,7 +91,8 @@ EvalResult average_results(const std::vector<EvalResult>& results) {
   std::vector<double> ownership(mean.ownership.begin(), mean.ownership.end());
   for (size_t k = 1; k < results.size(); ++k) {
     const EvalResult& r = results[k];
-    if (r.prior.size() != prior.size()) throw std::runtime_error("average_results: priors of different sizes");
+    if (r.prior.size() != prior.size())
+      throw std::runtime_error("average_results: priors of different sizes");
     value += r.value;
     has_score = has_score && r.has_score;
     score += r.score;

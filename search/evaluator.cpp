@@ -17,7 +17,8 @@ void fill_uniform_prior(int size, std::vector<float>& prior) {
 
 }  // namespace
 
-void UniformEvaluator::evaluate(const std::vector<EvalQuery>& queries, std::vector<EvalResult>& results) const {
+void UniformEvaluator::evaluate(const std::vector<EvalQuery>& queries,
+                                std::vector<EvalResult>& results) const {
   results.resize(queries.size());
   for (size_t i = 0; i < queries.size(); ++i) {
     EvalResult& r = results[i];
@@ -33,7 +34,8 @@ RolloutEvaluator::RolloutEvaluator(int playouts) : playouts_(playouts) {
   if (playouts < 1) throw std::invalid_argument("RolloutEvaluator: playouts must be >= 1");
 }
 
-void RolloutEvaluator::evaluate(const std::vector<EvalQuery>& queries, std::vector<EvalResult>& results) const {
+void RolloutEvaluator::evaluate(const std::vector<EvalQuery>& queries,
+                                std::vector<EvalResult>& results) const {
   results.resize(queries.size());
   for (size_t i = 0; i < queries.size(); ++i) {
     const EvalQuery& q = queries[i];

@@ -39,21 +39,22 @@ struct EvalQuery {
   const go::Position* position = nullptr;  // the leaf (stones, simple-ko point)
   go::Color to_move = go::Color::kBlack;
   double komi = 7.5;
-  int consecutive_passes = 0;              // passes that led to the leaf (0, 1)
+  int consecutive_passes = 0;  // passes that led to the leaf (0, 1)
   // The positions before the leaf, newest first (history[0] = one move ago), at most
   // Evaluator::history_wanted() of them; the search fills it only when asked (a network's
   // last-k stone planes). Fewer near the root's start: repeat the oldest, as features.h.
   std::vector<const go::Position*> history;
-  uint64_t seed = 0;                       // for evaluators that sample (rollouts)
+  uint64_t seed = 0;  // for evaluators that sample (rollouts)
   bool want_ownership = false;
 };
 
 struct EvalResult {
-  float value = 0;              // expected outcome for the side to move, [-1, 1]
-  std::vector<float> prior;     // size * size + 1 entries (x + size * y, pass last), sums to 1
+  float value = 0;           // expected outcome for the side to move, [-1, 1]
+  std::vector<float> prior;  // size * size + 1 entries (x + size * y, pass last), sums to 1
   bool has_score = false;
-  float score = 0;              // expected final score lead for the side to move, points
-  std::vector<float> ownership; // size * size (x + size * y), +1 = the side to move's; empty if not asked/known
+  float score = 0;  // expected final score lead for the side to move, points
+  std::vector<float>
+      ownership;  // size * size (x + size * y), +1 = the side to move's; empty if not asked/known
 };
 
 class Evaluator {

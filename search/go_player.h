@@ -22,17 +22,17 @@ namespace traceplay::search {
 // Stop conditions; the search ends at whichever comes first. 0 = no such limit (a search
 // with no limit at all runs until should_stop says so).
 struct ThinkLimits {
-  int64_t max_visits = 0;    // playouts/visits added at the root in this call
-  double max_seconds = 0;    // wall time for this call
+  int64_t max_visits = 0;  // playouts/visits added at the root in this call
+  double max_seconds = 0;  // wall time for this call
 };
 
 // One candidate move at the root.
 struct MoveStats {
   go::Move move;
   int64_t visits = 0;
-  double winrate = 0.5;      // mean value of the move for the side to move, [0, 1]
-  double prior = 0;          // policy prior, [0, 1] (uniform prior for the light bot)
-  double lcb = 0;            // lower confidence bound on winrate, [0, 1] (may be < winrate by a lot at few visits)
+  double winrate = 0.5;  // mean value of the move for the side to move, [0, 1]
+  double prior = 0;      // policy prior, [0, 1] (uniform prior for the light bot)
+  double lcb = 0;  // lower confidence bound on winrate, [0, 1] (may be < winrate by a lot at few visits)
   double score_lead = 0;     // mean final score for the side to move, points
   std::vector<go::Move> pv;  // principal variation starting with `move`
 };
@@ -55,13 +55,13 @@ struct ThinkRequest {
   double report_interval_s = 0;
   std::function<void(const Analysis&)> report;
   bool want_ownership = false;
-  bool allow_resign = true;      // false: never answer resign (reg_genmove, analysis)
+  bool allow_resign = true;  // false: never answer resign (reg_genmove, analysis)
 };
 
 struct ThinkResult {
-  go::Move move;                 // pass allowed
-  bool resign = false;           // the bot gives up; `move` is then meaningless
-  Analysis analysis;             // the final snapshot
+  go::Move move;        // pass allowed
+  bool resign = false;  // the bot gives up; `move` is then meaningless
+  Analysis analysis;    // the final snapshot
 };
 
 class GoPlayer {

@@ -18,12 +18,15 @@ const go::SgfProperty* find_property(const go::RecordNode& node, const char* id)
 
 GoTacticsTask problem_of(const go::GameRecord& game, int safe_liberties, const std::string& where) {
   if (game.size < kMinTacticsBoardSize || game.size > kMaxTacticsBoardSize)
-    throw UserError(where + ": board size " + std::to_string(game.size) + " is outside the go-tactics range " +
-                    std::to_string(kMinTacticsBoardSize) + ".." + std::to_string(kMaxTacticsBoardSize));
+    throw UserError(where + ": board size " + std::to_string(game.size) +
+                    " is outside the go-tactics range " + std::to_string(kMinTacticsBoardSize) + ".." +
+                    std::to_string(kMaxTacticsBoardSize));
   const go::RecordNode& root = game.nodes.front();
   std::vector<go::Color> stones(static_cast<size_t>(game.size * game.size), go::Color::kEmpty);
-  for (const go::Move m : root.add_black) stones[static_cast<size_t>(m.x + game.size * m.y)] = go::Color::kBlack;
-  for (const go::Move m : root.add_white) stones[static_cast<size_t>(m.x + game.size * m.y)] = go::Color::kWhite;
+  for (const go::Move m : root.add_black)
+    stones[static_cast<size_t>(m.x + game.size * m.y)] = go::Color::kBlack;
+  for (const go::Move m : root.add_white)
+    stones[static_cast<size_t>(m.x + game.size * m.y)] = go::Color::kWhite;
   GoTacticsTask task{go::Position(game.size), go::Color::kBlack, go::Move::pass()};
   if (!task.position.set_stones(stones)) throw UserError(where + ": a chain of the setup has no liberty");
   if (const go::SgfProperty* pl = find_property(root, "PL")) {

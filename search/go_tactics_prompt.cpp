@@ -23,8 +23,8 @@ int first_stone(const go::Position& pos, int p) {
 int coordinate(const std::string& token, int size, const std::string& what) {
   if (token.empty() || token.size() > 2 || token.find_first_not_of("0123456789") != std::string::npos ||
       std::stoi(token) >= size)
-    throw UserError("go-tactics prompt: " + what + " needs coordinates 0.." + std::to_string(size - 1) + ", got \"" +
-                    token + "\"");
+    throw UserError("go-tactics prompt: " + what + " needs coordinates 0.." + std::to_string(size - 1) +
+                    ", got \"" + token + "\"");
   return std::stoi(token);
 }
 
@@ -33,7 +33,8 @@ int coordinate(const std::string& token, int size, const std::string& what) {
 Vocabulary go_tactics_vocabulary(int size) {
   std::vector<std::string> tokens;
   for (int i = 0; i < size; ++i) tokens.push_back(std::to_string(i));
-  for (const char* t : {"black", "white", "ko", "to_move", "capture", "save", "plan", "pass"}) tokens.push_back(t);
+  for (const char* t : {"black", "white", "ko", "to_move", "capture", "save", "plan", "pass"})
+    tokens.push_back(t);
   return Vocabulary::from_tokens(std::move(tokens));
 }
 
@@ -106,11 +107,13 @@ GoTacticsTask parse_go_tactics_prompt(const std::vector<std::string>& t, int siz
   go::Move ko = go::Move::pass();
   if (i < t.size() && t[i] == "ko") {
     ko = point("the ko point");
-    if (task.position.at(ko.x, ko.y) != go::Color::kEmpty) throw UserError("go-tactics prompt: the ko point is not empty");
+    if (task.position.at(ko.x, ko.y) != go::Color::kEmpty)
+      throw UserError("go-tactics prompt: the ko point is not empty");
   }
   need(2, "to_move");
   if (t[i] != "to_move" || (t[i + 1] != "black" && t[i + 1] != "white"))
-    throw UserError("go-tactics prompt: expected \"to_move black|white\" after the stones, got \"" + t[i] + "\"");
+    throw UserError("go-tactics prompt: expected \"to_move black|white\" after the stones, got \"" + t[i] +
+                    "\"");
   task.to_move = t[i + 1] == "black" ? go::Color::kBlack : go::Color::kWhite;
   i += 2;
   if (!ko.is_pass()) task.position.set_ko(task.position.point(ko), task.to_move);
@@ -119,7 +122,8 @@ GoTacticsTask parse_go_tactics_prompt(const std::vector<std::string>& t, int siz
   const bool save = t[i] == "save";
   task.target = point("the target");
   const go::Color target_color = task.position.at(task.target.x, task.target.y);
-  if (target_color == go::Color::kEmpty) throw UserError("go-tactics prompt: the target point holds no stone");
+  if (target_color == go::Color::kEmpty)
+    throw UserError("go-tactics prompt: the target point holds no stone");
   if ((target_color == task.to_move) != save)
     throw UserError(std::string("go-tactics prompt: \"") + (save ? "save" : "capture") +
                     "\" names a stone of the " + (save ? "opponent" : "side to move"));

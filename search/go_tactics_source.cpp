@@ -84,14 +84,15 @@ class GoTacticsWorker final : public LayoutWorker {
     const go::TacticsResult solved =
         go::solve_tactics(task.position, task.to_move, task.target, goal, params_.max_nodes);
     if (!solved.proven || solved.winning.empty()) return {};
-    const bool save = go::tactics_kind(task.position, task.to_move, task.target, goal) == go::TacticsKind::kSave;
+    const bool save =
+        go::tactics_kind(task.position, task.to_move, task.target, goal) == go::TacticsKind::kSave;
     DatasetRecord record = record_of(task.position, task.to_move, task.target, solved, save);
     record.meta["problem"] = k + 1;  // 1-based, as the file's games
     return {std::move(record)};
   }
 
-  DatasetRecord record_of(const go::Position& pos, go::Color to_move, go::Move target, const go::TacticsResult& solved,
-                          bool save) const {
+  DatasetRecord record_of(const go::Position& pos, go::Color to_move, go::Move target,
+                          const go::TacticsResult& solved, bool save) const {
     const int n = pos.size();
     DatasetRecord record;
     const std::vector<std::string> prompt = go_tactics_prompt(pos, to_move, target);
@@ -112,7 +113,8 @@ class GoTacticsWorker final : public LayoutWorker {
   }
 
   // Would the defender, were it to move (the ko point cleared), save the target?
-  bool defender_could_save(const go::Position& pos, go::Color attacker, go::Move target, const go::TacticsGoal& goal) {
+  bool defender_could_save(const go::Position& pos, go::Color attacker, go::Move target,
+                           const go::TacticsGoal& goal) {
     go::Position turned = pos;
     turned.set_ko(go::Position::kNoPoint, go::Color::kEmpty);
     return go::evaluate_tactics(turned, go::opponent(attacker), target, goal, params_.max_nodes) ==
@@ -142,8 +144,10 @@ class GoTacticsSource final : public TraceSource {
                         {"horizon", params_.horizon},
                         {"max_nodes", params_.max_nodes}};
     if (problems_.empty()) j["targets_per_layout"] = kTargetsPerLayout;
-    else j.update({{"problems_file", params_.problems_file}, {"problems", problems_.size()},
-                   {"problems_xxh64", hex16(problems_xxh64_)}});
+    else
+      j.update({{"problems_file", params_.problems_file},
+                {"problems", problems_.size()},
+                {"problems_xxh64", hex16(problems_xxh64_)}});
     return j;
   }
   uint64_t num_layouts() const override { return problems_.empty() ? UINT64_MAX : problems_.size(); }
@@ -162,7 +166,8 @@ class GoTacticsSource final : public TraceSource {
 }  // namespace
 
 std::unique_ptr<TraceSource> make_go_tactics_source(const GoTacticsSourceParams& params) {
-  if (params.problems_file.empty() && (params.size < kMinTacticsBoardSize || params.size > kMaxTacticsBoardSize))
+  if (params.problems_file.empty() &&
+      (params.size < kMinTacticsBoardSize || params.size > kMaxTacticsBoardSize))
     throw UserError("go-tactics board size must be " + std::to_string(kMinTacticsBoardSize) + ".." +
                     std::to_string(kMaxTacticsBoardSize) + ", got " + std::to_string(params.size));
   if (params.safe_liberties < 2 || params.safe_liberties > 4)

@@ -16,11 +16,11 @@
 namespace traceplay::search {
 
 struct GoTacticsSourceParams {
-  int size = 7;                // kMinTacticsBoardSize..kMaxTacticsBoardSize
-  int safe_liberties = 3;      // the goal: the target escapes with this many liberties (2..4)
-  int horizon = 16;            // the goal: plies within which the capture must happen (1..64)
-  uint64_t max_nodes = 200000; // solver positions per task; tasks over it are dropped
-  std::string problems_file;   // an SGF collection instead of playouts (then `size` is the file's)
+  int size = 7;                 // kMinTacticsBoardSize..kMaxTacticsBoardSize
+  int safe_liberties = 3;       // the goal: the target escapes with this many liberties (2..4)
+  int horizon = 16;             // the goal: plies within which the capture must happen (1..64)
+  uint64_t max_nodes = 200000;  // solver positions per task; tasks over it are dropped
+  std::string problems_file;    // an SGF collection instead of playouts (then `size` is the file's)
 };
 
 // Throws UserError on parameters out of range (naming the range).

@@ -18,8 +18,13 @@ class MazeDomain {
   explicit MazeDomain(const maze::MazeTask& task) : MazeDomain(task, task.start(), task.goal()) {}
   // The task's walls with other endpoints (the generator tries many on one layout).
   MazeDomain(const maze::MazeTask& task, Pos start, Pos goal)
-      : task_(task), width_(task.width()), height_(task.height()), start_(task.index(start)),
-        goal_(task.index(goal)), goal_x_(goal.x), goal_y_(goal.y) {}
+      : task_(task),
+        width_(task.width()),
+        height_(task.height()),
+        start_(task.index(start)),
+        goal_(task.index(goal)),
+        goal_x_(goal.x),
+        goal_y_(goal.y) {}
 
   State start() const { return start_; }
   bool is_goal(State s) const { return s == goal_; }

@@ -64,9 +64,11 @@ class MazeWorker final : public LayoutWorker {
       record.prompt = {ids_.start, ids_.coordinate[start.x], ids_.coordinate[start.y],
                        ids_.goal,  ids_.coordinate[goal.x],  ids_.coordinate[goal.y]};
       for (Pos wall : walls)
-        record.prompt.insert(record.prompt.end(), {ids_.wall, ids_.coordinate[wall.x], ids_.coordinate[wall.y]});
+        record.prompt.insert(record.prompt.end(),
+                             {ids_.wall, ids_.coordinate[wall.x], ids_.coordinate[wall.y]});
       const std::string prompt_text = "start " + std::to_string(start.x) + " " + std::to_string(start.y) +
-                                      " goal " + std::to_string(goal.x) + " " + std::to_string(goal.y) + layout_text;
+                                      " goal " + std::to_string(goal.x) + " " + std::to_string(goal.y) +
+                                      layout_text;
       record.id = xxh64(prompt_text);
       record.layout = layout_hash;
       record.meta = {{"width", w}, {"height", h}};
@@ -99,7 +101,9 @@ class MazeSource final : public TraceSource {
 
   std::string domain() const override { return "maze"; }
   nlohmann::json params() const override {
-    return {{"width", params_.width}, {"height", params_.height}, {"attempts_per_layout", params_.attempts_per_layout}};
+    return {{"width", params_.width},
+            {"height", params_.height},
+            {"attempts_per_layout", params_.attempts_per_layout}};
   }
   const Vocabulary& vocabulary() const override { return vocabulary_; }
   std::unique_ptr<LayoutWorker> make_worker() const override {

@@ -44,12 +44,17 @@ maze::MazeTask maze_task_from_prompt(const std::vector<std::string>& prompt, int
     reader.expect(i, "wall");
     walls.push_back(reader.position(i + 1));
   }
-  return maze::MazeTask(width, height, start, goal, std::move(walls));  // its own UserError for an invalid task
+  return maze::MazeTask(width, height, start, goal,
+                        std::move(walls));  // its own UserError for an invalid task
 }
 
 MazeTokenIds::MazeTokenIds(const Vocabulary& v, int width, int height)
-    : start(v.id("start")), goal(v.id("goal")), wall(v.id("wall")), create(v.id("create")),
-      close(v.id("close")), plan(v.id("plan")) {
+    : start(v.id("start")),
+      goal(v.id("goal")),
+      wall(v.id("wall")),
+      create(v.id("create")),
+      close(v.id("close")),
+      plan(v.id("plan")) {
   for (int i = 0; i < std::max(width, height); ++i) coordinate.push_back(v.id(std::to_string(i)));
   for (int i = 0; i < width * height; ++i) cost.push_back(v.id("c" + std::to_string(i)));
 }

@@ -36,7 +36,7 @@ struct Mcts::Shared {
   int history_wanted = 0;
   bool want_ownership = false;
   uint64_t seed = 0;
-  int64_t max_simulations = 0;                   // 0: none
+  int64_t max_simulations = 0;  // 0: none
   // Under the tree lock:
   int64_t started = 0;
   int64_t done = 0;
@@ -51,7 +51,7 @@ struct Mcts::Shared {
 
 // A leaf picked for evaluation, with what its expansion and backup need.
 struct Mcts::Leaf {
-  std::vector<MctsNode*> path;        // root first
+  std::vector<MctsNode*> path;  // root first
   go::Position position;
   go::Color to_move = go::Color::kBlack;
   int passes = 0;
@@ -77,7 +77,8 @@ double winrate_lcb(double winrate, int64_t n) {
   return std::max(0.0, (center - margin) / (1 + z * z / nn));
 }
 
-Mcts::Mcts(const MctsSettings& settings, const Evaluator& evaluator) : settings_(settings), evaluator_(evaluator) {
+Mcts::Mcts(const MctsSettings& settings, const Evaluator& evaluator)
+    : settings_(settings), evaluator_(evaluator) {
   settings_.validate();
 }
 
@@ -93,13 +94,15 @@ void Mcts::clear() {
 // Can the kept tree serve `board`? Yes when board is the kept root's game continued by
 // moves that are in the tree (then that subtree becomes the root).
 bool Mcts::reuse_for(const go::Board& board) {
-  if (!settings_.reuse_tree || root_size_ != board.size() || root_komi_ != board.rules().komi || root_.visits == 0)
+  if (!settings_.reuse_tree || root_size_ != board.size() || root_komi_ != board.rules().komi ||
+      root_.visits == 0)
     return false;
   const auto& moves = board.moves();
   if (moves.size() < root_moves_.size() || !std::equal(root_moves_.begin(), root_moves_.end(), moves.begin()))
     return false;
   // Setup stones since then would add states without moves.
-  if (board.history_size() - root_history_size_ != static_cast<int>(moves.size() - root_moves_.size())) return false;
+  if (board.history_size() - root_history_size_ != static_cast<int>(moves.size() - root_moves_.size()))
+    return false;
   MctsNode* node = &root_;
   go::Color color = root_to_move_;
   for (size_t i = root_moves_.size(); i < moves.size(); ++i) {
@@ -125,7 +128,9 @@ void Mcts::prune_root_children(const go::Board& board) {
   auto& ch = root_.children;
   const go::Color c = board.to_move();
   ch.erase(std::remove_if(ch.begin(), ch.end(),
-                          [&](const MctsNode& n) { return !n.move.is_pass() && board.check(c, n.move) != go::MoveLegality::kLegal; }),
+                          [&](const MctsNode& n) {
+                            return !n.move.is_pass() && board.check(c, n.move) != go::MoveLegality::kLegal;
+                          }),
            ch.end());
 }
 
@@ -135,15 +140,16 @@ void Mcts::noise_root_priors(uint64_t search_seed) {
   auto& children = root_.children;
   if (children.empty()) return;
   Rng rng = Rng::stream(search_seed, kNoiseStream);
-  const std::vector<double> noise =
-      sample_dirichlet(children.size(), settings_.dirichlet_alpha_per_child(static_cast<int>(children.size())), rng);
+  const std::vector<double> noise = sample_dirichlet(
+      children.size(), settings_.dirichlet_alpha_per_child(static_cast<int>(children.size())), rng);
   // A kept root may have lost children (prune_root_children): the clean priors then sum
   // to less than 1, and are renormalised first so that the mixed priors sum to 1.
   double clean_total = 0;
   for (const MctsNode& c : children) clean_total += c.clean_prior;
   const double f = settings_.dirichlet_fraction;
   for (size_t i = 0; i < children.size(); ++i) {
-    const double clean = clean_total > 0 ? children[i].clean_prior / clean_total : 1.0 / static_cast<double>(children.size());
+    const double clean =
+        clean_total > 0 ? children[i].clean_prior / clean_total : 1.0 / static_cast<double>(children.size());
     children[i].prior = static_cast<float>((1 - f) * clean + f * noise[i]);
   }
 }
@@ -187,7 +193,8 @@ Analysis Mcts::search(const go::Board& board, const ThinkLimits& limits, const T
   s.workers_left = settings_.threads;
 
   const auto start = Clock::now();
-  if (!root_.expanded) {  // the root's own evaluation first, so that every later simulation goes through a child
+  if (!root_.expanded) {  // the root's own evaluation first, so that every later simulation goes through a
+                          // child
     Batch buffers;
     run_batch(s, 1, buffers);
   }
@@ -239,7 +246,8 @@ bool Mcts::run_batch(Shared& s, size_t batch, Batch& b) {
       q.seed = leaf.seed;
       q.want_ownership = s.want_ownership;
       q.history.clear();
-      for (auto it = leaf.past.rbegin(); it != leaf.past.rend() && static_cast<int>(q.history.size()) < s.history_wanted; ++it)
+      for (auto it = leaf.past.rbegin();
+           it != leaf.past.rend() && static_cast<int>(q.history.size()) < s.history_wanted; ++it)
         q.history.push_back(&*it);
       for (const go::Position& p : s.root_past)
         if (static_cast<int>(q.history.size()) < s.history_wanted) q.history.push_back(&p);
@@ -322,9 +330,9 @@ MctsNode* Mcts::select_child(MctsNode& node) const {
     if (n > 0) q = ((c.value_sum - static_cast<double>(c.in_flight)) / static_cast<double>(n) + 1.0) / 2.0;
     double score;
     if (settings_.use_uct)
-      score = n == 0 ? std::numeric_limits<double>::max() : q + settings_.c_uct * std::sqrt(log_n / static_cast<double>(n));
-    else
-      score = q + settings_.c_puct * c.prior * sqrt_n / (1.0 + static_cast<double>(n));
+      score = n == 0 ? std::numeric_limits<double>::max()
+                     : q + settings_.c_uct * std::sqrt(log_n / static_cast<double>(n));
+    else score = q + settings_.c_puct * c.prior * sqrt_n / (1.0 + static_cast<double>(n));
     if (score > best_score) {
       best_score = score;
       best = &c;
@@ -340,7 +348,9 @@ std::vector<MctsNode> Mcts::make_children(const Shared& s, const Leaf& leaf, con
   const bool at_root = leaf.path.size() == 1;
   std::vector<MctsNode> children;
   double total = 0;
-  auto prior_of = [&](int i) { return static_cast<size_t>(i) < result.prior.size() ? result.prior[static_cast<size_t>(i)] : 0.0f; };
+  auto prior_of = [&](int i) {
+    return static_cast<size_t>(i) < result.prior.size() ? result.prior[static_cast<size_t>(i)] : 0.0f;
+  };
   for (int y = 0; y < n; ++y)
     for (int x = 0; x < n; ++x) {
       const int p = pos.point(x, y);
@@ -365,14 +375,15 @@ std::vector<MctsNode> Mcts::make_children(const Shared& s, const Leaf& leaf, con
   total += pass.clean_prior;
   children.push_back(std::move(pass));
   for (MctsNode& child : children) {
-    child.clean_prior =
-        total > 0 ? static_cast<float>(child.clean_prior / total) : 1.0f / static_cast<float>(children.size());
+    child.clean_prior = total > 0 ? static_cast<float>(child.clean_prior / total)
+                                  : 1.0f / static_cast<float>(children.size());
     child.prior = child.clean_prior;
   }
   return children;
 }
 
-void Mcts::expand_and_backup(Shared& s, Leaf& leaf, const EvalResult* result, std::vector<MctsNode> children) {
+void Mcts::expand_and_backup(Shared& s, Leaf& leaf, const EvalResult* result,
+                             std::vector<MctsNode> children) {
   double value, score;
   std::vector<float> terminal_ownership;
   const std::vector<float>* ownership = nullptr;

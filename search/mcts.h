@@ -76,7 +76,8 @@ class Mcts {
   void run_worker(Shared& shared);
   bool run_batch(Shared& shared, size_t batch, Batch& buffers);
   bool select_leaf(Shared& shared, Leaf& leaf);
-  void expand_and_backup(Shared& shared, Leaf& leaf, const EvalResult* result, std::vector<MctsNode> children);
+  void expand_and_backup(Shared& shared, Leaf& leaf, const EvalResult* result,
+                         std::vector<MctsNode> children);
   std::vector<MctsNode> make_children(const Shared& shared, const Leaf& leaf, const EvalResult& result) const;
   MctsNode* select_child(MctsNode& node) const;
   Analysis snapshot(const Shared& shared) const;

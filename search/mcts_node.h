@@ -18,14 +18,14 @@
 namespace traceplay::search {
 
 struct MctsNode {
-  go::Move move;             // pass for the root
-  bool expanded = false;     // children created (once)
-  float prior = 0;           // the prior selection uses: clean_prior, mixed with noise at a noised root
-  float clean_prior = 0;     // the parent's evaluator prior for `move`, renormalised over the children
-  int32_t in_flight = 0;     // virtual losses of evaluations not yet backed up
-  int64_t visits = 0;        // evaluations backed up through this node
-  double value_sum = 0;      // sum of values for the player who played `move`
-  double score_sum = 0;      // sum of score leads (points) for that player
+  go::Move move;          // pass for the root
+  bool expanded = false;  // children created (once)
+  float prior = 0;        // the prior selection uses: clean_prior, mixed with noise at a noised root
+  float clean_prior = 0;  // the parent's evaluator prior for `move`, renormalised over the children
+  int32_t in_flight = 0;  // virtual losses of evaluations not yet backed up
+  int64_t visits = 0;     // evaluations backed up through this node
+  double value_sum = 0;   // sum of values for the player who played `move`
+  double score_sum = 0;   // sum of score leads (points) for that player
   std::vector<MctsNode> children;
 
   double mean_value() const { return visits > 0 ? value_sum / static_cast<double>(visits) : 0.0; }

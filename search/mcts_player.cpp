@@ -67,8 +67,9 @@ ThinkResult MctsPlayer::think(const go::Board& board, const ThinkRequest& reques
   const Analysis& a = result.analysis;
 
   // The policy's move: the most visited, with the pass policy of the header on top.
-  const bool sensible_move_left = std::any_of(search_->root().children.begin(), search_->root().children.end(),
-                                              [](const MctsNode& c) { return !c.move.is_pass(); });
+  const bool sensible_move_left =
+      std::any_of(search_->root().children.begin(), search_->root().children.end(),
+                  [](const MctsNode& c) { return !c.move.is_pass(); });
   const MoveStats* best_pass = find_move(a, true);
   const MoveStats* best_move = find_move(a, false);
   const MoveStats* chosen = nullptr;
@@ -81,8 +82,9 @@ ThinkResult MctsPlayer::think(const go::Board& board, const ThinkRequest& reques
     chosen = best_move;
     move = best_move->move;
   } else if (best_pass != nullptr && board.consecutive_passes() == 0 &&
-             std::any_of(a.moves.begin(), a.moves.end(),
-                         [&](const MoveStats& m) { return !m.move.is_pass() && better_than_pass(m, *best_pass); })) {
+             std::any_of(a.moves.begin(), a.moves.end(), [&](const MoveStats& m) {
+               return !m.move.is_pass() && better_than_pass(m, *best_pass);
+             })) {
     // The search's favourite is passing, but some move does better: the most visited such.
     for (const MoveStats& m : a.moves)
       if (!m.move.is_pass() && better_than_pass(m, *best_pass)) {
@@ -104,8 +106,9 @@ ThinkResult MctsPlayer::think(const go::Board& board, const ThinkRequest& reques
   if (chosen == nullptr) chosen = move.is_pass() ? best_pass : nullptr;
 
   // Resign when the policy's move (and the position) look lost after enough visits.
-  if (request.allow_resign && !pass_wins && settings_.resign_threshold > 0 && a.root_visits >= settings_.resign_min_visits &&
-      chosen != nullptr && chosen->winrate < settings_.resign_threshold && a.root_winrate < settings_.resign_threshold)
+  if (request.allow_resign && !pass_wins && settings_.resign_threshold > 0 &&
+      a.root_visits >= settings_.resign_min_visits && chosen != nullptr &&
+      chosen->winrate < settings_.resign_threshold && a.root_winrate < settings_.resign_threshold)
     result.resign = true;
 
   // At a temperature, a move the policy plays is sampled among the searched non-pass moves.

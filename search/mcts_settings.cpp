@@ -31,16 +31,20 @@ void MctsSettings::validate() const {
   require(max_tree_nodes >= 2, "max_tree_nodes", ">= 2", max_tree_nodes);
   require(std::isfinite(dirichlet_alpha) && dirichlet_alpha > 0, "dirichlet_alpha", "a finite number > 0",
           dirichlet_alpha);
-  require(dirichlet_fraction >= 0 && dirichlet_fraction <= 1, "dirichlet_fraction", "in [0, 1]", dirichlet_fraction);
-  require(finite_at_least(temperature_early, 0), "temperature_early", "a finite number >= 0", temperature_early);
+  require(dirichlet_fraction >= 0 && dirichlet_fraction <= 1, "dirichlet_fraction", "in [0, 1]",
+          dirichlet_fraction);
+  require(finite_at_least(temperature_early, 0), "temperature_early", "a finite number >= 0",
+          temperature_early);
   require(finite_at_least(temperature_late, 0), "temperature_late", "a finite number >= 0", temperature_late);
   require(std::isfinite(temperature_halflife) && temperature_halflife > 0, "temperature_halflife",
           "a finite number > 0", temperature_halflife);
   require(max_visits >= 0, "max_visits", ">= 0", max_visits);
   require(finite_at_least(max_seconds, 0), "max_seconds", "a finite number >= 0", max_seconds);
   // Both 0 would be a search without end whenever a request brings no limit of its own.
-  require(max_visits > 0 || max_seconds > 0, "max_visits or max_seconds", "> 0 (both 0: no default limit)", 0);
-  require(resign_threshold >= 0 && resign_threshold < 0.5, "resign_threshold", "in [0, 0.5)", resign_threshold);
+  require(max_visits > 0 || max_seconds > 0, "max_visits or max_seconds", "> 0 (both 0: no default limit)",
+          0);
+  require(resign_threshold >= 0 && resign_threshold < 0.5, "resign_threshold", "in [0, 0.5)",
+          resign_threshold);
   require(resign_min_visits >= 0, "resign_min_visits", ">= 0", resign_min_visits);
 }
 

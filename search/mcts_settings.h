@@ -29,24 +29,24 @@ namespace traceplay::search {
 
 struct MctsSettings {
   // --- the tree search (Mcts) ---
-  int threads = 1;                     // search threads (1: deterministic for a seed)
-  uint64_t seed = 1;                   // rollouts, root noise and move sampling derive from it
-  double c_puct = 2.0;                 // PUCT exploration constant (2: best of 1, 2, 4 on the tactics tests)
-  bool use_uct = false;                // UCB1 (c_uct) instead of PUCT
+  int threads = 1;       // search threads (1: deterministic for a seed)
+  uint64_t seed = 1;     // rollouts, root noise and move sampling derive from it
+  double c_puct = 2.0;   // PUCT exploration constant (2: best of 1, 2, 4 on the tactics tests)
+  bool use_uct = false;  // UCB1 (c_uct) instead of PUCT
   double c_uct = 0.7;
-  int virtual_loss = 1;                // losses a thread adds to a path it is evaluating
-  int expand_visits = 2;               // a leaf gets children on its expand_visits-th evaluation (root: the first)
+  int virtual_loss = 1;   // losses a thread adds to a path it is evaluating
+  int expand_visits = 2;  // a leaf gets children on its expand_visits-th evaluation (root: the first)
   int64_t max_tree_nodes = 1'000'000;  // memory cap (about 64 bytes a node); leaves past it are not expanded
   bool reuse_tree = true;              // keep the subtree of the moves played since the last search
 
   // --- root Dirichlet noise (see above) ---
-  double dirichlet_alpha = 10.83;      // total concentration over the root's children
-  double dirichlet_fraction = 0;       // share of the noise in the root's priors; 0: off
+  double dirichlet_alpha = 10.83;  // total concentration over the root's children
+  double dirichlet_fraction = 0;   // share of the noise in the root's priors; 0: off
 
   // --- move choice (MctsPlayer; see above) ---
-  double temperature_early = 0;        // T at move 0
-  double temperature_halflife = 19;    // moves (on 19x19) for T to go halfway to temperature_late
-  double temperature_late = 0;         // T late in the game
+  double temperature_early = 0;      // T at move 0
+  double temperature_halflife = 19;  // moves (on 19x19) for T to go halfway to temperature_late
+  double temperature_late = 0;       // T late in the game
 
   // --- the player's limits and resignation (MctsPlayer) ---
   // Limits used when a ThinkRequest has none and no should_stop: visits, wall time
@@ -54,8 +54,8 @@ struct MctsSettings {
   // 0.6 s on 19x19 on one core here.
   int64_t max_visits = 8000;
   double max_seconds = 10.0;
-  double resign_threshold = 0.05;      // resign below this winrate; 0 disables resigning
-  int64_t resign_min_visits = 500;     // resign only after this many root visits
+  double resign_threshold = 0.05;   // resign below this winrate; 0 disables resigning
+  int64_t resign_min_visits = 500;  // resign only after this many root visits
 
   // Throws std::invalid_argument naming the first impossible value (threads < 1, a
   // fraction outside [0, 1], a negative temperature, ...).

@@ -20,7 +20,8 @@ std::optional<int> coordinate(const std::string& token, int max_coordinate) {
 ParsedResponse failure(size_t position, const std::string& what, const std::vector<std::string>& tokens) {
   ParsedResponse r;
   r.error = "token " + std::to_string(position) + ": expected " + what;
-  r.error += position < tokens.size() ? ", got \"" + tokens[position] + "\"" : ", got the end of the response";
+  r.error +=
+      position < tokens.size() ? ", got \"" + tokens[position] + "\"" : ", got the end of the response";
   return r;
 }
 }  // namespace

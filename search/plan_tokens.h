@@ -15,9 +15,9 @@ namespace traceplay::search {
 
 struct ParsedResponse {
   bool ok = false;
-  std::string error;            // "token 17: expected a coordinate, got \"wall\"" when !ok
-  int trace_tokens = 0;         // tokens before the first "plan", bos excluded (DESIGN.md)
-  std::vector<Pos> plan;        // the positions of the plan, in order
+  std::string error;      // "token 17: expected a coordinate, got \"wall\"" when !ok
+  int trace_tokens = 0;   // tokens before the first "plan", bos excluded (DESIGN.md)
+  std::vector<Pos> plan;  // the positions of the plan, in order
   bool has_eos = false;
 };
 

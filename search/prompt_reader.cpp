@@ -12,8 +12,10 @@ const std::string& PromptReader::token(size_t i) const {
 }
 
 void PromptReader::expect(size_t i, const char* expected) const {
-  if (i >= prompt_.size()) throw error(i, std::string("expected \"") + expected + "\", got the end of the prompt");
-  if (prompt_[i] != expected) throw error(i, std::string("expected \"") + expected + "\", got \"" + prompt_[i] + "\"");
+  if (i >= prompt_.size())
+    throw error(i, std::string("expected \"") + expected + "\", got the end of the prompt");
+  if (prompt_[i] != expected)
+    throw error(i, std::string("expected \"") + expected + "\", got \"" + prompt_[i] + "\"");
 }
 
 int PromptReader::coordinate(size_t i, int bound) const {
@@ -24,8 +26,8 @@ int PromptReader::coordinate(size_t i, int bound) const {
     throw error(i, "expected a coordinate, got \"" + t + "\"");
   const int v = std::stoi(t);
   if (v >= bound)
-    throw error(i, "coordinate " + t + " is outside the " + std::to_string(width_) + "x" + std::to_string(height_) +
-                       " grid");
+    throw error(i, "coordinate " + t + " is outside the " + std::to_string(width_) + "x" +
+                       std::to_string(height_) + " grid");
   return v;
 }
 

@@ -59,7 +59,8 @@ class SokobanTraceDomain {
     State s;
     s.worker = static_cast<uint16_t>(level_.worker());
     std::fill(std::begin(s.boxes), std::end(s.boxes), uint16_t{0xffff});
-    for (int i = 0; i < num_boxes_; ++i) s.boxes[i] = static_cast<uint16_t>(level_.boxes()[static_cast<size_t>(i)]);
+    for (int i = 0; i < num_boxes_; ++i)
+      s.boxes[i] = static_cast<uint16_t>(level_.boxes()[static_cast<size_t>(i)]);
     return s;
   }
 
@@ -148,7 +149,8 @@ class SokobanTraceDomain {
       // Move the box and keep the array sorted (one element out of place).
       child.boxes[i] = static_cast<uint16_t>(beyond);
       while (i > 0 && child.boxes[i - 1] > child.boxes[i]) std::swap(child.boxes[i - 1], child.boxes[i]), --i;
-      while (i + 1 < num_boxes_ && child.boxes[i + 1] < child.boxes[i]) std::swap(child.boxes[i + 1], child.boxes[i]), ++i;
+      while (i + 1 < num_boxes_ && child.boxes[i + 1] < child.boxes[i])
+        std::swap(child.boxes[i + 1], child.boxes[i]), ++i;
     }
     emit(child, 1);
   }

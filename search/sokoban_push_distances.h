@@ -19,8 +19,8 @@ struct PushDistances {
   int num_docks = 0;
   // to_dock[c * num_docks + j]: pushes from cell c to dock j, kUnreachable if none.
   std::vector<int32_t> to_dock;
-  std::vector<uint8_t> dead;      // per cell: no dock reachable
-  std::vector<uint8_t> blocked;   // per cell: a wall, or floor the worker can never reach
+  std::vector<uint8_t> dead;     // per cell: no dock reachable
+  std::vector<uint8_t> blocked;  // per cell: a wall, or floor the worker can never reach
 
   int32_t at(int cell, int dock) const { return to_dock[static_cast<size_t>(cell) * num_docks + dock]; }
 };

@@ -68,10 +68,11 @@ struct SokobanSolver::Impl {
   }
   const uint16_t* state(uint32_t r) const { return words_.data() + static_cast<size_t>(r) * stride_; }
   uint32_t find(const uint16_t* s, uint64_t h) const {
-    return index_.find(s, h, [this](uint32_t r) { return state(r); },
-                       [this](const uint16_t* a, const uint16_t* b) {
-                         return std::memcmp(a, b, sizeof(uint16_t) * static_cast<size_t>(stride_)) == 0;
-                       });
+    return index_.find(
+        s, h, [this](uint32_t r) { return state(r); },
+        [this](const uint16_t* a, const uint16_t* b) {
+          return std::memcmp(a, b, sizeof(uint16_t) * static_cast<size_t>(stride_)) == 0;
+        });
   }
   uint32_t add(const uint16_t* s, uint64_t h, const Record& record) {
     const auto r = static_cast<uint32_t>(records_.size());
@@ -161,7 +162,8 @@ struct SokobanSolver::Impl {
 
     std::vector<uint16_t> start(static_cast<size_t>(stride_));
     start[0] = static_cast<uint16_t>(level.worker());
-    for (int i = 0; i < num_boxes_; ++i) start[static_cast<size_t>(i + 1)] = static_cast<uint16_t>(level.boxes()[static_cast<size_t>(i)]);
+    for (int i = 0; i < num_boxes_; ++i)
+      start[static_cast<size_t>(i + 1)] = static_cast<uint16_t>(level.boxes()[static_cast<size_t>(i)]);
     const int32_t h0 = heuristic(start.data() + 1);
     if (h0 >= kDeadH) return result;
     push(add(start.data(), hash(start.data()), {kNoRecord, 0, h0, 0, 0, 0}));
@@ -206,8 +208,10 @@ struct SokobanSolver::Impl {
           child[0] = static_cast<uint16_t>(box);
           int i = k;
           child[static_cast<size_t>(i)] = static_cast<uint16_t>(to);
-          while (i > 1 && child[static_cast<size_t>(i - 1)] > child[static_cast<size_t>(i)]) std::swap(child[static_cast<size_t>(i - 1)], child[static_cast<size_t>(i)]), --i;
-          while (i + 1 < stride_ && child[static_cast<size_t>(i + 1)] < child[static_cast<size_t>(i)]) std::swap(child[static_cast<size_t>(i + 1)], child[static_cast<size_t>(i)]), ++i;
+          while (i > 1 && child[static_cast<size_t>(i - 1)] > child[static_cast<size_t>(i)])
+            std::swap(child[static_cast<size_t>(i - 1)], child[static_cast<size_t>(i)]), --i;
+          while (i + 1 < stride_ && child[static_cast<size_t>(i + 1)] < child[static_cast<size_t>(i)])
+            std::swap(child[static_cast<size_t>(i + 1)], child[static_cast<size_t>(i)]), ++i;
 
           const int32_t g = top.g + dist_[static_cast<size_t>(behind)] + 1;
           const uint64_t h = hash(child.data());
@@ -226,10 +230,12 @@ struct SokobanSolver::Impl {
           }
           const int32_t child_h = heuristic(child.data() + 1);
           if (child_h >= kDeadH) {
-            add(child.data(), h, {top.record, g, kDeadH, static_cast<uint16_t>(box), static_cast<int16_t>(o), 1});
+            add(child.data(), h,
+                {top.record, g, kDeadH, static_cast<uint16_t>(box), static_cast<int16_t>(o), 1});
             continue;
           }
-          push(add(child.data(), h, {top.record, g, child_h, static_cast<uint16_t>(box), static_cast<int16_t>(o), 0}));
+          push(add(child.data(), h,
+                   {top.record, g, child_h, static_cast<uint16_t>(box), static_cast<int16_t>(o), 0}));
           ++result.generated;
         }
       }
@@ -238,12 +244,14 @@ struct SokobanSolver::Impl {
     return result;
   }
 
-  static bool limit_reached(const SolverOptions& options, uint64_t expansions, std::chrono::steady_clock::time_point started) {
+  static bool limit_reached(const SolverOptions& options, uint64_t expansions,
+                            std::chrono::steady_clock::time_point started) {
     if (options.max_expansions && expansions >= options.max_expansions) return true;
     if ((expansions & 127) == 0) {
       if (options.stop && options.stop->load(std::memory_order_relaxed)) return true;
       if (options.time_limit_s > 0 &&
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >= options.time_limit_s)
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >=
+              options.time_limit_s)
         return true;
     }
     return false;

@@ -30,11 +30,11 @@ struct SolverOptions {
 
 struct SolverResult {
   SearchStatus status = SearchStatus::kUnsolvable;
-  int cost = 0;                 // moves (solved only)
-  int pushes = 0;               // pushes in the plan (solved only)
-  uint64_t expansions = 0;      // push states expanded
-  uint64_t generated = 0;       // children made (after pruning)
-  std::vector<Pos> plan;        // worker positions, start first (solved only)
+  int cost = 0;             // moves (solved only)
+  int pushes = 0;           // pushes in the plan (solved only)
+  uint64_t expansions = 0;  // push states expanded
+  uint64_t generated = 0;   // children made (after pruning)
+  std::vector<Pos> plan;    // worker positions, start first (solved only)
   bool solved() const { return status == SearchStatus::kSolved; }
 };
 

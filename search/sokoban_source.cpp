@@ -42,7 +42,10 @@ struct SourceData {
 class SokobanWorker final : public LayoutWorker {
  public:
   explicit SokobanWorker(std::shared_ptr<const SourceData> data)
-      : data_(std::move(data)), params_(data_->params), levels_(data_->levels), vocabulary_(data_->vocabulary),
+      : data_(std::move(data)),
+        params_(data_->params),
+        levels_(data_->levels),
+        vocabulary_(data_->vocabulary),
         ids_(vocabulary_, data_->max_side, params_.cost_tokens) {}
 
   std::vector<DatasetRecord> generate(uint64_t seed, uint64_t k) override {
@@ -100,13 +103,15 @@ class SokobanSource final : public TraceSource {
       data->levels_xxh64 = xxh64(text);
       for (auto& l : sokoban::parse_collection(text, params.levels_file)) {
         if (l.level.num_boxes() > kMaxTraceBoxes)
-          throw UserError(params.levels_file + ": level " + std::to_string(data->levels.size() + 1) + " (line " +
-                          std::to_string(l.line) + ") has " + std::to_string(l.level.num_boxes()) +
-                          " boxes; trace mode handles at most " + std::to_string(kMaxTraceBoxes));
+          throw UserError(params.levels_file + ": level " + std::to_string(data->levels.size() + 1) +
+                          " (line " + std::to_string(l.line) + ") has " +
+                          std::to_string(l.level.num_boxes()) + " boxes; trace mode handles at most " +
+                          std::to_string(kMaxTraceBoxes));
         data->levels.push_back(std::move(l.level));
       }
       data->max_side = 0;
-      for (const auto& level : data->levels) data->max_side = std::max({data->max_side, level.width(), level.height()});
+      for (const auto& level : data->levels)
+        data->max_side = std::max({data->max_side, level.width(), level.height()});
     }
     data->vocabulary = sokoban_vocabulary(data->max_side, params.cost_tokens);
     data_ = std::move(data);
@@ -115,19 +120,23 @@ class SokobanSource final : public TraceSource {
   std::string domain() const override { return "sokoban"; }
   nlohmann::json params() const override {
     const SokobanSourceParams& p = data_->params;
-    nlohmann::json j = {{"cost_tokens", p.cost_tokens}, {"max_expansions", p.max_expansions},
+    nlohmann::json j = {{"cost_tokens", p.cost_tokens},
+                        {"max_expansions", p.max_expansions},
                         {"max_trace_tokens", p.max_trace_tokens}};
     if (data_->levels.empty()) {
       j.update({{"width", p.width}, {"height", p.height}, {"walls", p.walls}, {"boxes", p.boxes}});
     } else {
-      j.update({{"levels_file", p.levels_file}, {"levels", data_->levels.size()},
+      j.update({{"levels_file", p.levels_file},
+                {"levels", data_->levels.size()},
                 {"levels_xxh64", hex16(data_->levels_xxh64)}});
     }
     return j;
   }
   const Vocabulary& vocabulary() const override { return data_->vocabulary; }
   uint64_t num_layouts() const override { return data_->levels.empty() ? UINT64_MAX : data_->levels.size(); }
-  std::unique_ptr<LayoutWorker> make_worker() const override { return std::make_unique<SokobanWorker>(data_); }
+  std::unique_ptr<LayoutWorker> make_worker() const override {
+    return std::make_unique<SokobanWorker>(data_);
+  }
 
  private:
   std::shared_ptr<const SourceData> data_;
@@ -137,7 +146,8 @@ class SokobanSource final : public TraceSource {
 
 std::unique_ptr<TraceSource> make_sokoban_source(const SokobanSourceParams& params) {
   if (params.cost_tokens < 1 || params.cost_tokens > 1'000'000)
-    throw UserError("Sokoban cost tokens must be between 1 and 1000000, got " + std::to_string(params.cost_tokens));
+    throw UserError("Sokoban cost tokens must be between 1 and 1000000, got " +
+                    std::to_string(params.cost_tokens));
   if (params.levels_file.empty()) sokoban::validate(generator_params(params));
   return std::make_unique<SokobanSource>(params);
 }

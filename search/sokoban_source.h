@@ -12,14 +12,14 @@ namespace traceplay::search {
 
 struct SokobanSourceParams {
   // Generator (used when `levels_file` is empty).
-  int width = 7, height = 7;   // including the border walls
-  int walls = 2;               // interior walls
+  int width = 7, height = 7;  // including the border walls
+  int walls = 2;              // interior walls
   int boxes = 2;
   // A collection instead of generated levels: every level of the file, in file order.
   std::string levels_file;
-  bool deterministic = false;  // the paper's Sokoban data came from non-deterministic A*
-  int cost_tokens = 1000;      // vocabulary c0..c(K-1); traces needing more are dropped
-  uint64_t max_expansions = 0; // per level; 0 = no limit (levels over it are dropped)
+  bool deterministic = false;     // the paper's Sokoban data came from non-deterministic A*
+  int cost_tokens = 1000;         // vocabulary c0..c(K-1); traces needing more are dropped
+  uint64_t max_expansions = 0;    // per level; 0 = no limit (levels over it are dropped)
   uint64_t max_trace_tokens = 0;  // 0 = no limit (longer traces are dropped)
 };
 

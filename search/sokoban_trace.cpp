@@ -26,7 +26,8 @@ std::vector<uint16_t> string_order_ranks(int width, int height) {
     keyed.emplace_back(std::to_string(c % width) + "-" + std::to_string(c / width), c);
   std::sort(keyed.begin(), keyed.end());
   std::vector<uint16_t> rank(keyed.size());
-  for (size_t i = 0; i < keyed.size(); ++i) rank[static_cast<size_t>(keyed[i].second)] = static_cast<uint16_t>(i);
+  for (size_t i = 0; i < keyed.size(); ++i)
+    rank[static_cast<size_t>(keyed[i].second)] = static_cast<uint16_t>(i);
   return rank;
 }
 
@@ -63,9 +64,13 @@ class TokenSink {
       : level_(level), rank_(rank), trace_(trace), plan_(plan) {}
 
   template <class State>
-  void on_create(const State& s, int g, int h) { step(Keyword::kCreate, s, g, h); }
+  void on_create(const State& s, int g, int h) {
+    step(Keyword::kCreate, s, g, h);
+  }
   template <class State>
-  void on_close(const State& s, int g, int h) { step(Keyword::kClose, s, g, h); }
+  void on_close(const State& s, int g, int h) {
+    step(Keyword::kClose, s, g, h);
+  }
   template <class State>
   void on_plan(const State& s, int, int) {
     plan_.keyword(Keyword::kPlan);
@@ -122,8 +127,13 @@ Vocabulary sokoban_vocabulary(int max_side, int cost_tokens) {
 }
 
 SokobanTokenIds::SokobanTokenIds(const Vocabulary& v, int max_side, int cost_tokens)
-    : worker(v.id("worker")), box(v.id("box")), dock(v.id("dock")), wall(v.id("wall")), create(v.id("create")),
-      close(v.id("close")), plan(v.id("plan")) {
+    : worker(v.id("worker")),
+      box(v.id("box")),
+      dock(v.id("dock")),
+      wall(v.id("wall")),
+      create(v.id("create")),
+      close(v.id("close")),
+      plan(v.id("plan")) {
   for (int i = 0; i < max_side; ++i) coordinate.push_back(v.id(std::to_string(i)));
   for (int i = 0; i < cost_tokens; ++i) cost.push_back(v.id("c" + std::to_string(i)));
 }
@@ -133,7 +143,8 @@ std::vector<std::string> sokoban_prompt(const sokoban::Level& level) {
   const auto& boxes = level.boxes();
   auto group = [&](const char* keyword, std::vector<int> cells, std::vector<std::string>& out) {
     std::sort(cells.begin(), cells.end(), [&](int a, int b) { return rank[a] < rank[b]; });
-    for (int c : cells) out.insert(out.end(), {keyword, std::to_string(c % level.width()), std::to_string(c / level.width())});
+    for (int c : cells)
+      out.insert(out.end(), {keyword, std::to_string(c % level.width()), std::to_string(c / level.width())});
   };
   std::vector<int> loose, open;
   for (int c : boxes)
@@ -151,7 +162,8 @@ std::vector<std::string> sokoban_prompt(const sokoban::Level& level) {
 std::vector<std::string> sokoban_layout_tokens(const std::vector<std::string>& prompt) {
   std::vector<std::string> out;
   for (size_t i = 0; i + 2 < prompt.size(); i += 3)
-    if (prompt[i] == "dock" || prompt[i] == "wall") out.insert(out.end(), prompt.begin() + i, prompt.begin() + i + 3);
+    if (prompt[i] == "dock" || prompt[i] == "wall")
+      out.insert(out.end(), prompt.begin() + i, prompt.begin() + i + 3);
   return out;
 }
 
@@ -160,11 +172,16 @@ sokoban::Level level_from_prompt(const std::vector<std::string>& prompt, int wid
   std::vector<Pos> workers, boxes, docks, walls;
   for (size_t i = 0; i < prompt.size(); i += 3) {
     const std::string& k = prompt[i];
-    std::vector<Pos>* into = k == "worker" ? &workers : k == "box" ? &boxes : k == "dock" ? &docks : k == "wall" ? &walls : nullptr;
+    std::vector<Pos>* into = k == "worker" ? &workers
+                             : k == "box"  ? &boxes
+                             : k == "dock" ? &docks
+                             : k == "wall" ? &walls
+                                           : nullptr;
     if (!into) throw reader.error(i, "expected worker, box, dock or wall, got \"" + k + "\"");
     into->push_back(reader.position(i + 1));
   }
-  if (workers.size() != 1) throw UserError("Sokoban prompt: expected one worker, got " + std::to_string(workers.size()));
+  if (workers.size() != 1)
+    throw UserError("Sokoban prompt: expected one worker, got " + std::to_string(workers.size()));
   try {
     return sokoban::Level(width, height, workers[0], boxes, docks, walls);
   } catch (const sokoban::LevelError& e) {
@@ -203,9 +220,8 @@ SokobanTracer::SokobanTracer() : engines_(std::make_unique<Engines>()) {}
 SokobanTracer::~SokobanTracer() = default;
 
 SokobanTraceResult SokobanTracer::run(const sokoban::Level& level, const AStarOptions& options) {
-  return engines_->dispatch(level, [&](auto& astar, const auto& domain) {
-    return convert(level, astar.run(domain, options));
-  });
+  return engines_->dispatch(
+      level, [&](auto& astar, const auto& domain) { return convert(level, astar.run(domain, options)); });
 }
 
 SokobanTraceResult SokobanTracer::run(const sokoban::Level& level, const AStarOptions& options,

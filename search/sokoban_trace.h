@@ -58,8 +58,8 @@ class SokobanTracer {
   // Untraced (no sink): the plain reference search, for cross-checks.
   SokobanTraceResult run(const sokoban::Level& level, const AStarOptions& options);
   // Trace and plan as token strings.
-  SokobanTraceResult run(const sokoban::Level& level, const AStarOptions& options, std::vector<std::string>& trace,
-                         std::vector<std::string>& plan);
+  SokobanTraceResult run(const sokoban::Level& level, const AStarOptions& options,
+                         std::vector<std::string>& trace, std::vector<std::string>& plan);
   // Trace and plan as token ids; `cost_overflow` is set when some g or h needs a cost
   // token >= K (the trace is then incomplete and must be dropped).
   SokobanTraceResult run(const sokoban::Level& level, const AStarOptions& options, const SokobanTokenIds& ids,

@@ -18,7 +18,8 @@ std::vector<double> visit_probabilities(const std::vector<int64_t>& visits, doub
   const double log_most = std::log(static_cast<double>(most));
   double total = 0;
   for (size_t i = 0; i < visits.size(); ++i)
-    if (visits[i] > 0) total += p[i] = std::exp((std::log(static_cast<double>(visits[i])) - log_most) / temperature);
+    if (visits[i] > 0)
+      total += p[i] = std::exp((std::log(static_cast<double>(visits[i])) - log_most) / temperature);
   for (double& x : p) x /= total;  // total >= 1: the most visited weighs exactly 1
   return p;
 }

@@ -69,7 +69,8 @@ GateRecord parse_gate_record(const std::string& line, const std::string& where) 
     r.elo = j.at("elo").get<double>();
     r.elo_lo = j.at("elo_ci95").at(0).get<double>();
     r.elo_hi = j.at("elo_ci95").at(1).get<double>();
-    if (r.kind != "best" && r.kind != "first") throw std::invalid_argument("kind must be \"best\" or \"first\"");
+    if (r.kind != "best" && r.kind != "first")
+      throw std::invalid_argument("kind must be \"best\" or \"first\"");
     if (r.version < 1 || r.opponent < 0 || r.opponent >= r.version || r.best < 0 || r.best > r.version)
       throw std::invalid_argument("versions out of order");
     if (r.games < 1 || r.wins < 0 || r.draws < 0 || r.losses < 0 || r.wins + r.draws + r.losses != r.games)
@@ -93,7 +94,8 @@ EloLog::EloLog(std::string path) : path_(std::move(path)) {
     }
     ++number;
     try {
-      records_.push_back(parse_gate_record(text.substr(start, end - start), path_ + " line " + std::to_string(number)));
+      records_.push_back(
+          parse_gate_record(text.substr(start, end - start), path_ + " line " + std::to_string(number)));
     } catch (const std::invalid_argument& e) {
       throw std::runtime_error(e.what());
     }

@@ -33,7 +33,7 @@ struct GateRecord {
   int games = 0, wins = 0, draws = 0, losses = 0;
   std::optional<double> elo_diff, elo_diff_lo, elo_diff_hi;
   bool promoted = false;
-  int best = 0;               // the best version after this match
+  int best = 0;                            // the best version after this match
   double elo = 0, elo_lo = 0, elo_hi = 0;  // version's table rating after this match
 
   double score() const { return games > 0 ? (wins + 0.5 * draws) / games : 0.5; }
@@ -57,7 +57,8 @@ class EloLog {
   // Records the match of `version` (A) against `opponent` (B), kind "best" or "first":
   // fills the counts, the match's Elo, best (version when promoted, else the current
   // best) and version's rating in the refitted table; appends the line; returns it.
-  GateRecord add(int version, int opponent, const std::string& kind, const play::MatchResult& match, bool promoted);
+  GateRecord add(int version, int opponent, const std::string& kind, const play::MatchResult& match,
+                 bool promoted);
 
   // The table of v0000 and every version in a match, ascending by version.
   std::vector<play::RatedPlayer> table() const;

@@ -27,7 +27,8 @@ std::string shard_name(size_t k) {
 }
 
 uint64_t positions_of(const SelfPlayGame& g) {
-  return static_cast<uint64_t>(std::count_if(g.moves.begin(), g.moves.end(), [](const SelfPlayMove& m) { return m.searched; }));
+  return static_cast<uint64_t>(
+      std::count_if(g.moves.begin(), g.moves.end(), [](const SelfPlayMove& m) { return m.searched; }));
 }
 
 }  // namespace
@@ -61,7 +62,8 @@ GameStoreIndex GameStoreIndex::load(const std::string& dir, bool* exists) {
   } catch (const nlohmann::json::exception& e) {
     bad(where, std::string("missing or mistyped field (") + e.what() + ")");
   }
-  if (index.size < go::kMinBoardSize || index.size > go::kMaxBoardSize) bad(where, "\"size\" is out of range");
+  if (index.size < go::kMinBoardSize || index.size > go::kMaxBoardSize)
+    bad(where, "\"size\" is out of range");
   return index;
 }
 
@@ -95,9 +97,9 @@ GameStore::GameStore(std::string dir, int size, double komi, uint64_t games_per_
   bool exists = false;
   index_ = GameStoreIndex::load(dir_, &exists);
   if (exists && (index_.size != size || index_.komi != komi))
-    throw UserError(dir_ + ": the stored games are " + std::to_string(index_.size) + "x" + std::to_string(index_.size) +
-                    " with komi " + std::to_string(index_.komi) + ", not " + std::to_string(size) + "x" +
-                    std::to_string(size) + " with komi " + std::to_string(komi));
+    throw UserError(dir_ + ": the stored games are " + std::to_string(index_.size) + "x" +
+                    std::to_string(index_.size) + " with komi " + std::to_string(index_.komi) + ", not " +
+                    std::to_string(size) + "x" + std::to_string(size) + " with komi " + std::to_string(komi));
   index_.size = size;
   index_.komi = komi;
 }

@@ -30,7 +30,8 @@ std::optional<ModelVersion> ModelBoard::latest() const {
 
 std::optional<ModelVersion> ModelBoard::wait_newer(int than, std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mutex_);
-  const bool newer = changed_.wait_for(lock, timeout, [&] { return closed_ || (latest_ && latest_->version > than); });
+  const bool newer =
+      changed_.wait_for(lock, timeout, [&] { return closed_ || (latest_ && latest_->version > than); });
   if (!newer || closed_) return std::nullopt;
   return latest_;
 }

@@ -15,9 +15,9 @@
 namespace traceplay::selfplay {
 
 struct ModelVersion {
-  int version = 0;       // 0 = the untrained net; increases by one per publication
-  std::string dir;       // the complete checkpoint directory, runs/<name>/models/vNNNN
-  uint64_t xxh64 = 0;    // XXH64 of its model.safetensors (what an actor verifies on load)
+  int version = 0;     // 0 = the untrained net; increases by one per publication
+  std::string dir;     // the complete checkpoint directory, runs/<name>/models/vNNNN
+  uint64_t xxh64 = 0;  // XXH64 of its model.safetensors (what an actor verifies on load)
 };
 
 class ModelSource {

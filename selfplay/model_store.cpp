@@ -56,7 +56,8 @@ ModelVersion publish_version(const std::string& models_dir, int version,
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec) throw std::runtime_error("cannot create " + root.string() + ": " + ec.message());
-  if (fs::exists(final_dir)) throw std::invalid_argument("model version " + name + " is already published in " + models_dir);
+  if (fs::exists(final_dir))
+    throw std::invalid_argument("model version " + name + " is already published in " + models_dir);
 
   const fs::path temp = root / ("." + name + ".tmp-" + std::to_string(::getpid()));
   fs::remove_all(temp, ec);

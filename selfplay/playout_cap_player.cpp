@@ -39,7 +39,8 @@ PlayoutCapPlayer::PlayoutCapPlayer(const search::MctsSettings& settings, const P
       rng_(Rng::stream(settings.seed, 0x706c61796f7574ULL)) {}
 
 search::ThinkResult PlayoutCapPlayer::think(const go::Board& board, const search::ThinkRequest& request) {
-  const bool full = cap_.full_fraction >= 1 || (cap_.full_fraction > 0 && rng_.uniform01() < cap_.full_fraction);
+  const bool full =
+      cap_.full_fraction >= 1 || (cap_.full_fraction > 0 && rng_.uniform01() < cap_.full_fraction);
   full_.push_back(full);
   search::ThinkRequest r = request;
   r.limits.max_visits = full ? cap_.full_visits : cap_.fast_visits;

@@ -24,7 +24,7 @@
 namespace traceplay::selfplay {
 
 struct PlayoutCap {
-  int64_t full_visits = 600;   // KataGo's 9x9-to-19x19 self-play value
+  int64_t full_visits = 600;  // KataGo's 9x9-to-19x19 self-play value
   int64_t fast_visits = 100;
   double full_fraction = 0.25;  // probability of a full search per move
   // Throws std::invalid_argument: visits < 1, fast > full, fraction outside [0, 1].

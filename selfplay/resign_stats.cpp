@@ -30,7 +30,11 @@ ResignStats resign_stats(const std::vector<SelfPlayGame>& games, double threshol
 double ResignStats::rate() const {
   return would_resign == 0 ? 0 : static_cast<double>(false_resigns) / static_cast<double>(would_resign);
 }
-double ResignStats::low() const { return would_resign == 0 ? 0 : wilson_interval(false_resigns, would_resign).lo; }
-double ResignStats::high() const { return would_resign == 0 ? 0 : wilson_interval(false_resigns, would_resign).hi; }
+double ResignStats::low() const {
+  return would_resign == 0 ? 0 : wilson_interval(false_resigns, would_resign).lo;
+}
+double ResignStats::high() const {
+  return would_resign == 0 ? 0 : wilson_interval(false_resigns, would_resign).hi;
+}
 
 }  // namespace traceplay::selfplay

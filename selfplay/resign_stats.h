@@ -19,9 +19,9 @@ namespace traceplay::selfplay {
 std::optional<go::Color> would_have_resigned(const SelfPlayGame& game, double threshold, int64_t min_visits);
 
 struct ResignStats {
-  int64_t no_resign_games = 0;   // games played with resignation off
-  int64_t would_resign = 0;      // of those, games where a colour would have resigned
-  int64_t false_resigns = 0;     // of those, games that colour then won or drew
+  int64_t no_resign_games = 0;  // games played with resignation off
+  int64_t would_resign = 0;     // of those, games where a colour would have resigned
+  int64_t false_resigns = 0;    // of those, games that colour then won or drew
   // false_resigns / would_resign with its 95% Wilson interval (0, 0, 0 with no case).
   double rate() const;
   double low() const;

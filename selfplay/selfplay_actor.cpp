@@ -28,7 +28,8 @@ search::MctsSettings selfplay_mcts_settings() {
 
 void ActorSettings::validate() const {
   if (size < 2 || size > 25) throw std::invalid_argument("self-play: size must be in [2, 25]");
-  if (!(komi >= -1000 && komi <= 1000)) throw std::invalid_argument("self-play: komi must be in [-1000, 1000]");
+  if (!(komi >= -1000 && komi <= 1000))
+    throw std::invalid_argument("self-play: komi must be in [-1000, 1000]");
   mcts.validate();
   cap.validate();
   if (!(no_resign_fraction >= 0 && no_resign_fraction <= 1))
@@ -44,7 +45,8 @@ uint64_t selfplay_game_id(uint64_t seed, int actor, uint64_t game_number) {
   std::string bytes(24, '\0');
   const uint64_t parts[3] = {seed, static_cast<uint64_t>(actor), game_number};
   for (int p = 0; p < 3; ++p)
-    for (int b = 0; b < 8; ++b) bytes[static_cast<size_t>(8 * p + b)] = static_cast<char>((parts[p] >> (8 * b)) & 0xff);
+    for (int b = 0; b < 8; ++b)
+      bytes[static_cast<size_t>(8 * p + b)] = static_cast<char>((parts[p] >> (8 * b)) & 0xff);
   return xxh64(bytes);
 }
 
@@ -57,9 +59,15 @@ SelfPlayGame to_selfplay_game(const play::PlayedGame& played, const std::vector<
   g.komi = komi;
   g.resign_allowed = resign_allowed;
   switch (played.end) {
-    case play::GameEnd::kTwoPasses: g.end = GameEnd::kTwoPasses; break;
-    case play::GameEnd::kResignation: g.end = GameEnd::kResignation; break;
-    case play::GameEnd::kMoveCap: g.end = GameEnd::kMoveCap; break;
+    case play::GameEnd::kTwoPasses:
+      g.end = GameEnd::kTwoPasses;
+      break;
+    case play::GameEnd::kResignation:
+      g.end = GameEnd::kResignation;
+      break;
+    case play::GameEnd::kMoveCap:
+      g.end = GameEnd::kMoveCap;
+      break;
     case play::GameEnd::kForfeit:
     case play::GameEnd::kStopped:
       throw std::logic_error(std::string("self-play: a game that ended by ") + play::to_string(played.end) +
@@ -146,15 +154,17 @@ SelfPlayActor::Current SelfPlayActor::evaluator_for(const ModelVersion& newest) 
     if (current_ && current_->version.version >= newest.version) return *current_;
   }
   Current fresh{newest, factory_(newest)};
-  if (fresh.evaluator == nullptr) throw std::runtime_error("self-play: the evaluator factory returned nothing");
+  if (fresh.evaluator == nullptr)
+    throw std::runtime_error("self-play: the evaluator factory returned nothing");
   std::lock_guard<std::mutex> lock(mutex_);
   current_ = fresh;
   stats_.version = std::max(stats_.version, newest.version);
   return fresh;
 }
 
-void SelfPlayActor::game_thread(const ModelSource& source, RecordSink& sink, const std::function<bool()>& stop,
-                                uint64_t max_games, std::atomic<uint64_t>& started) {
+void SelfPlayActor::game_thread(const ModelSource& source, RecordSink& sink,
+                                const std::function<bool()>& stop, uint64_t max_games,
+                                std::atomic<uint64_t>& started) {
   const auto stopping = [&] { return done_.load() || (stop && stop()); };
   try {
     while (!stopping()) {

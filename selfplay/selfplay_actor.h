@@ -48,12 +48,12 @@ struct ActorSettings {
   // Share of the games played without resignation (both colours), so the false-resign
   // rate can be measured on them (selfplay/resign_stats.h). KataGo and Leela Zero: 0.1.
   double no_resign_fraction = 0.1;
-  int max_moves = 0;               // the game loop's cap (a draw); 0: 3 * size * size
-  int random_opening_moves = 0;    // uniformly random legal first moves (no targets)
-  int games_in_flight = 4;         // game threads of this actor
-  uint64_t seed = 1;               // the run's seed: game ids and all randomness derive from it
-  int actor = 0;                   // this actor's number in the run (ids differ across actors)
-  uint64_t first_game = 0;         // the number of the first game (a resumed run goes on from its count)
+  int max_moves = 0;             // the game loop's cap (a draw); 0: 3 * size * size
+  int random_opening_moves = 0;  // uniformly random legal first moves (no targets)
+  int games_in_flight = 4;       // game threads of this actor
+  uint64_t seed = 1;             // the run's seed: game ids and all randomness derive from it
+  int actor = 0;                 // this actor's number in the run (ids differ across actors)
+  uint64_t first_game = 0;       // the number of the first game (a resumed run goes on from its count)
   // Throws std::invalid_argument naming the first impossible value.
   void validate() const;
 };
@@ -76,12 +76,12 @@ std::optional<SelfPlayGame> play_selfplay_game(std::shared_ptr<const search::Eva
 using EvaluatorFactory = std::function<std::shared_ptr<const search::Evaluator>(const ModelVersion&)>;
 
 struct ActorStats {
-  uint64_t games = 0;          // records handed to the sink
-  uint64_t moves = 0;          // moves of those games (searched ones)
+  uint64_t games = 0;  // records handed to the sink
+  uint64_t moves = 0;  // moves of those games (searched ones)
   uint64_t full_searches = 0;
   uint64_t resignations = 0;
   uint64_t no_resign_games = 0;
-  int version = -1;            // the newest version a game has started with
+  int version = -1;  // the newest version a game has started with
 };
 
 class SelfPlayActor {
@@ -90,9 +90,9 @@ class SelfPlayActor {
   SelfPlayActor(const ActorSettings& settings, EvaluatorFactory factory);
 
   // Plays until should_stop says so, the sink is closed, or max_games games of this call
-  // (0: no cap) have been played; game numbers (and so ids) go on from the previous call. Waits for the first published version. Returns when
-  // every game thread has ended; a game stopped midway is dropped. An exception in a game
-  // (the evaluator failed) stops the other games and is rethrown here.
+  // (0: no cap) have been played; game numbers (and so ids) go on from the previous call. Waits for the first
+  // published version. Returns when every game thread has ended; a game stopped midway is dropped. An
+  // exception in a game (the evaluator failed) stops the other games and is rethrown here.
   void run(const ModelSource& source, RecordSink& sink, const std::function<bool()>& should_stop,
            uint64_t max_games = 0);
 
@@ -109,8 +109,8 @@ class SelfPlayActor {
 
   ActorSettings settings_;
   EvaluatorFactory factory_;
-  mutable std::mutex mutex_;       // guards current_, stats_ and error_
-  std::mutex build_mutex_;         // one thread builds a version's evaluator, once
+  mutable std::mutex mutex_;  // guards current_, stats_ and error_
+  std::mutex build_mutex_;    // one thread builds a version's evaluator, once
   std::optional<Current> current_;
   ActorStats stats_;
   std::exception_ptr error_;

@@ -12,7 +12,9 @@ namespace traceplay::selfplay {
 
 namespace {
 
-const char* color_code(go::Color c) { return c == go::Color::kBlack ? "B" : c == go::Color::kWhite ? "W" : "0"; }
+const char* color_code(go::Color c) {
+  return c == go::Color::kBlack ? "B" : c == go::Color::kWhite ? "W" : "0";
+}
 
 [[noreturn]] void bad(const std::string& where, const std::string& what) {
   throw UserError(where + ": bad self-play record: " + what);
@@ -25,18 +27,22 @@ const nlohmann::json& field(const nlohmann::json& j, const char* key, const std:
   return *it;
 }
 
-int64_t integer(const nlohmann::json& j, const std::string& what, const std::string& where, int64_t lo, int64_t hi) {
+int64_t integer(const nlohmann::json& j, const std::string& what, const std::string& where, int64_t lo,
+                int64_t hi) {
   if (!j.is_number_integer()) bad(where, what + " must be an integer");
   const int64_t v = j.get<int64_t>();
-  if (v < lo || v > hi) bad(where, what + " = " + std::to_string(v) + " is outside [" + std::to_string(lo) + ", " +
-                                       std::to_string(hi) + "]");
+  if (v < lo || v > hi)
+    bad(where, what + " = " + std::to_string(v) + " is outside [" + std::to_string(lo) + ", " +
+                   std::to_string(hi) + "]");
   return v;
 }
 
-double number(const nlohmann::json& j, const std::string& what, const std::string& where, double lo, double hi) {
+double number(const nlohmann::json& j, const std::string& what, const std::string& where, double lo,
+              double hi) {
   if (!j.is_number()) bad(where, what + " must be a number");
   const double v = j.get<double>();
-  if (!(v >= lo && v <= hi)) bad(where, what + " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  if (!(v >= lo && v <= hi))
+    bad(where, what + " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
   return v;
 }
 
@@ -53,9 +59,12 @@ const nlohmann::json& array_of(const nlohmann::json& j, const char* key, size_t 
 
 const char* to_string(GameEnd end) {
   switch (end) {
-    case GameEnd::kTwoPasses: return "two_passes";
-    case GameEnd::kResignation: return "resignation";
-    case GameEnd::kMoveCap: return "move_cap";
+    case GameEnd::kTwoPasses:
+      return "two_passes";
+    case GameEnd::kResignation:
+      return "resignation";
+    case GameEnd::kMoveCap:
+      return "move_cap";
   }
   return "?";
 }
@@ -120,8 +129,10 @@ SelfPlayGame parse_selfplay_game(std::string_view line, const std::string& where
   } catch (const UserError&) {
     bad(where, "\"id\" must be 16 hex digits");
   }
-  g.model_version = static_cast<int>(integer(field(j, "model_version", where), "\"model_version\"", where, 0, 9999));
-  g.size = static_cast<int>(integer(field(j, "size", where), "\"size\"", where, go::kMinBoardSize, go::kMaxBoardSize));
+  g.model_version =
+      static_cast<int>(integer(field(j, "model_version", where), "\"model_version\"", where, 0, 9999));
+  g.size = static_cast<int>(
+      integer(field(j, "size", where), "\"size\"", where, go::kMinBoardSize, go::kMaxBoardSize));
   g.komi = number(field(j, "komi", where), "\"komi\"", where, -go::kMaxKomi, go::kMaxKomi);
 
   const nlohmann::json& moves = field(j, "moves", where);
@@ -141,21 +152,24 @@ SelfPlayGame parse_selfplay_game(std::string_view line, const std::string& where
     m.move = static_cast<int>(integer(moves[i], "\"moves\"" + at, where, 0, pass));
     m.searched = integer(searched[i], "\"searched\"" + at, where, 0, 1) == 1;
     m.full_search = integer(full[i], "\"full_search\"" + at, where, 0, 1) == 1;
-    if (m.full_search && !m.searched) bad(where, "move " + std::to_string(i) + " is a full search but not searched");
+    if (m.full_search && !m.searched)
+      bad(where, "move " + std::to_string(i) + " is a full search but not searched");
     m.root_visits = integer(visits[i], "\"root_visits\"" + at, where, 0, int64_t{1} << 40);
     m.root_value = static_cast<float>(number(value[i], "\"root_value\"" + at, where, -1, 1));
-    m.root_score = static_cast<float>(number(score[i], "\"root_score\"" + at, where, -2.0 * go::kMaxKomi - pass,
-                                             2.0 * go::kMaxKomi + pass));
+    m.root_score = static_cast<float>(number(score[i], "\"root_score\"" + at, where,
+                                             -2.0 * go::kMaxKomi - pass, 2.0 * go::kMaxKomi + pass));
     if (!policy[i].is_array()) bad(where, "\"policy\"" + at + " must be an array");
     int last = -1;
     for (const nlohmann::json& entry : policy[i]) {
-      if (!entry.is_array() || entry.size() != 2) bad(where, "\"policy\"" + at + " entries must be [move, visits]");
+      if (!entry.is_array() || entry.size() != 2)
+        bad(where, "\"policy\"" + at + " entries must be [move, visits]");
       const int move = static_cast<int>(integer(entry[0], "a \"policy\" move" + at, where, 0, pass));
       if (move <= last) bad(where, "\"policy\"" + at + " must be sorted by move, each move once");
       last = move;
       m.policy.emplace_back(move, integer(entry[1], "a \"policy\" count" + at, where, 1, int64_t{1} << 40));
     }
-    if (!m.searched && !m.policy.empty()) bad(where, "move " + std::to_string(i) + " has a policy but no search");
+    if (!m.searched && !m.policy.empty())
+      bad(where, "move " + std::to_string(i) + " has a policy but no search");
   }
 
   const nlohmann::json& end = field(j, "end", where);
@@ -171,7 +185,8 @@ SelfPlayGame parse_selfplay_game(std::string_view line, const std::string& where
   else if (w == "0") g.winner = go::Color::kEmpty;
   else bad(where, "\"winner\" must be \"B\", \"W\" or \"0\"");
   const nlohmann::json& s = field(j, "score", where);
-  if (!s.is_null()) g.score = number(s, "\"score\"", where, -2.0 * go::kMaxKomi - pass, 2.0 * go::kMaxKomi + pass);
+  if (!s.is_null())
+    g.score = number(s, "\"score\"", where, -2.0 * go::kMaxKomi - pass, 2.0 * go::kMaxKomi + pass);
   if (g.end == GameEnd::kTwoPasses && !g.score) bad(where, "a game ended by two passes needs a \"score\"");
   const nlohmann::json& resign = field(j, "resign_allowed", where);
   if (!resign.is_boolean()) bad(where, "\"resign_allowed\" must be true or false");
@@ -179,8 +194,10 @@ SelfPlayGame parse_selfplay_game(std::string_view line, const std::string& where
   const nlohmann::json& own = field(j, "ownership", where);
   if (!own.is_array()) bad(where, "\"ownership\" must be an array");
   if (!own.empty() && own.size() != static_cast<size_t>(pass))
-    bad(where, "\"ownership\" has " + std::to_string(own.size()) + " entries, expected 0 or " + std::to_string(pass));
-  for (const nlohmann::json& o : own) g.ownership.push_back(static_cast<int8_t>(integer(o, "an \"ownership\" entry", where, -1, 1)));
+    bad(where, "\"ownership\" has " + std::to_string(own.size()) + " entries, expected 0 or " +
+                   std::to_string(pass));
+  for (const nlohmann::json& o : own)
+    g.ownership.push_back(static_cast<int8_t>(integer(o, "an \"ownership\" entry", where, -1, 1)));
   return g;
 }
 
@@ -191,8 +208,10 @@ std::vector<int8_t> replay_selfplay_game(const SelfPlayGame& game, const std::st
   for (size_t i = 0; i < game.moves.size(); ++i) {
     const go::Color color = game.color_at(i);
     for (const auto& [index, visits] : game.moves[i].policy) {
-      const go::Move m = index == game.pass_index() ? go::Move::pass() : go::Move::at(index % game.size, index / game.size);
-      if (!board.is_legal(color, m)) bad(where, "the policy of move " + std::to_string(i) + " names an illegal move");
+      const go::Move m =
+          index == game.pass_index() ? go::Move::pass() : go::Move::at(index % game.size, index / game.size);
+      if (!board.is_legal(color, m))
+        bad(where, "the policy of move " + std::to_string(i) + " names an illegal move");
     }
     const go::MoveLegality legality = board.play(color, game.move_at(i));
     if (legality != go::MoveLegality::kLegal)

@@ -21,22 +21,22 @@
 namespace traceplay::selfplay {
 
 struct SelfPlayMove {
-  int move = 0;                // x + size * y, or size * size for a pass
-  bool searched = true;        // false: a random opening move (no search, no targets)
-  bool full_search = false;    // a full search (policy target); false: a fast one (playout cap)
+  int move = 0;              // x + size * y, or size * size for a pass
+  bool searched = true;      // false: a random opening move (no search, no targets)
+  bool full_search = false;  // a full search (policy target); false: a fast one (playout cap)
   int64_t root_visits = 0;
   // Root visits per child, sparse: (move index, visits), visits > 0, sorted by move index.
   std::vector<std::pair<int, int64_t>> policy;
-  float root_value = 0;        // the search's value for the side to move, [-1, 1]
-  float root_score = 0;        // the search's score lead for the side to move, points
+  float root_value = 0;  // the search's value for the side to move, [-1, 1]
+  float root_score = 0;  // the search's score lead for the side to move, points
 };
 
 enum class GameEnd { kTwoPasses, kResignation, kMoveCap };
 const char* to_string(GameEnd end);  // "two_passes", "resignation", "move_cap"
 
 struct SelfPlayGame {
-  uint64_t id = 0;             // unique per game: XXH64 of (run seed, actor, game number); "16 hex" on disk
-  int model_version = 0;       // the network version that played it (models/vNNNN)
+  uint64_t id = 0;        // unique per game: XXH64 of (run seed, actor, game number); "16 hex" on disk
+  int model_version = 0;  // the network version that played it (models/vNNNN)
   int size = 9;
   double komi = 7;
   std::vector<SelfPlayMove> moves;
@@ -49,7 +49,7 @@ struct SelfPlayGame {
   std::vector<int8_t> ownership;
 
   int pass_index() const { return size * size; }
-  go::Move move_at(size_t i) const;            // moves[i] as a go::Move
+  go::Move move_at(size_t i) const;  // moves[i] as a go::Move
   go::Color color_at(size_t i) const { return i % 2 == 0 ? go::Color::kBlack : go::Color::kWhite; }
 };
 

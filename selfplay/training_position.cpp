@@ -23,7 +23,8 @@ TrainingPosition position_at(const SelfPlayGame& game, const go::Board& board, s
   t.size = n;
   const std::vector<float> planes = go::extract_features(board, options);
   t.planes.resize(planes.size());
-  go::apply_symmetry_planes(symmetry, n, static_cast<int>(planes.size()) / area, planes.data(), t.planes.data());
+  go::apply_symmetry_planes(symmetry, n, static_cast<int>(planes.size()) / area, planes.data(),
+                            t.planes.data());
 
   const SelfPlayMove& m = game.moves[i];
   t.policy.assign(static_cast<size_t>(area + 1), 0.0f);
@@ -32,7 +33,8 @@ TrainingPosition position_at(const SelfPlayGame& game, const go::Board& board, s
     for (const auto& [move, visits] : m.policy) total += visits;
     for (const auto& [move, visits] : m.policy) {
       const int to = move == area ? area : map[static_cast<size_t>(move)];
-      t.policy[static_cast<size_t>(to)] = static_cast<float>(static_cast<double>(visits) / static_cast<double>(total));
+      t.policy[static_cast<size_t>(to)] =
+          static_cast<float>(static_cast<double>(visits) / static_cast<double>(total));
     }
     t.has_policy = true;
   }
@@ -47,7 +49,8 @@ TrainingPosition position_at(const SelfPlayGame& game, const go::Board& board, s
   if (!game.ownership.empty()) {
     t.has_ownership = true;
     for (int p = 0; p < area; ++p)
-      t.ownership[static_cast<size_t>(map[static_cast<size_t>(p)])] = sign * game.ownership[static_cast<size_t>(p)];
+      t.ownership[static_cast<size_t>(map[static_cast<size_t>(p)])] =
+          sign * game.ownership[static_cast<size_t>(p)];
   }
   return t;
 }
@@ -60,13 +63,14 @@ go::Board empty_board(const SelfPlayGame& game) {
 
 void play(go::Board& board, const SelfPlayGame& game, size_t i, const std::string& where) {
   if (board.play(game.move_at(i)) != go::MoveLegality::kLegal)
-    throw UserError(where + ": move " + std::to_string(i) + " of game " + std::to_string(game.id) + " is illegal");
+    throw UserError(where + ": move " + std::to_string(i) + " of game " + std::to_string(game.id) +
+                    " is illegal");
 }
 
 }  // namespace
 
 TrainingPosition make_training_position(const SelfPlayGame& game, size_t move_index, int symmetry,
-                                         const go::FeatureOptions& options, const std::string& where) {
+                                        const go::FeatureOptions& options, const std::string& where) {
   if (move_index >= game.moves.size())
     throw std::out_of_range("training position: move " + std::to_string(move_index) + " of a game of " +
                             std::to_string(game.moves.size()));
@@ -75,8 +79,10 @@ TrainingPosition make_training_position(const SelfPlayGame& game, size_t move_in
   return position_at(game, board, move_index, symmetry, options);
 }
 
-std::vector<TrainingPosition> make_training_positions(const SelfPlayGame& game, const std::vector<int>& symmetries,
-                                                      const go::FeatureOptions& options, const std::string& where) {
+std::vector<TrainingPosition> make_training_positions(const SelfPlayGame& game,
+                                                      const std::vector<int>& symmetries,
+                                                      const go::FeatureOptions& options,
+                                                      const std::string& where) {
   if (symmetries.size() != game.moves.size())
     throw std::invalid_argument("training positions: one symmetry per move");
   std::vector<TrainingPosition> out;

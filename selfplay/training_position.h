@@ -23,10 +23,10 @@ namespace traceplay::selfplay {
 
 struct TrainingPosition {
   int size = 0;
-  std::vector<float> planes;     // feature_planes(options) * size^2 (games/go/features.h), symmetry applied
+  std::vector<float> planes;  // feature_planes(options) * size^2 (games/go/features.h), symmetry applied
   bool has_policy = false;
-  std::vector<float> policy;     // size^2 + 1, pass last, sums to 1 (zeros without a target)
-  float value[3] = {0, 0, 0};    // win, draw, loss
+  std::vector<float> policy;   // size^2 + 1, pass last, sums to 1 (zeros without a target)
+  float value[3] = {0, 0, 0};  // win, draw, loss
   bool has_score = false;
   float score = 0;
   bool has_ownership = false;
@@ -38,11 +38,13 @@ struct TrainingPosition {
 // UserError naming `where` for a record whose moves are illegal, std::out_of_range for a
 // move_index past the last move.
 TrainingPosition make_training_position(const SelfPlayGame& game, size_t move_index, int symmetry,
-                                         const go::FeatureOptions& options, const std::string& where);
+                                        const go::FeatureOptions& options, const std::string& where);
 
 // Every position of a game, each under its own symmetry (symmetries[i] for move i;
 // symmetries.size() must equal the number of moves), replaying the game once.
-std::vector<TrainingPosition> make_training_positions(const SelfPlayGame& game, const std::vector<int>& symmetries,
-                                                      const go::FeatureOptions& options, const std::string& where);
+std::vector<TrainingPosition> make_training_positions(const SelfPlayGame& game,
+                                                      const std::vector<int>& symmetries,
+                                                      const go::FeatureOptions& options,
+                                                      const std::string& where);
 
 }  // namespace traceplay::selfplay

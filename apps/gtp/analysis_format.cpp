@@ -84,8 +84,8 @@ std::string format_decimal(double value, int decimals) {
 std::string format_analysis_line(const search::Analysis& analysis, AnalysisDialect dialect, int board_size,
                                  const AnalyzeArgs& args) {
   std::string line;
-  const size_t count = args.max_moves > 0 ? std::min<size_t>(args.max_moves, analysis.moves.size())
-                                          : analysis.moves.size();
+  const size_t count =
+      args.max_moves > 0 ? std::min<size_t>(args.max_moves, analysis.moves.size()) : analysis.moves.size();
   for (size_t order = 0; order < count; ++order) {
     const search::MoveStats& m = analysis.moves[order];
     if (!line.empty()) line += ' ';

@@ -42,8 +42,10 @@ std::string board_diagram(const go::Board& board) {
       line += mark;
     }
     line += (go::Move::at(size - 1, y) == last ? ")" : " ") + std::to_string(size - y);
-    if (y == size - 2) line += "     WHITE (O) has captured " + std::to_string(board.captures(go::Color::kWhite)) + " stones";
-    if (y == size - 1) line += "     BLACK (X) has captured " + std::to_string(board.captures(go::Color::kBlack)) + " stones";
+    if (y == size - 2)
+      line += "     WHITE (O) has captured " + std::to_string(board.captures(go::Color::kWhite)) + " stones";
+    if (y == size - 1)
+      line += "     BLACK (X) has captured " + std::to_string(board.captures(go::Color::kBlack)) + " stones";
     out += line + "\n";
   }
   out += column_letters(size);

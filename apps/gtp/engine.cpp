@@ -77,7 +77,8 @@ bool Engine::execute(std::string_view raw_line, const Channel& channel) {
     break;
   }
   if (!reply.streamed)
-    channel.write(reply.ok ? success_response(command.id, reply.text) : failure_response(command.id, reply.text));
+    channel.write(reply.ok ? success_response(command.id, reply.text)
+                           : failure_response(command.id, reply.text));
   return !quit_;
 }
 

@@ -34,7 +34,7 @@ struct EngineOptions {
   search::ThinkLimits default_limits;  // genmove without time settings (and a cap with them)
   std::string name = "traceplay";
   std::string version = "0";
-  uint64_t seed = 1;                   // the dead-stone estimator's (final_score, final_status_list)
+  uint64_t seed = 1;  // the dead-stone estimator's (final_score, final_status_list)
   TimePolicy time_policy;
   std::function<void(const std::string&)> log;  // diagnostics; empty: stderr
 };

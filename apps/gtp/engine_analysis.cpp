@@ -27,7 +27,8 @@ Engine::Reply Engine::cmd_kata_genmove_analyze(const Command& c, const Channel& 
 
 Engine::Reply Engine::analyze(const Command& c, const Channel& ch, AnalysisDialect dialect, bool play) {
   AnalyzeArgs args;
-  if (!parse_analyze_args(c.args, dialect, board_.to_move(), board_.size(), args)) return fail("syntax error");
+  if (!parse_analyze_args(c.args, dialect, board_.to_move(), board_.size(), args))
+    return fail("syntax error");
   ch.write(stream_header(c.id));
 
   const int size = board_.size();

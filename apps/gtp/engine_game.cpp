@@ -37,7 +37,7 @@ bool Engine::add_setup(const std::vector<go::SetupStone>& stones) {
   if (record_.nodes.back().move) record_.nodes.emplace_back();
   go::RecordNode& node = record_.nodes.back();
   for (const go::SetupStone& s : stones) {
-    auto& list = s.color == go::Color::kBlack ? node.add_black
+    auto& list = s.color == go::Color::kBlack   ? node.add_black
                  : s.color == go::Color::kWhite ? node.add_white
                                                 : node.add_empty;
     list.push_back(s.point);
@@ -55,7 +55,8 @@ Engine::Reply Engine::cmd_boardsize(const Command& c, const Channel&) {
   if (c.args.size() != 1 || c.args[0].find_first_not_of("0123456789") != std::string::npos)
     return fail("syntax error");
   const auto size = parse_int(c.args[0]);
-  if (!size || *size < options_.min_board_size || *size > options_.max_board_size) return fail("unacceptable size");
+  if (!size || *size < options_.min_board_size || *size > options_.max_board_size)
+    return fail("unacceptable size");
   new_game(*size);
   return ok();
 }
@@ -93,7 +94,8 @@ Engine::Reply Engine::cmd_undo(const Command&, const Channel&) {
 }
 
 // fixed_handicap and place_free_handicap differ only in where the stones go.
-Engine::Reply Engine::place_handicap(const Command& c, std::vector<go::Move> (*points_for)(int size, int stones)) {
+Engine::Reply Engine::place_handicap(const Command& c,
+                                     std::vector<go::Move> (*points_for)(int size, int stones)) {
   if (c.args.size() != 1) return fail("syntax error");
   const auto stones = parse_int(c.args[0]);
   if (!stones) return fail("syntax error");

@@ -24,7 +24,8 @@ search::ThinkResult Engine::think_for_move(go::Color color, search::ThinkRequest
   search::ThinkResult result = player_->think(position, request);
   time_.end_move(color);
   if (!result.resign && !board_.is_legal(color, result.move)) {
-    log("the player chose an illegal move " + format_vertex(result.move, board_.size()) + "; passing instead");
+    log("the player chose an illegal move " + format_vertex(result.move, board_.size()) +
+        "; passing instead");
     result.move = go::Move::pass();
   }
   return result;

@@ -57,7 +57,8 @@ void TcpServer::run() {
     }
     if (open_->load() >= kMaxGtpConnections) {
       const auto peer = socket.remote_endpoint(ec);
-      std::fprintf(stderr, "traceplay gtp: refused a connection from %s: %d connections are open (the limit)\n",
+      std::fprintf(stderr,
+                   "traceplay gtp: refused a connection from %s: %d connections are open (the limit)\n",
                    ec ? "?" : (peer.address().to_string() + ":" + std::to_string(peer.port())).c_str(),
                    kMaxGtpConnections);
       socket.close(ec);
@@ -72,7 +73,8 @@ void TcpServer::serve_connection(tcp::socket socket, std::unique_ptr<Engine> eng
                                  std::shared_ptr<std::atomic<int>> open) {
   boost::system::error_code ec;
   const auto peer = socket.remote_endpoint(ec);
-  const std::string who = ec ? std::string("?") : peer.address().to_string() + ":" + std::to_string(peer.port());
+  const std::string who =
+      ec ? std::string("?") : peer.address().to_string() + ":" + std::to_string(peer.port());
   std::fprintf(stderr, "traceplay gtp: connection from %s\n", who.c_str());
   LineQueue queue;
   std::thread reader([&socket, &queue] {

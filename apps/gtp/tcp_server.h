@@ -45,7 +45,8 @@ class TcpServer {
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   EngineFactory make_engine_;
-  std::shared_ptr<std::atomic<int>> open_ = std::make_shared<std::atomic<int>>(0);  // connections being served
+  std::shared_ptr<std::atomic<int>> open_ =
+      std::make_shared<std::atomic<int>>(0);  // connections being served
 };
 
 }  // namespace traceplay::gtp

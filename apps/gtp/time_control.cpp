@@ -78,7 +78,8 @@ std::optional<double> TimeKeeper::allocate(go::Color color, int moves_played, in
   // latency allowance for each of those moves (at most half of what is spent): each
   // move's overhead outside the search comes out of that allowance.
   const double expected_total = policy_.game_length_per_point * board_size * board_size;
-  const double own_moves_left = std::max<double>(policy_.min_moves_to_plan, (expected_total - moves_played) / 2);
+  const double own_moves_left =
+      std::max<double>(policy_.min_moves_to_plan, (expected_total - moves_played) / 2);
   const double spendable = std::max(0.0, s.main_left) * policy_.use_fraction;
   const double main_share =
       (spendable - std::min(policy_.latency_s * own_moves_left, 0.5 * spendable)) / own_moves_left;

@@ -55,12 +55,12 @@ class SteadyClock : public Clock {
 // The allocation's tuning: the share of a budget that may be spent, the allowance for
 // the controller's and the search's latency, and how long a game is expected to last.
 struct TimePolicy {
-  double use_fraction = 0.8;     // of a byo-yomi period or of what main time allows
-  double latency_s = 0.5;        // kept back per move: from a period (at most 10% of it), from main time
-                                 // for every move still planned (at most half of it)
-  double min_think_s = 0.05;     // never asked to think less than this
+  double use_fraction = 0.8;  // of a byo-yomi period or of what main time allows
+  double latency_s = 0.5;     // kept back per move: from a period (at most 10% of it), from main time
+                              // for every move still planned (at most half of it)
+  double min_think_s = 0.05;  // never asked to think less than this
   double game_length_per_point = 0.8;  // expected total moves: this x the board's points
-  int min_moves_to_plan = 30;    // main time is spread over at least this many own moves
+  int min_moves_to_plan = 30;          // main time is spread over at least this many own moves
 };
 
 class TimeKeeper {

@@ -25,7 +25,8 @@ void close_fd(int& fd) {
 EngineProcess::EngineProcess(const std::string& command, const std::string& stderr_path) {
   ::signal(SIGPIPE, SIG_IGN);
   int in_pipe[2], out_pipe[2];
-  if (::pipe2(in_pipe, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(in_pipe, O_CLOEXEC) != 0)
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
     ::close(in_pipe[0]);
     ::close(in_pipe[1]);
@@ -81,7 +82,7 @@ bool EngineProcess::write(std::string_view bytes) {
 }
 
 EngineProcess::ReadStatus EngineProcess::read_until(std::string_view delimiter, Clock::time_point deadline,
-                                                   std::string& out) {
+                                                    std::string& out) {
   for (;;) {
     const size_t at = buffer_.find(delimiter);
     if (at != std::string::npos) {
@@ -112,10 +113,8 @@ EngineProcess::ReadStatus EngineProcess::read_until(std::string_view delimiter, 
 }
 
 void EngineProcess::record_status(int status) {
-  if (WIFEXITED(status))
-    exit_description_ = "exit " + std::to_string(WEXITSTATUS(status));
-  else if (WIFSIGNALED(status))
-    exit_description_ = "signal " + std::to_string(WTERMSIG(status));
+  if (WIFEXITED(status)) exit_description_ = "exit " + std::to_string(WEXITSTATUS(status));
+  else if (WIFSIGNALED(status)) exit_description_ = "signal " + std::to_string(WTERMSIG(status));
 }
 
 bool EngineProcess::reap_if_exited() {
@@ -135,7 +134,8 @@ void EngineProcess::stop(std::chrono::milliseconds grace) {
   close_fd(to_engine_);
   if (pid_ >= 0) {
     const auto deadline = Clock::now() + grace;
-    while (!reap_if_exited() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (!reap_if_exited() && Clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     if (pid_ >= 0) {
       ::kill(-pid_, SIGKILL);
       int status = 0;

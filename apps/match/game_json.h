@@ -23,6 +23,7 @@
 namespace traceplay::match {
 
 // `a_is_black`: engine A played Black in this game.
-nlohmann::ordered_json game_json(const GameOutcome& outcome, int game, bool a_is_black, const std::string& sgf_file);
+nlohmann::ordered_json game_json(const GameOutcome& outcome, int game, bool a_is_black,
+                                 const std::string& sgf_file);
 
 }  // namespace traceplay::match

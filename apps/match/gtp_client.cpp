@@ -24,7 +24,8 @@ std::string seconds_text(double s) {
 
 }  // namespace
 
-bool parse_gtp_response(const std::string& block, int expected_id, GtpResponse& response, std::string& error) {
+bool parse_gtp_response(const std::string& block, int expected_id, GtpResponse& response,
+                        std::string& error) {
   if (block.empty() || (block[0] != '=' && block[0] != '?')) {
     error = "answered " + quoted_excerpt(block) + ", not a GTP response";
     return false;
@@ -51,7 +52,8 @@ bool parse_gtp_response(const std::string& block, int expected_id, GtpResponse& 
 }
 
 GtpClient::GtpClient(std::string label, std::string command, std::string stderr_path)
-    : label_(std::move(label)), command_(std::move(command)),
+    : label_(std::move(label)),
+      command_(std::move(command)),
       process_(std::make_unique<EngineProcess>(command_, stderr_path)) {}
 
 GtpClient::~GtpClient() { quit(1); }

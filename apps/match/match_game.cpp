@@ -102,8 +102,7 @@ class Game {
     }
     opening_ = false;
     out_.opening_moves = moves();
-    if (moves() > 0)
-      out_.record.nodes[0].comment = "moves 1-" + std::to_string(moves()) + ": random opening";
+    if (moves() > 0) out_.record.nodes[0].comment = "moves 1-" + std::to_string(moves()) + ": random opening";
   }
 
   int moves() const { return static_cast<int>(board_.moves().size()); }
@@ -197,10 +196,14 @@ class Game {
 
 const char* to_string(GameEnd end) {
   switch (end) {
-    case GameEnd::kTwoPasses: return "two_passes";
-    case GameEnd::kResignation: return "resignation";
-    case GameEnd::kForfeit: return "forfeit";
-    case GameEnd::kMoveCap: return "move_cap";
+    case GameEnd::kTwoPasses:
+      return "two_passes";
+    case GameEnd::kResignation:
+      return "resignation";
+    case GameEnd::kForfeit:
+      return "forfeit";
+    case GameEnd::kMoveCap:
+      return "move_cap";
   }
   return "?";
 }

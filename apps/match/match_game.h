@@ -41,17 +41,17 @@ const char* to_string(GameEnd end);  // "two_passes", "resignation", "forfeit", 
 
 struct GameOutcome {
   GameEnd end = GameEnd::kMoveCap;
-  go::Color winner = go::Color::kEmpty;   // kEmpty: a draw
+  go::Color winner = go::Color::kEmpty;  // kEmpty: a draw
   go::Color forfeited = go::Color::kEmpty;
-  std::string reason;                     // one line: how the game ended
-  go::GameRecord record;                  // moves, KM, SZ, RE, the comment; PB/PW set by the caller
-  int opening_moves = 0;                  // how many of the record's moves were the random opening
-  std::optional<double> score;            // Tromp-Taylor score (> 0: Black) after two passes
+  std::string reason;           // one line: how the game ended
+  go::GameRecord record;        // moves, KM, SZ, RE, the comment; PB/PW set by the caller
+  int opening_moves = 0;        // how many of the record's moves were the random opening
+  std::optional<double> score;  // Tromp-Taylor score (> 0: Black) after two passes
   // Indexed by colour (0 = Black's engine, 1 = White's), only after two passes; absent
   // when the engine refused or failed the command.
   std::array<std::optional<std::string>, 2> final_score;
   std::array<std::optional<std::vector<go::Move>>, 2> dead;
-  std::vector<go::Move> removed;          // the stones both called dead
+  std::vector<go::Move> removed;  // the stones both called dead
 };
 
 GameOutcome play_game(GtpClient& black, GtpClient& white, const GameSettings& settings);

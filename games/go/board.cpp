@@ -25,7 +25,8 @@ void Board::set_rules(const Rules& rules) {
 }
 
 void Board::set_to_move(Color c) {
-  if (c != Color::kBlack && c != Color::kWhite) throw std::invalid_argument("set_to_move: colour must be black or white");
+  if (c != Color::kBlack && c != Color::kWhite)
+    throw std::invalid_argument("set_to_move: colour must be black or white");
   forget_current();
   to_move_ = c;
   record_current();
@@ -37,8 +38,14 @@ void Board::forget_current() {
 }
 
 Board::Snapshot Board::snapshot(bool left_by_move) const {
-  return Snapshot{position_.stones(), position_.ko_point(), position_.ko_color(),
-                  {captures_[0], captures_[1], captures_[2]}, to_move_, passes_, position_.hash(), left_by_move};
+  return Snapshot{position_.stones(),
+                  position_.ko_point(),
+                  position_.ko_color(),
+                  {captures_[0], captures_[1], captures_[2]},
+                  to_move_,
+                  passes_,
+                  position_.hash(),
+                  left_by_move};
 }
 
 MoveLegality Board::check(Color c, Move m) const {
@@ -54,7 +61,8 @@ MoveLegality Board::check(Color c, Move m) const {
 }
 
 MoveLegality Board::play(Color c, Move m) {
-  if (c != Color::kBlack && c != Color::kWhite) throw std::invalid_argument("play: colour must be black or white");
+  if (c != Color::kBlack && c != Color::kWhite)
+    throw std::invalid_argument("play: colour must be black or white");
   const MoveLegality legality = check(c, m);
   if (legality != MoveLegality::kLegal) return legality;
   history_.push_back(snapshot(true));
@@ -78,7 +86,8 @@ std::vector<Move> Board::legal_moves(Color c) const {
     for (int x = 0; x < n; ++x) {
       const int p = position_.point(x, y);
       if (!position_.is_legal(c, p, rules_.allow_suicide)) continue;
-      if (rules_.superko != Superko::kNone && seen_.count(key(position_.hash_after(c, p), opponent(c)))) continue;
+      if (rules_.superko != Superko::kNone && seen_.count(key(position_.hash_after(c, p), opponent(c))))
+        continue;
       out.push_back(Move::at(x, y));
     }
   return out;

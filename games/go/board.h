@@ -62,7 +62,7 @@ class Board {
 
   uint64_t hash() const { return position_.hash(); }  // positional: the stones only
   uint64_t situation_hash() const { return position_.hash() ^ zobrist_to_move(to_move_); }
-  int captures(Color by) const { return captures_[static_cast<int>(by)]; }  // stones taken by `by`
+  int captures(Color by) const { return captures_[static_cast<int>(by)]; }   // stones taken by `by`
   Move ko_point() const { return position_.move_of(position_.ko_point()); }  // pass if none
   int consecutive_passes() const { return passes_; }
   bool game_over() const { return passes_ >= 2; }
@@ -97,9 +97,9 @@ class Board {
   Color to_move_ = Color::kBlack;
   int captures_[3] = {0, 0, 0};
   int passes_ = 0;
-  std::vector<Snapshot> history_;              // the states before the current one
+  std::vector<Snapshot> history_;  // the states before the current one
   std::vector<ColoredMove> moves_;
-  std::unordered_map<uint64_t, int> seen_;     // superko record: key -> number of states
+  std::unordered_map<uint64_t, int> seen_;  // superko record: key -> number of states
 };
 
 }  // namespace traceplay::go

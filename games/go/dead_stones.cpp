@@ -12,7 +12,7 @@ namespace {
 
 struct ChainInfo {
   Color color;
-  std::vector<int> stones;     // indices x + n*y
+  std::vector<int> stones;  // indices x + n*y
   double survival = 0;
   bool pass_alive = false;
 };
@@ -45,7 +45,8 @@ std::vector<int> seki_liberties(const Position& position, const std::vector<int>
         shared |= position.on_board(qx, qy) && position.at(qx, qy) == opponent(c);
       }
       const int p = position.point(lx, ly);
-      if (shared && self_atari(position, c, p) && self_atari(position, opponent(c), p)) found.push_back(lx + n * ly);
+      if (shared && self_atari(position, c, p) && self_atari(position, opponent(c), p))
+        found.push_back(lx + n * ly);
     }
   }
   return found;

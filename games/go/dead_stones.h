@@ -20,16 +20,16 @@
 namespace traceplay::go {
 
 struct DeadStoneOptions {
-  int playouts = 0;           // 0: 400 on boards up to 9x9, 200 beyond (about 20 ms here)
-  uint64_t seed = 1;          // the estimate is deterministic for a seed
-  double dead_below = 0.55;   // a chain is dead when it keeps its points in fewer playouts
+  int playouts = 0;          // 0: 400 on boards up to 9x9, 200 beyond (about 20 ms here)
+  uint64_t seed = 1;         // the estimate is deterministic for a seed
+  double dead_below = 0.55;  // a chain is dead when it keeps its points in fewer playouts
 };
 
 struct DeadStoneEstimate {
-  std::vector<Move> dead;         // dead stones, row by row
-  std::vector<Move> seki;         // stones of chains kept alive only by the seki rule (2), row by row
-  std::vector<float> ownership;   // per point (x + size * y): +1 always Black's .. -1 always White's
-  std::vector<float> survival;    // per stone point: share of playouts its colour kept it; -1 if empty
+  std::vector<Move> dead;        // dead stones, row by row
+  std::vector<Move> seki;        // stones of chains kept alive only by the seki rule (2), row by row
+  std::vector<float> ownership;  // per point (x + size * y): +1 always Black's .. -1 always White's
+  std::vector<float> survival;   // per stone point: share of playouts its colour kept it; -1 if empty
 };
 
 DeadStoneEstimate estimate_dead_stones(const Board& board, const DeadStoneOptions& options = {});

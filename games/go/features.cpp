@@ -15,8 +15,8 @@ namespace {
 // The planes of features.h from the pieces both versions know: stones t states ago, the
 // legal moves, the position (liberties), the side to move and komi.
 template <class StonesAgo>
-void fill_planes(const Position& pos, Color me, double komi, const std::vector<Move>& legal, StonesAgo stones_ago,
-                 const FeatureOptions& options, float* out) {
+void fill_planes(const Position& pos, Color me, double komi, const std::vector<Move>& legal,
+                 StonesAgo stones_ago, const FeatureOptions& options, float* out) {
   const int n = pos.size();
   const size_t area = static_cast<size_t>(n * n);
   const int h = options.history;
@@ -50,8 +50,9 @@ void fill_planes(const Position& pos, Color me, double komi, const std::vector<M
 
 void extract_features(const Board& board, const FeatureOptions& options, float* out) {
   feature_planes(options);  // checks the history
-  fill_planes(board.position(), board.to_move(), board.rules().komi, board.legal_moves(board.to_move()),
-              [&](int t) { return board.stones_ago(t); }, options, out);
+  fill_planes(
+      board.position(), board.to_move(), board.rules().komi, board.legal_moves(board.to_move()),
+      [&](int t) { return board.stones_ago(t); }, options, out);
 }
 
 void extract_features(const Position& position, const std::vector<const Position*>& history, Color to_move,
@@ -78,12 +79,13 @@ void extract_features(const Position& position, const std::vector<const Position
       }
       legal.push_back(Move::at(x, y));
     }
-  fill_planes(position, to_move, rules.komi, legal,
-              [&](int t) {
-                if (t <= 0 || history.empty()) return position.stones();
-                return history[static_cast<size_t>(std::min<int>(t, static_cast<int>(history.size())) - 1)]->stones();
-              },
-              options, out);
+  fill_planes(
+      position, to_move, rules.komi, legal,
+      [&](int t) {
+        if (t <= 0 || history.empty()) return position.stones();
+        return history[static_cast<size_t>(std::min<int>(t, static_cast<int>(history.size())) - 1)]->stones();
+      },
+      options, out);
 }
 
 }  // namespace traceplay::go

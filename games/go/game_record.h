@@ -27,14 +27,14 @@ struct RecordNode {
 };
 
 struct GameRecord {
-  int size = 19;                // SZ (square boards only)
-  std::optional<double> komi;   // KM; absent when the file has none
-  int handicap = 0;             // HA (0: none given)
-  std::string rules;            // RU ("Chinese", "Japanese", ...); empty when absent
-  std::string black_player;     // PB
-  std::string white_player;     // PW
-  std::string result;           // RE ("B+R", "W+7.5", "0", "Void", ...)
-  std::string date;             // DT
+  int size = 19;               // SZ (square boards only)
+  std::optional<double> komi;  // KM; absent when the file has none
+  int handicap = 0;            // HA (0: none given)
+  std::string rules;           // RU ("Chinese", "Japanese", ...); empty when absent
+  std::string black_player;    // PB
+  std::string white_player;    // PW
+  std::string result;          // RE ("B+R", "W+7.5", "0", "Void", ...)
+  std::string date;            // DT
   // nodes[0] is the root (its setup: handicap or problem stones); one node per move
   // after it. Never empty.
   std::vector<RecordNode> nodes{RecordNode{}};

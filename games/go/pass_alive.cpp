@@ -65,7 +65,8 @@ std::vector<bool> pass_alive_stones(const Position& position, Color c) {
         for (int p : empties[static_cast<size_t>(r)]) {
           bool adjacent = false;
           int nb[4];
-          for (int k = neighbours(p, nb), j = 0; j < k; ++j) adjacent |= chain[static_cast<size_t>(nb[j])] == ch;
+          for (int k = neighbours(p, nb), j = 0; j < k; ++j)
+            adjacent |= chain[static_cast<size_t>(nb[j])] == ch;
           if (!adjacent) {
             all_liberties = false;
             break;
@@ -77,7 +78,8 @@ std::vector<bool> pass_alive_stones(const Position& position, Color c) {
 
   // Remove chains with fewer than two vital regions, then regions bordered by a removed
   // chain, until nothing changes.
-  std::vector<char> chain_alive(static_cast<size_t>(chains), 1), region_alive(static_cast<size_t>(regions), 1);
+  std::vector<char> chain_alive(static_cast<size_t>(chains), 1),
+      region_alive(static_cast<size_t>(regions), 1);
   for (bool changed = true; changed;) {
     changed = false;
     std::vector<int> vital_count(static_cast<size_t>(chains), 0);

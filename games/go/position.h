@@ -45,9 +45,9 @@ class Position {
   Color at(int p) const { return color_[p] == kBorder ? Color::kEmpty : static_cast<Color>(color_[p]); }
   Color at(int x, int y) const { return static_cast<Color>(color_[point(x, y)]); }
 
-  uint64_t hash() const { return hash_; }  // xor of the stones' Zobrist keys (positional)
-  int ko_point() const { return ko_point_; }     // kNoPoint when none
-  Color ko_color() const { return ko_color_; }   // the side that may not play at ko_point()
+  uint64_t hash() const { return hash_; }       // xor of the stones' Zobrist keys (positional)
+  int ko_point() const { return ko_point_; }    // kNoPoint when none
+  Color ko_color() const { return ko_color_; }  // the side that may not play at ko_point()
   int stone_count(Color c) const { return stones_of_[static_cast<int>(c)]; }
 
   // The empty on-board points, in an order that changes as stones come and go.
@@ -77,7 +77,8 @@ class Position {
       const uint8_t v = color_[q];
       if (v == kBorder) continue;
       const bool atari = in_atari(chain_[q]);
-      if (v == own ? !atari : atari) return false;  // own chain keeps a liberty, or an enemy chain is captured
+      if (v == own ? !atari : atari)
+        return false;  // own chain keeps a liberty, or an enemy chain is captured
     }
     return true;
   }
@@ -89,7 +90,8 @@ class Position {
   bool is_eye(Color c, int p) const {
     if (nbr_count(p, static_cast<int>(c)) != 4) return false;
     const uint8_t enemy = static_cast<uint8_t>(opponent(c));
-    const uint8_t d[4] = {color_[p - stride_ - 1], color_[p - stride_ + 1], color_[p + stride_ - 1], color_[p + stride_ + 1]};
+    const uint8_t d[4] = {color_[p - stride_ - 1], color_[p - stride_ + 1], color_[p + stride_ - 1],
+                          color_[p + stride_ + 1]};
     const int bad = (d[0] == enemy) + (d[1] == enemy) + (d[2] == enemy) + (d[3] == enemy);
     const bool edge = (d[0] == kBorder) | (d[1] == kBorder) | (d[2] == kBorder) | (d[3] == kBorder);
     return bad < (edge ? 1 : 2);
@@ -113,7 +115,10 @@ class Position {
   // position unchanged, if some chain would have no liberty.
   bool set_stones(const std::vector<Color>& colors);
   std::vector<Color> stones() const;  // colors[x + size * y]
-  void set_ko(int point, Color forbidden) { ko_point_ = point; ko_color_ = forbidden; }
+  void set_ko(int point, Color forbidden) {
+    ko_point_ = point;
+    ko_color_ = forbidden;
+  }
 
   // Area score by Tromp-Taylor: stones plus empty regions that reach only one colour.
   // Black's points minus White's (no komi).
@@ -129,11 +134,19 @@ class Position {
   bool in_atari(int r) const {
     return static_cast<uint64_t>(libs_[r]) * lib_sq_[r] == static_cast<uint64_t>(lib_sum_[r]) * lib_sum_[r];
   }
-  void add_lib(int r, int lib) { libs_[r] += 1; lib_sum_[r] += lib; lib_sq_[r] += static_cast<uint32_t>(lib * lib); }
-  void remove_lib(int r, int lib) { libs_[r] -= 1; lib_sum_[r] -= lib; lib_sq_[r] -= static_cast<uint32_t>(lib * lib); }
-  void place_stone(Color c, int p);   // colour, hash, empties, neighbour counts, new one-stone chain
-  void merge(int a, int b);           // two chains of one colour into one
-  int remove_chain(int r);            // all stones of a chain; returns their number
+  void add_lib(int r, int lib) {
+    libs_[r] += 1;
+    lib_sum_[r] += lib;
+    lib_sq_[r] += static_cast<uint32_t>(lib * lib);
+  }
+  void remove_lib(int r, int lib) {
+    libs_[r] -= 1;
+    lib_sum_[r] -= lib;
+    lib_sq_[r] -= static_cast<uint32_t>(lib * lib);
+  }
+  void place_stone(Color c, int p);  // colour, hash, empties, neighbour counts, new one-stone chain
+  void merge(int a, int b);          // two chains of one colour into one
+  int remove_chain(int r);           // all stones of a chain; returns their number
   void clear();
 
   int size_ = 0, stride_ = 0;

@@ -27,12 +27,18 @@ enum class MoveLegality { kLegal, kOffBoard, kOccupied, kSuicide, kKo, kSuperko 
 
 inline const char* to_string(MoveLegality m) {
   switch (m) {
-    case MoveLegality::kLegal: return "legal";
-    case MoveLegality::kOffBoard: return "off board";
-    case MoveLegality::kOccupied: return "occupied";
-    case MoveLegality::kSuicide: return "suicide";
-    case MoveLegality::kKo: return "ko";
-    case MoveLegality::kSuperko: return "superko";
+    case MoveLegality::kLegal:
+      return "legal";
+    case MoveLegality::kOffBoard:
+      return "off board";
+    case MoveLegality::kOccupied:
+      return "occupied";
+    case MoveLegality::kSuicide:
+      return "suicide";
+    case MoveLegality::kKo:
+      return "ko";
+    case MoveLegality::kSuperko:
+      return "superko";
   }
   return "?";
 }

@@ -38,7 +38,9 @@ std::vector<Color> area_owners(const Position& position) {
           }
         }
       }
-      const Color c = reaches[1] && !reaches[2] ? Color::kBlack : reaches[2] && !reaches[1] ? Color::kWhite : Color::kEmpty;
+      const Color c = reaches[1] && !reaches[2]   ? Color::kBlack
+                      : reaches[2] && !reaches[1] ? Color::kWhite
+                                                  : Color::kEmpty;
       for (int r : region) owner[static_cast<size_t>(r)] = c;
     }
   return owner;

@@ -13,7 +13,7 @@
 namespace traceplay::go {
 
 struct AreaScore {
-  int black = 0;     // Black's stones + Black-only empty regions
+  int black = 0;  // Black's stones + Black-only empty regions
   int white = 0;
   double komi = 0;
   double score() const { return black - white - komi; }  // > 0: Black wins

@@ -6,7 +6,9 @@
 namespace traceplay::go {
 
 SgfError::SgfError(const std::string& name, size_t offset, const std::string& reason)
-    : UserError(name + ": byte " + std::to_string(offset) + ": " + reason), offset_(offset), reason_(reason) {}
+    : UserError(name + ": byte " + std::to_string(offset) + ": " + reason),
+      offset_(offset),
+      reason_(reason) {}
 
 namespace {
 
@@ -28,7 +30,8 @@ class Parser {
 
   std::vector<SgfTree> run() {
     if (text_.size() > limits_.max_bytes)
-      fail(limits_.max_bytes, "the file is larger than the limit of " + std::to_string(limits_.max_bytes) + " bytes");
+      fail(limits_.max_bytes,
+           "the file is larger than the limit of " + std::to_string(limits_.max_bytes) + " bytes");
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
     for (;;) {
       skip_space();
@@ -50,7 +53,9 @@ class Parser {
     int parent;
   };
 
-  [[noreturn]] void fail(size_t offset, const std::string& reason) const { throw SgfError(name_, offset, reason); }
+  [[noreturn]] void fail(size_t offset, const std::string& reason) const {
+    throw SgfError(name_, offset, reason);
+  }
   bool at_end() const { return pos_ >= text_.size(); }
   char peek() const { return text_[pos_]; }
   void skip_space() {
@@ -61,8 +66,8 @@ class Parser {
   void parse_game() {
     SgfTree tree;
     std::vector<OpenTree> open{{pos_++, -1}};
-    int current = -1;             // the last node of the sequence being read
-    bool expect_node = true;      // just after '(': a ';' must come
+    int current = -1;              // the last node of the sequence being read
+    bool expect_node = true;       // just after '(': a ';' must come
     bool after_variation = false;  // a ')' closed a variation: only '(' or ')' may come
     for (;;) {
       skip_space();
@@ -70,7 +75,8 @@ class Parser {
       const char c = peek();
       if (expect_node && c != ';') fail(pos_, "missing ';' after '(' (found " + describe(c) + ")");
       if (c == ';') {
-        if (after_variation) fail(pos_, "a node after a variation (nodes must come before the variations' '(')");
+        if (after_variation)
+          fail(pos_, "a node after a variation (nodes must come before the variations' '(')");
         current = add_node(tree, current);
         expect_node = false;
         parse_properties(tree.nodes.back());
@@ -120,14 +126,17 @@ class Parser {
       std::string id;
       while (!at_end() && is_letter(peek())) {
         if (pos_ - start >= 2 * limits_.max_identifier_length)
-          fail(start, "property identifier longer than the limit of " + std::to_string(limits_.max_identifier_length));
+          fail(start, "property identifier longer than the limit of " +
+                          std::to_string(limits_.max_identifier_length));
         if (is_upper(peek())) id += peek();
         ++pos_;
       }
       const std::string raw(text_.substr(start, pos_ - start));
-      if (id.empty()) fail(start, "bad property identifier \"" + raw + "\" (FF[4] identifiers are upper-case letters)");
+      if (id.empty())
+        fail(start, "bad property identifier \"" + raw + "\" (FF[4] identifiers are upper-case letters)");
       if (id.size() > limits_.max_identifier_length)
-        fail(start, "property identifier longer than the limit of " + std::to_string(limits_.max_identifier_length));
+        fail(start,
+             "property identifier longer than the limit of " + std::to_string(limits_.max_identifier_length));
       skip_space();
       if (at_end() || peek() != '[') fail(pos_, "property " + id + " has no value (expected '[')");
       // A hash look-up, not a scan: a hostile node may carry 100,000 identifiers.
@@ -152,7 +161,8 @@ class Parser {
     while (!at_end() && peek() != ']') pos_ += peek() == '\\' ? 2 : 1;
     if (at_end()) {
       pos_ = text_.size();
-      fail(open, "unterminated value of " + property.id + ": no ']' closes this '[' before the end of the file");
+      fail(open,
+           "unterminated value of " + property.id + ": no ']' closes this '[' before the end of the file");
     }
     property.values.emplace_back(text_.substr(start, pos_ - start));
     property.value_offsets.push_back(open);

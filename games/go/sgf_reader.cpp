@@ -38,7 +38,9 @@ class TreeReader {
   }
 
  private:
-  [[noreturn]] void fail(size_t offset, const std::string& reason) const { throw SgfError(name_, offset, reason); }
+  [[noreturn]] void fail(size_t offset, const std::string& reason) const {
+    throw SgfError(name_, offset, reason);
+  }
 
   // Where value i of p starts (trees built in code may carry no offsets).
   static size_t value_offset(const SgfProperty& p, size_t i) {
@@ -48,7 +50,8 @@ class TreeReader {
   // The one value of a property that takes exactly one.
   const std::string& single(const SgfProperty& p) const {
     if (p.values.size() != 1)
-      fail(value_offset(p, p.values.empty() ? 0 : 1), p.id + " has " + std::to_string(p.values.size()) + " values; it takes one");
+      fail(value_offset(p, p.values.empty() ? 0 : 1),
+           p.id + " has " + std::to_string(p.values.size()) + " values; it takes one");
     return p.values[0];
   }
 
@@ -61,11 +64,13 @@ class TreeReader {
     const auto columns = decode_sgf_number(trimmed(size.substr(0, colon)));
     auto rows = columns;
     if (colon != std::string::npos) rows = decode_sgf_number(trimmed(size.substr(colon + 1)));
-    if (!columns || !rows) fail(value_offset(*sz, 0), "bad board size SZ[" + shown(raw) + "] (a number such as 19)");
-    if (*columns != *rows) fail(value_offset(*sz, 0), "board SZ[" + shown(raw) + "] is not square; only square boards are played");
+    if (!columns || !rows)
+      fail(value_offset(*sz, 0), "bad board size SZ[" + shown(raw) + "] (a number such as 19)");
+    if (*columns != *rows)
+      fail(value_offset(*sz, 0), "board SZ[" + shown(raw) + "] is not square; only square boards are played");
     if (*columns < kMinBoardSize || *columns > kMaxBoardSize)
-      fail(value_offset(*sz, 0), "board size " + shown(raw) + " is outside " + std::to_string(kMinBoardSize) + ".." +
-                                     std::to_string(kMaxBoardSize));
+      fail(value_offset(*sz, 0), "board size " + shown(raw) + " is outside " + std::to_string(kMinBoardSize) +
+                                     ".." + std::to_string(kMaxBoardSize));
     record.size = static_cast<int>(*columns);
   }
 
@@ -74,8 +79,9 @@ class TreeReader {
     for (const SgfProperty& p : node.properties) {
       const std::string& id = p.id;
       if (id == "B" || id == "W") {
-        if (out.move) fail(p.offset, "a node with two moves (" + id + " after " +
-                                         (out.move->color == Color::kBlack ? "B" : "W") + ")");
+        if (out.move)
+          fail(p.offset, "a node with two moves (" + id + " after " +
+                             (out.move->color == Color::kBlack ? "B" : "W") + ")");
         const std::string& raw = single(p);
         const auto move = decode_sgf_move(raw, record.size);
         if (!move) fail(value_offset(p, 0), "bad move " + id + "[" + shown(raw) + "] on a " + board(record));
@@ -84,7 +90,9 @@ class TreeReader {
         auto& points = id == "AB" ? out.add_black : id == "AW" ? out.add_white : out.add_empty;
         for (size_t i = 0; i < p.values.size(); ++i) {
           const auto list = decode_sgf_point_list(p.values[i], record.size);
-          if (!list) fail(value_offset(p, i), "bad point " + id + "[" + shown(p.values[i]) + "] on a " + board(record));
+          if (!list)
+            fail(value_offset(p, i),
+                 "bad point " + id + "[" + shown(p.values[i]) + "] on a " + board(record));
           points.insert(points.end(), list->begin(), list->end());
         }
       } else if (id == "C") {
@@ -109,7 +117,8 @@ class TreeReader {
       if (trimmed(raw).empty()) return true;
       const auto komi = decode_sgf_real(trimmed(raw));
       if (!komi) fail(value_offset(p, 0), "bad komi KM[" + shown(raw) + "] (a number such as 6.5)");
-      if (!is_valid_komi(*komi)) fail(value_offset(p, 0), "komi KM[" + shown(raw) + "] is outside -1000..1000");
+      if (!is_valid_komi(*komi))
+        fail(value_offset(p, 0), "komi KM[" + shown(raw) + "] is outside -1000..1000");
       record.komi = *komi;
     } else if (id == "HA") {
       const std::string& raw = single(p);
@@ -135,11 +144,13 @@ class TreeReader {
 
   void check_format(const SgfProperty& p) const {
     const auto ff = decode_sgf_number(trimmed(single(p)));
-    if (!ff || *ff < 1 || *ff > 4) fail(value_offset(p, 0), "unknown file format FF[" + shown(p.values[0]) + "] (1..4)");
+    if (!ff || *ff < 1 || *ff > 4)
+      fail(value_offset(p, 0), "unknown file format FF[" + shown(p.values[0]) + "] (1..4)");
   }
 
   void check_game(const SgfProperty& p) const {
-    if (trimmed(single(p)) != "1") fail(value_offset(p, 0), "not a game of Go: GM[" + shown(p.values[0]) + "] (Go is GM[1])");
+    if (trimmed(single(p)) != "1")
+      fail(value_offset(p, 0), "not a game of Go: GM[" + shown(p.values[0]) + "] (Go is GM[1])");
   }
 
   static std::string board(const GameRecord& record) {
@@ -152,9 +163,12 @@ class TreeReader {
 
 }  // namespace
 
-GameRecord record_from_sgf_tree(const SgfTree& tree, const std::string& name) { return TreeReader(tree, name).run(); }
+GameRecord record_from_sgf_tree(const SgfTree& tree, const std::string& name) {
+  return TreeReader(tree, name).run();
+}
 
-GameRecord read_sgf_game(std::string_view text, const std::string& name, size_t game, const SgfLimits& limits) {
+GameRecord read_sgf_game(std::string_view text, const std::string& name, size_t game,
+                         const SgfLimits& limits) {
   const auto trees = parse_sgf(text, name, limits);
   if (game >= trees.size())
     throw UserError(name + ": no game " + std::to_string(game + 1) + " (the file holds " +

@@ -11,8 +11,8 @@
 namespace traceplay::go {
 
 struct SgfProperty {
-  std::string id;                   // upper-case letters ("B", "AB", "KM", "GN", ...)
-  std::vector<std::string> values;  // raw: the bytes between '[' and ']'
+  std::string id;                     // upper-case letters ("B", "AB", "KM", "GN", ...)
+  std::vector<std::string> values;    // raw: the bytes between '[' and ']'
   std::vector<size_t> value_offsets;  // byte offset of each value's '[' in the file
   size_t offset = 0;                  // byte offset of the identifier
 

@@ -19,14 +19,15 @@ const std::set<std::string> kRootIds = {"KM", "HA", "RU", "PB", "PW", "RE", "DT"
 
 void check_point(Move m, int size, const char* what) {
   if (m.is_pass() || m.x >= size || m.y >= size || m.y < 0)
-    invalid(std::string(what) + " point (" + std::to_string(m.x) + ", " + std::to_string(m.y) + ") is off the " +
-            std::to_string(size) + "x" + std::to_string(size) + " board");
+    invalid(std::string(what) + " point (" + std::to_string(m.x) + ", " + std::to_string(m.y) +
+            ") is off the " + std::to_string(size) + "x" + std::to_string(size) + " board");
 }
 
 void check_text(const std::string& text, bool simple, const char* what) {
   for (char c : text)
     if (c == '\r' || c == '\t' || c == '\v' || c == '\f' || (simple && c == '\n'))
-      invalid(std::string(what) + " holds a character SGF text cannot keep (line breaks are \"\\n\", no tabs)");
+      invalid(std::string(what) +
+              " holds a character SGF text cannot keep (line breaks are \"\\n\", no tabs)");
 }
 
 // A raw value is written between '[' and ']' as it is: it must not end the value early.
@@ -127,6 +128,8 @@ std::string write_sgf(const GameRecord& record) {
   return out;
 }
 
-void save_sgf_game(const std::string& path, const GameRecord& record) { write_file_atomic(path, write_sgf(record)); }
+void save_sgf_game(const std::string& path, const GameRecord& record) {
+  write_file_atomic(path, write_sgf(record));
+}
 
 }  // namespace traceplay::go

@@ -20,7 +20,11 @@ constexpr uint64_t kPassKey = 0x2545f4914f6cdd1dULL;
 class TacticsSearch {
  public:
   TacticsSearch(const Position& root, Color defender, int target, const TacticsGoal& goal, uint64_t max_nodes)
-      : defender_(defender), attacker_(opponent(defender)), target_(target), goal_(goal), max_nodes_(max_nodes),
+      : defender_(defender),
+        attacker_(opponent(defender)),
+        target_(target),
+        goal_(goal),
+        max_nodes_(max_nodes),
         stack_(static_cast<size_t>(goal.horizon) + 2, root) {}
 
   uint64_t nodes() const { return nodes_; }
@@ -37,10 +41,11 @@ class TacticsSearch {
     if (attacker_moves < libs) return TacticsValue::kDefenderWins;
     if (++nodes_ > max_nodes_) return TacticsValue::kUnknown;
 
-    const uint64_t key = pos.hash() ^ zobrist_to_move(c) ^ (after_pass ? kPassKey : 0) ^
-                         (pos.ko_point() == Position::kNoPoint
-                              ? 0
-                              : mix64(static_cast<uint64_t>(pos.ko_point()) * 4 + static_cast<uint64_t>(pos.ko_color())));
+    const uint64_t key =
+        pos.hash() ^ zobrist_to_move(c) ^ (after_pass ? kPassKey : 0) ^
+        (pos.ko_point() == Position::kNoPoint
+             ? 0
+             : mix64(static_cast<uint64_t>(pos.ko_point()) * 4 + static_cast<uint64_t>(pos.ko_color())));
     if (const auto it = table_.find(key); it != table_.end()) {
       if (plies >= it->second.attacker_wins_from) return TacticsValue::kAttackerWins;
       if (plies <= it->second.defender_wins_up_to) return TacticsValue::kDefenderWins;
@@ -133,7 +138,8 @@ TacticsKind tactics_kind(const Position& position, Color to_move, Move target, c
   check_goal(goal);
   if (to_move != Color::kBlack && to_move != Color::kWhite)
     throw std::invalid_argument("tactics: the side to move must be black or white");
-  if (target.is_pass() || !position.on_board(target.x, target.y) || position.at(target.x, target.y) == Color::kEmpty)
+  if (target.is_pass() || !position.on_board(target.x, target.y) ||
+      position.at(target.x, target.y) == Color::kEmpty)
     throw std::invalid_argument("tactics: the target must be a stone on the board");
   if (position.liberties(position.point(target)) >= goal.safe_liberties)
     throw std::invalid_argument("tactics: the target already has the safe number of liberties");

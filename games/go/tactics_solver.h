@@ -51,11 +51,11 @@ enum class TacticsKind { kCapture, kSave };
 enum class TacticsValue : uint8_t { kAttackerWins, kDefenderWins, kUnknown };
 
 struct TacticsResult {
-  bool proven = false;          // every first move's value was proven within the limit
-  std::vector<Move> moves;      // the first moves: legal board points row by row, then pass
+  bool proven = false;               // every first move's value was proven within the limit
+  std::vector<Move> moves;           // the first moves: legal board points row by row, then pass
   std::vector<TacticsValue> values;  // moves[i]'s value (kUnknown where the limit cut it)
-  std::vector<Move> winning;    // the moves that win for the side to move (when proven)
-  uint64_t nodes = 0;           // positions searched
+  std::vector<Move> winning;         // the moves that win for the side to move (when proven)
+  uint64_t nodes = 0;                // positions searched
 };
 
 // Throws std::invalid_argument unless `target` holds a stone, `to_move` is a colour, and

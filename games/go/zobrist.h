@@ -11,8 +11,8 @@
 
 namespace traceplay::go {
 
-constexpr int kMaxStride = kMaxBoardSize + 2;           // one border line on each side
-constexpr int kMaxPoints = kMaxStride * kMaxStride;     // padded point array length
+constexpr int kMaxStride = kMaxBoardSize + 2;        // one border line on each side
+constexpr int kMaxPoints = kMaxStride * kMaxStride;  // padded point array length
 
 namespace detail {
 

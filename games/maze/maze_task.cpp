@@ -93,8 +93,11 @@ MazeTask MazeTask::load(const std::string& path) {
 nlohmann::json MazeTask::to_json() const {
   nlohmann::json walls = nlohmann::json::array();
   for (Pos w : this->walls()) walls.push_back({w.x, w.y});
-  return {{"width", width_}, {"height", height_}, {"start", {start_.x, start_.y}},
-          {"goal", {goal_.x, goal_.y}}, {"walls", walls}};
+  return {{"width", width_},
+          {"height", height_},
+          {"start", {start_.x, start_.y}},
+          {"goal", {goal_.x, goal_.y}},
+          {"walls", walls}};
 }
 
 PlanCheck MazeTask::check_plan(const std::vector<Pos>& plan) const {
@@ -102,10 +105,12 @@ PlanCheck MazeTask::check_plan(const std::vector<Pos>& plan) const {
   if (plan.front() != start_) return PlanCheck::fail("plan does not begin at the start " + str(start_));
   for (size_t i = 0; i < plan.size(); ++i) {
     const Pos p = plan[i];
-    if (!in_bounds(p)) return PlanCheck::fail("step " + std::to_string(i) + " " + str(p) + " is outside the grid");
+    if (!in_bounds(p))
+      return PlanCheck::fail("step " + std::to_string(i) + " " + str(p) + " is outside the grid");
     if (is_wall(p)) return PlanCheck::fail("step " + std::to_string(i) + " " + str(p) + " is a wall");
     if (i > 0 && manhattan(plan[i - 1], p) != 1)
-      return PlanCheck::fail("step " + std::to_string(i) + " " + str(p) + " is not adjacent to the previous position");
+      return PlanCheck::fail("step " + std::to_string(i) + " " + str(p) +
+                             " is not adjacent to the previous position");
   }
   if (plan.back() != goal_) return PlanCheck::fail("plan does not end at the goal " + str(goal_));
   return PlanCheck::ok(static_cast<int>(plan.size()) - 1);

@@ -17,12 +17,14 @@ bool is_level_row(std::string_view line) {
 namespace {
 std::string_view strip_line_end(std::string_view line) {
   // Trailing spaces would only widen the grid with floor outside the walls.
-  while (!line.empty() && (line.back() == '\r' || line.back() == '\n' || line.back() == ' ')) line.remove_suffix(1);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n' || line.back() == ' '))
+    line.remove_suffix(1);
   return line;
 }
 
 UserError level_error(const std::string& name, int level_number, int line, const std::string& what) {
-  return UserError(name + ": level " + std::to_string(level_number) + " (line " + std::to_string(line) + "): " + what);
+  return UserError(name + ": level " + std::to_string(level_number) + " (line " + std::to_string(line) +
+                   "): " + what);
 }
 
 void add_level(std::vector<CollectionLevel>& out, const std::vector<std::string>& rows, int first_line,
@@ -47,8 +49,8 @@ std::vector<CollectionLevel> parse_collection(std::string_view text, const std::
     cells += static_cast<uint64_t>(out.back().level.num_cells());
     if (cells > kMaxCollectionCells)
       throw level_error(name, level_number, first_line,
-                        "the levels so far hold more than the limit of " + std::to_string(kMaxCollectionCells) +
-                            " cells in one file");
+                        "the levels so far hold more than the limit of " +
+                            std::to_string(kMaxCollectionCells) + " cells in one file");
   };
   size_t begin = 0;
   while (begin < text.size()) {

@@ -20,8 +20,9 @@ void validate(const GeneratorParams& p) {
     throw UserError("at most " + std::to_string(central) + " boxes fit two cells from the border of a " +
                     std::to_string(p.width) + "x" + std::to_string(p.height) + " level");
   if (p.walls + 2 * p.boxes + 1 > interior)
-    throw UserError(std::to_string(p.walls) + " walls, " + std::to_string(p.boxes) + " boxes, their docks and a worker" +
-                    " do not fit in the " + std::to_string(interior) + " interior cells");
+    throw UserError(std::to_string(p.walls) + " walls, " + std::to_string(p.boxes) +
+                    " boxes, their docks and a worker" + " do not fit in the " + std::to_string(interior) +
+                    " interior cells");
 }
 
 namespace {
@@ -62,7 +63,8 @@ std::optional<Level> generate_level(const GeneratorParams& p, Rng& rng) {
   take(sample(free_cells(2), p.boxes, rng), boxes);
   take(sample(free_cells(0), 1, rng), worker);
   take(sample(free_cells(0), p.boxes, rng), docks);
-  if (static_cast<int>(boxes.size()) != p.boxes || static_cast<int>(docks.size()) != p.boxes || worker.empty())
+  if (static_cast<int>(boxes.size()) != p.boxes || static_cast<int>(docks.size()) != p.boxes ||
+      worker.empty())
     return std::nullopt;
   return Level(w, h, worker[0], boxes, docks, walls);
 }

@@ -19,9 +19,9 @@ Level Level::from_rows(const std::vector<std::string>& rows) {
   if (level.width_ == 0 || level.height_ == 0) throw LevelError(-1, "empty level");
   if (!size_allowed(level.width_, level.height_))
     throw LevelError(-1, "level is too large (" + std::to_string(level.width_) + "x" +
-                             std::to_string(level.height_) + "; the limit is " + std::to_string(kMaxLevelColumns) +
-                             " columns, " + std::to_string(kMaxLevelRows) + " rows, " +
-                             std::to_string(kMaxLevelCells) + " cells)");
+                             std::to_string(level.height_) + "; the limit is " +
+                             std::to_string(kMaxLevelColumns) + " columns, " + std::to_string(kMaxLevelRows) +
+                             " rows, " + std::to_string(kMaxLevelCells) + " cells)");
   level.cells_.assign(static_cast<size_t>(level.num_cells()), 0);
   for (int y = 0; y < level.height_; ++y) {
     const std::string& row = rows[static_cast<size_t>(y)];
@@ -30,12 +30,25 @@ Level Level::from_rows(const std::vector<std::string>& rows) {
       uint8_t& flags = level.cells_[static_cast<size_t>(cell)];
       const char c = row[static_cast<size_t>(x)];
       switch (c) {
-        case '#': flags = kWall; break;
-        case ' ': case '-': case '_': break;
-        case '.': flags = kDock; break;
-        case '$': level.boxes_.push_back(cell); break;
-        case '*': flags = kDock; level.boxes_.push_back(cell); break;
-        case '@': case '+':
+        case '#':
+          flags = kWall;
+          break;
+        case ' ':
+        case '-':
+        case '_':
+          break;
+        case '.':
+          flags = kDock;
+          break;
+        case '$':
+          level.boxes_.push_back(cell);
+          break;
+        case '*':
+          flags = kDock;
+          level.boxes_.push_back(cell);
+          break;
+        case '@':
+        case '+':
           if (c == '+') flags = kDock;
           if (level.worker_ >= 0)
             throw LevelError(y, "a second worker at " + str({x, y}) + " (the first is at " +
@@ -43,8 +56,9 @@ Level Level::from_rows(const std::vector<std::string>& rows) {
           level.worker_ = cell;
           break;
         default: {
-          const std::string shown = (c >= 32 && c < 127) ? std::string("'") + c + "'"
-                                                         : "byte " + std::to_string(static_cast<unsigned char>(c));
+          const std::string shown = (c >= 32 && c < 127)
+                                        ? std::string("'") + c + "'"
+                                        : "byte " + std::to_string(static_cast<unsigned char>(c));
           throw LevelError(y, "unknown character " + shown + " at " + str({x, y}));
         }
       }
@@ -95,7 +109,8 @@ Level::Level(int width, int height, Pos worker, const std::vector<Pos>& boxes, c
 void Level::validate() const {
   if (worker_ < 0) throw LevelError(-1, "no worker ('@' or '+')");
   if (boxes_.size() != docks_.size())
-    throw LevelError(-1, std::to_string(boxes_.size()) + " boxes but " + std::to_string(docks_.size()) + " docks");
+    throw LevelError(
+        -1, std::to_string(boxes_.size()) + " boxes but " + std::to_string(docks_.size()) + " docks");
   std::vector<uint8_t> seen(static_cast<size_t>(num_cells()), 0);
   std::vector<int> stack{worker_};
   seen[static_cast<size_t>(worker_)] = 1;

@@ -81,7 +81,8 @@ std::string plan_to_lurd(const Level& level, const std::vector<Pos>& plan) {
     if (!direction(plan[i - 1], plan[i], d))
       throw std::invalid_argument("plan step " + std::to_string(i) + " is not a unit step");
     const MoveResult r = board.move(d);
-    if (r == MoveResult::kIllegal) throw std::invalid_argument("plan step " + std::to_string(i) + " is illegal");
+    if (r == MoveResult::kIllegal)
+      throw std::invalid_argument("plan step " + std::to_string(i) + " is illegal");
     out += lurd_letter(d, r == MoveResult::kPushed);
   }
   return out;
@@ -93,11 +94,24 @@ std::vector<Pos> lurd_to_plan(const Level& level, std::string_view lurd) {
   for (size_t i = 0; i < lurd.size(); ++i) {
     Dir d;
     switch (lurd[i]) {
-      case 'u': case 'U': d = Dir::kUp; break;
-      case 'd': case 'D': d = Dir::kDown; break;
-      case 'l': case 'L': d = Dir::kLeft; break;
-      case 'r': case 'R': d = Dir::kRight; break;
-      default: throw std::invalid_argument("LURD position " + std::to_string(i) + ": unknown letter");
+      case 'u':
+      case 'U':
+        d = Dir::kUp;
+        break;
+      case 'd':
+      case 'D':
+        d = Dir::kDown;
+        break;
+      case 'l':
+      case 'L':
+        d = Dir::kLeft;
+        break;
+      case 'r':
+      case 'R':
+        d = Dir::kRight;
+        break;
+      default:
+        throw std::invalid_argument("LURD position " + std::to_string(i) + ": unknown letter");
     }
     if (board.move(d) == MoveResult::kIllegal)
       throw std::invalid_argument("LURD position " + std::to_string(i) + ": illegal move");

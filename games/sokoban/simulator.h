@@ -20,10 +20,14 @@ enum class Dir : uint8_t { kUp, kDown, kLeft, kRight };
 inline constexpr Dir kDirs[4] = {Dir::kUp, Dir::kDown, Dir::kLeft, Dir::kRight};
 inline Pos step(Pos p, Dir d) {
   switch (d) {
-    case Dir::kUp: return {p.x, p.y - 1};
-    case Dir::kDown: return {p.x, p.y + 1};
-    case Dir::kLeft: return {p.x - 1, p.y};
-    default: return {p.x + 1, p.y};
+    case Dir::kUp:
+      return {p.x, p.y - 1};
+    case Dir::kDown:
+      return {p.x, p.y + 1};
+    case Dir::kLeft:
+      return {p.x - 1, p.y};
+    default:
+      return {p.x + 1, p.y};
   }
 }
 char lurd_letter(Dir d, bool push);

@@ -30,8 +30,10 @@ using namespace traceplay::models;
 namespace {
 
 [[noreturn]] void usage(const std::string& why) {
-  std::fprintf(stderr, "model_tool: %s\nusage: model_tool (--config ARCH.json --seed S | --checkpoint DIR) "
-               "[--save DIR] [--batch IN --out OUT] [--threads N]\n", why.c_str());
+  std::fprintf(stderr,
+               "model_tool: %s\nusage: model_tool (--config ARCH.json --seed S | --checkpoint DIR) "
+               "[--save DIR] [--batch IN --out OUT] [--threads N]\n",
+               why.c_str());
   std::exit(2);
 }
 
@@ -63,7 +65,8 @@ int run(int argc, char** argv) {
   model->eval();
   if (args.count("save")) {
     ModelInfo info;
-    for (int64_t i = 0; i < model->config().vocab_size; ++i) info.vocabulary.push_back("t" + std::to_string(i));
+    for (int64_t i = 0; i < model->config().vocab_size; ++i)
+      info.vocabulary.push_back("t" + std::to_string(i));
     info.mode = "solution-only";
     save_model(args["save"], *model, info);
   }
@@ -80,7 +83,8 @@ int run(int argc, char** argv) {
     std::vector<torch::Tensor> steps;
     for (int64_t t = 0; t < decoder.size(1); ++t)
       steps.push_back(model->decode_step(cache, decoder.select(1, t).contiguous()));
-    save_safetensors(args["out"], {{"logits", logits}, {"features", features}, {"cached_logits", torch::stack(steps, 1)}});
+    save_safetensors(args["out"],
+                     {{"logits", logits}, {"features", features}, {"cached_logits", torch::stack(steps, 1)}});
   }
   return 0;
 }

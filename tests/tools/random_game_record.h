@@ -14,15 +14,27 @@
 namespace traceplay::go::testing {
 
 inline std::string random_text(Rng& rng, bool multi_line, int max_length = 24) {
-  static const char* const kPieces[] = {"a", "b", "Z", "7", " ", "]", "\\", ":", "[", ";", "(", ")",
-                                        "+", ".", "\xC3\xA9" /* é */, "\xE5\x9B\xB2\xE7\xA2\x81" /* 囲碁 */};
+  static const char* const kPieces[] = {"a",
+                                        "b",
+                                        "Z",
+                                        "7",
+                                        " ",
+                                        "]",
+                                        "\\",
+                                        ":",
+                                        "[",
+                                        ";",
+                                        "(",
+                                        ")",
+                                        "+",
+                                        ".",
+                                        "\xC3\xA9" /* é */,
+                                        "\xE5\x9B\xB2\xE7\xA2\x81" /* 囲碁 */};
   const int length = static_cast<int>(rng.uniform_int(0, max_length));
   std::string text;
   for (int i = 0; i < length; ++i) {
-    if (multi_line && rng.below(8) == 0)
-      text += '\n';
-    else
-      text += kPieces[rng.below(sizeof kPieces / sizeof *kPieces)];
+    if (multi_line && rng.below(8) == 0) text += '\n';
+    else text += kPieces[rng.below(sizeof kPieces / sizeof *kPieces)];
   }
   return text;
 }
@@ -41,8 +53,9 @@ inline std::vector<Move> random_points(Rng& rng, int size, int max_count) {
 // Unknown properties: upper-case identifiers the record does not interpret, one to three
 // raw values each (escaped text, so they read back as written).
 inline std::vector<SgfProperty> random_other(Rng& rng, bool is_root) {
-  static const char* const kIds[] = {"GN", "EV", "PC", "AP", "CA", "TM", "OT", "BR", "WR", "BL", "WL", "OB", "OW",
-                                     "LB", "TR", "MA", "GC", "SO", "US", "KGSDE", "KGSSC", "MULTIGOGM", "XYZ"};
+  static const char* const kIds[] = {"GN", "EV", "PC", "AP",    "CA",    "TM",        "OT", "BR",
+                                     "WR", "BL", "WL", "OB",    "OW",    "LB",        "TR", "MA",
+                                     "GC", "SO", "US", "KGSDE", "KGSSC", "MULTIGOGM", "XYZ"};
   static const std::set<std::string> kRootOnly = {"KM", "HA", "RU", "PB", "PW", "RE", "DT"};
   std::vector<SgfProperty> out;
   std::set<std::string> used;
@@ -50,7 +63,8 @@ inline std::vector<SgfProperty> random_other(Rng& rng, bool is_root) {
   for (int i = 0; i < count; ++i) {
     std::string id = kIds[rng.below(sizeof kIds / sizeof *kIds)];
     // Below the root, game-information identifiers are kept raw too: exercise that.
-    if (!is_root && rng.below(6) == 0) id = *std::next(kRootOnly.begin(), static_cast<long>(rng.below(kRootOnly.size())));
+    if (!is_root && rng.below(6) == 0)
+      id = *std::next(kRootOnly.begin(), static_cast<long>(rng.below(kRootOnly.size())));
     if (!used.insert(id).second) continue;
     SgfProperty p;
     p.id = id;

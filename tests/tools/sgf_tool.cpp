@@ -67,7 +67,8 @@ void print(const GameRecord& r) {
 
 [[noreturn]] void usage() {
   std::fprintf(stderr,
-               "usage: sgf_tool random SEED OUT.sgf | sgf_tool json IN.sgf [GAME] | sgf_tool rewrite IN.sgf OUT.sgf\n");
+               "usage: sgf_tool random SEED OUT.sgf | sgf_tool json IN.sgf [GAME] | sgf_tool rewrite IN.sgf "
+               "OUT.sgf\n");
   std::exit(2);
 }
 

@@ -70,7 +70,8 @@ TEST(ArmComparison, RefusesDifferentTaskSets) {
   ArmTasks other = arm_b();
   other.ids[0] = 9;
   std::string message = error_of([&] { compare_arms(arm_a(), other, "solution-only", "search-augmented"); });
-  EXPECT_NE(message.find("cannot compare solution-only (4 tasks) with search-augmented (4 tasks)"), std::string::npos)
+  EXPECT_NE(message.find("cannot compare solution-only (4 tasks) with search-augmented (4 tasks)"),
+            std::string::npos)
       << message;
   EXPECT_NE(message.find("task 0000000000000004 is only in solution-only"), std::string::npos) << message;
 
@@ -84,7 +85,8 @@ TEST(ArmComparison, RefusesDifferentTaskSets) {
 
   ArmTasks repeated = arm_b();
   repeated.ids[1] = 4;
-  EXPECT_NE(error_of([&] { compare_arms(arm_a(), repeated, "a", "b"); }).find("appears twice"), std::string::npos);
+  EXPECT_NE(error_of([&] { compare_arms(arm_a(), repeated, "a", "b"); }).find("appears twice"),
+            std::string::npos);
   EXPECT_NE(error_of([] { compare_arms({}, {}, "a", "b"); }).find("no tasks"), std::string::npos);
 }
 
@@ -121,8 +123,11 @@ struct EvalDir {
       for (int64_t j = 0; j < K; ++j) {
         const bool good = (i + j) % 3 == 0;
         const int32_t l = tasks[static_cast<size_t>(i)].reference_plan_positions;
-        append_sample_line(text, {tasks[static_cast<size_t>(i)].id, j, {"bos", "eos"},
-                                  {good, good, static_cast<int32_t>(i), good ? l : 0}, std::nullopt});
+        append_sample_line(text, {tasks[static_cast<size_t>(i)].id,
+                                  j,
+                                  {"bos", "eos"},
+                                  {good, good, static_cast<int32_t>(i), good ? l : 0},
+                                  std::nullopt});
       }
     return text;
   }
@@ -156,11 +161,13 @@ TEST(ArmComparison, ReadingRefusesWhatDoesNotFit) {
   EXPECT_NE(error_of([&] { read_arm_tasks(d.eval, d.data); }).find("eval.json"), std::string::npos);
   d.write_params(10, 2);
   // Missing, short, too long, another task's lines.
-  EXPECT_NE(error_of([&] { read_arm_tasks(d.eval, d.data); }).find("holds 0 of 20 samples"), std::string::npos);
+  EXPECT_NE(error_of([&] { read_arm_tasks(d.eval, d.data); }).find("holds 0 of 20 samples"),
+            std::string::npos);
   testing::write_bytes(d.eval + "/samples.jsonl", d.lines(9, 2));
   EXPECT_NE(error_of([&] { read_arm_tasks(d.eval, d.data); }).find("holds 18 of 20"), std::string::npos);
   testing::write_bytes(d.eval + "/samples.jsonl", d.lines(11, 2));
-  EXPECT_NE(error_of([&] { read_arm_tasks(d.eval, d.data); }).find("line 21: more lines than 20"), std::string::npos);
+  EXPECT_NE(error_of([&] { read_arm_tasks(d.eval, d.data); }).find("line 21: more lines than 20"),
+            std::string::npos);
   testing::write_bytes(d.eval + "/samples.jsonl", d.lines(10, 1) + d.lines(10, 1));
   const std::string message = error_of([&] { read_arm_tasks(d.eval, d.data); });
   EXPECT_NE(message.find("line 2: expected task " + hex16(d.tasks[0].id)), std::string::npos) << message;

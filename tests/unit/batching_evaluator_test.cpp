@@ -42,11 +42,11 @@ BatchingOptions options(int max_batch, int64_t deadline_us, size_t cache = 0) {
 // Equal to the fake network's own answer, bit for bit.
 ::testing::AssertionResult same_as_direct(const EvalQuery& q, const EvalResult& r, int history = 3) {
   const EvalResult want = fake_answer(q, history);
-  if (r.value != want.value || r.prior != want.prior || r.has_score != want.has_score || r.score != want.score ||
-      r.ownership != want.ownership)
-    return ::testing::AssertionFailure() << "result differs from the direct evaluation (value " << r.value << " vs "
-                                         << want.value << ", ownership " << r.ownership.size() << " vs "
-                                         << want.ownership.size() << ")";
+  if (r.value != want.value || r.prior != want.prior || r.has_score != want.has_score ||
+      r.score != want.score || r.ownership != want.ownership)
+    return ::testing::AssertionFailure()
+           << "result differs from the direct evaluation (value " << r.value << " vs " << want.value
+           << ", ownership " << r.ownership.size() << " vs " << want.ownership.size() << ")";
   return ::testing::AssertionSuccess();
 }
 
@@ -242,7 +242,8 @@ TEST(BatchingEvaluator, BackendErrorReachesEveryCallerOfThatBatchAndNothingIsCac
   for (size_t i = 0; i < good.size(); ++i) EXPECT_TRUE(same_as_direct(good[i], results[i]));
   EXPECT_EQ(evaluator.stats().cache_hits, 0);
   // One bad query in a call of several (a full batch: no deadline wait): the call throws.
-  std::vector<EvalQuery> mixed = {game.query(11, 3), game.query(12, 3, 666), game.query(13, 3), game.query(14, 3)};
+  std::vector<EvalQuery> mixed = {game.query(11, 3), game.query(12, 3, 666), game.query(13, 3),
+                                  game.query(14, 3)};
   EXPECT_THROW(evaluator.evaluate(mixed, results), std::runtime_error);
 }
 
@@ -283,7 +284,8 @@ TEST(BatchingEvaluator, DestructorRunsTheWaitingCallersAtOnce) {
       ++done;
     });
   const auto start = Clock::now();
-  while (evaluator->queued() < 5 && seconds_since(start) < 20) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (evaluator->queued() < 5 && seconds_since(start) < 20)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   ASSERT_EQ(evaluator->queued(), 5u);
   EXPECT_EQ(done.load(), 0);
   evaluator.reset();  // returns only once every caller has its results
@@ -315,7 +317,8 @@ TEST(BatchingEvaluator, DestructorWaitsForRunningAndQueuedBatches) {
   // Every caller's queries are in (asked) and one batch has run: the rest are queued or
   // running when the evaluator is destroyed. (A caller's ++done follows its wake-up, so it
   // is counted after the joins, not right after the destructor returns.)
-  while ((evaluator->stats().evaluations < 120 || evaluator->stats().batches < 1) && seconds_since(start) < 20)
+  while ((evaluator->stats().evaluations < 120 || evaluator->stats().batches < 1) &&
+         seconds_since(start) < 20)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   ASSERT_EQ(evaluator->stats().evaluations, 120);
   evaluator.reset();
@@ -381,7 +384,8 @@ SearchOutcome search_with(const Evaluator& evaluator, int threads, int64_t visit
 
 go::Board some_board() {
   go::Board board(9);
-  for (go::Move m : {go::Move::at(4, 4), go::Move::at(2, 2), go::Move::at(6, 2), go::Move::at(2, 6)}) board.play(m);
+  for (go::Move m : {go::Move::at(4, 4), go::Move::at(2, 2), go::Move::at(6, 2), go::Move::at(2, 6)})
+    board.play(m);
   return board;
 }
 

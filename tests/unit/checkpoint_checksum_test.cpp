@@ -37,7 +37,8 @@ std::vector<Kind> kinds() {
     torch::manual_seed(seed);
     models::save_go_net(dir, *models::make_go_net(models::GoNetConfig::preset_named("resnet", "tiny", 2)));
   };
-  return {{"searchformer", save_searchformer, [](const std::string& d) { models::load_model(d, nullptr, torch::kCPU); }},
+  return {{"searchformer", save_searchformer,
+           [](const std::string& d) { models::load_model(d, nullptr, torch::kCPU); }},
           {"go-net", save_go, [](const std::string& d) { models::load_go_net(d, {}, torch::kCPU); }}};
 }
 
@@ -84,12 +85,14 @@ TEST(CheckpointChecksum, AFlippedByteInTheWeightsIsNamedAndNotLoaded) {
 
 TEST(CheckpointChecksum, WeightsOfAnotherCheckpointWithTheSameShapesAreRefused) {
   for (const Kind& kind : kinds()) {
-    ModelScratchDir a(std::string("checksum-swap-a-") + kind.name), b(std::string("checksum-swap-b-") + kind.name);
+    ModelScratchDir a(std::string("checksum-swap-a-") + kind.name),
+        b(std::string("checksum-swap-b-") + kind.name);
     kind.save(a.path.string(), 1);
     kind.save(b.path.string(), 2);
     std::filesystem::copy_file(b.file("model.safetensors"), a.file("model.safetensors"),
                                std::filesystem::copy_options::overwrite_existing);
-    EXPECT_NE(load_error(kind, a.path.string()).find("not this checkpoint's"), std::string::npos) << kind.name;
+    EXPECT_NE(load_error(kind, a.path.string()).find("not this checkpoint's"), std::string::npos)
+        << kind.name;
   }
 }
 
@@ -99,7 +102,8 @@ TEST(CheckpointChecksum, AMalformedChecksumIsNamedAndAMissingOneLoadsUnchecked) 
     kind.save(dir.path.string(), 1);
     const std::string path = dir.file("config.json");
     auto config = nlohmann::json::parse(read_file(path));
-    for (const nlohmann::json& bad : {nlohmann::json("xyz"), nlohmann::json(12), nlohmann::json("0123456789abcdef0")}) {
+    for (const nlohmann::json& bad :
+         {nlohmann::json("xyz"), nlohmann::json(12), nlohmann::json("0123456789abcdef0")}) {
       config["weights_xxh64"] = bad;
       write_file_atomic(path, config.dump());
       const std::string e = load_error(kind, dir.path.string());

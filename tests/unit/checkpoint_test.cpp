@@ -33,7 +33,8 @@ TEST(Checkpoint, RoundTripGivesBitIdenticalLogits) {
   EXPECT_TRUE(std::filesystem::exists(dir.file("model.safetensors")));
   EXPECT_TRUE(std::filesystem::exists(dir.file("config.json")));
   // No temporaries left behind.
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator()), 2);
+  EXPECT_EQ(
+      std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator()), 2);
 
   ModelInfo info;
   torch::manual_seed(1234);  // another seed: every weight must come from the file
@@ -106,12 +107,16 @@ TEST(Checkpoint, BadConfigsAreNamed) {
     EXPECT_NE(e.find(path), std::string::npos) << e;
     return e;
   };
-  EXPECT_NE(error_with([](nlohmann::json& j) { j["format"] = "other"; }).find("\"format\""), std::string::npos);
+  EXPECT_NE(error_with([](nlohmann::json& j) { j["format"] = "other"; }).find("\"format\""),
+            std::string::npos);
   EXPECT_NE(error_with([](nlohmann::json& j) { j["version"] = 2; }).find("\"version\""), std::string::npos);
   EXPECT_NE(error_with([](nlohmann::json& j) { j["mode"] = "both"; }).find("\"mode\""), std::string::npos);
-  EXPECT_NE(error_with([](nlohmann::json& j) { j["vocabulary"].erase(0); }).find("\"vocabulary\""), std::string::npos);
-  EXPECT_NE(error_with([](nlohmann::json& j) { j["vocabulary"][2] = 7; }).find("\"vocabulary\""), std::string::npos);
-  EXPECT_NE(error_with([](nlohmann::json& j) { j["arch"]["heads"] = 3; }).find("\"heads\""), std::string::npos);
+  EXPECT_NE(error_with([](nlohmann::json& j) { j["vocabulary"].erase(0); }).find("\"vocabulary\""),
+            std::string::npos);
+  EXPECT_NE(error_with([](nlohmann::json& j) { j["vocabulary"][2] = 7; }).find("\"vocabulary\""),
+            std::string::npos);
+  EXPECT_NE(error_with([](nlohmann::json& j) { j["arch"]["heads"] = 3; }).find("\"heads\""),
+            std::string::npos);
   EXPECT_NE(error_with([](nlohmann::json& j) { j["arch"].erase("dim"); }).find("\"dim\""), std::string::npos);
   write_file_atomic(path, "{\"format\": ");
   EXPECT_NE(load_error(dir.path.string()).find("not valid JSON"), std::string::npos);

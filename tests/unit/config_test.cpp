@@ -34,7 +34,9 @@ model.mode = "solution-only"
 name = "sokoban"
 data.domain = "sokoban"
 data.boxes = 2
-)", "x.toml"), kKeys, "x.toml");
+)",
+                                                        "x.toml"),
+                                             kKeys, "x.toml");
   EXPECT_EQ(experiment.name, "maze10");
   ASSERT_EQ(experiment.arms.size(), 2u);
   EXPECT_EQ(experiment.arms[0].config["model"]["mode"], "solution-only");
@@ -47,7 +49,8 @@ data.boxes = 2
 }
 
 TEST(Config, NoArmsMeansOneRun) {
-  const auto experiment = resolve_experiment(parse_toml("name = \"a\"\n[data]\ncount = 5\n", "x"), kKeys, "x");
+  const auto experiment =
+      resolve_experiment(parse_toml("name = \"a\"\n[data]\ncount = 5\n", "x"), kKeys, "x");
   ASSERT_EQ(experiment.arms.size(), 1u);
   EXPECT_EQ(experiment.arms[0].name, "a");
   EXPECT_EQ(experiment.arms[0].config["data"]["count"], 5);
@@ -56,13 +59,16 @@ TEST(Config, NoArmsMeansOneRun) {
 TEST(Config, ErrorsNameTheProblem) {
   EXPECT_EQ(error_of("name = \"a\"\nbogus = 1\n"), "x.toml: unknown key \"bogus\"");
   EXPECT_EQ(error_of("seed = 1\n"), "x.toml: \"name\" (a non-empty string) is required");
-  EXPECT_EQ(error_of("name = \"../evil\"\n"), "x.toml: \"name\" may hold letters, digits, '-', '_' and '.' only");
+  EXPECT_EQ(error_of("name = \"../evil\"\n"),
+            "x.toml: \"name\" may hold letters, digits, '-', '_' and '.' only");
   EXPECT_EQ(error_of("name = \"a\"\n[[arms]]\nname = \"b\"\n[[arms]]\nname = \"b\"\n"),
             "x.toml: arms[1]: the arm name \"b\" is used twice");
   EXPECT_EQ(error_of("name = \"a\"\n[[arms]]\nseed = 2\n"),
             "x.toml: arms[0] needs a \"name\" of letters, digits, '-', '_' and '.'");
-  EXPECT_EQ(error_of("name = \"a\"\n[[arms]]\nname = \"b\"\nfoo = 2\n"), "x.toml: arms[0]: unknown key \"foo\"");
-  EXPECT_EQ(error_of("name = \"a\"\narms = 3\n"), "x.toml: \"arms\" must be a non-empty array of tables ([[arms]])");
+  EXPECT_EQ(error_of("name = \"a\"\n[[arms]]\nname = \"b\"\nfoo = 2\n"),
+            "x.toml: arms[0]: unknown key \"foo\"");
+  EXPECT_EQ(error_of("name = \"a\"\narms = 3\n"),
+            "x.toml: \"arms\" must be a non-empty array of tables ([[arms]])");
   const std::string syntax = error_of("name = \"a\"\nseed = = 1\n");
   EXPECT_EQ(syntax.rfind("x.toml:2:", 0), 0u) << syntax;
 }
@@ -71,7 +77,8 @@ TEST(Config, ErrorsNameTheProblem) {
 // through an undefined float -> int64_t cast in toml++ (found by fuzz/toml_fuzz.cpp;
 // scripts/sanitize asan fails this test without the fix).
 TEST(Config, ValuesKeepTheirTypesAtTheEdges) {
-  const nlohmann::json j = parse_toml("a = 1e308\nb = -1e308\nc = 9223372036854775807\nd = 2.0\ne = true\nf = \"s\"\n", "x");
+  const nlohmann::json j =
+      parse_toml("a = 1e308\nb = -1e308\nc = 9223372036854775807\nd = 2.0\ne = true\nf = \"s\"\n", "x");
   EXPECT_TRUE(j["a"].is_number_float());
   EXPECT_EQ(j["a"].get<double>(), 1e308);
   EXPECT_EQ(j["b"].get<double>(), -1e308);

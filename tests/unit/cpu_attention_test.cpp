@@ -20,7 +20,8 @@ torch::Tensor reference_attention(const torch::Tensor& q, const torch::Tensor& k
                                   const torch::Tensor& key_valid, bool causal) {
   auto scores = torch::matmul(q, k.transpose(-1, -2));  // [B, H, Tq, Tk]
   const double inf = std::numeric_limits<double>::infinity();
-  if (key_valid.defined()) scores = scores.masked_fill(key_valid.logical_not().view({q.size(0), 1, 1, -1}), -inf);
+  if (key_valid.defined())
+    scores = scores.masked_fill(key_valid.logical_not().view({q.size(0), 1, 1, -1}), -inf);
   if (causal) scores = scores.masked_fill(torch::ones({q.size(2), k.size(2)}, torch::kBool).triu(1), -inf);
   return torch::matmul(torch::softmax(scores, -1), v);
 }
@@ -61,10 +62,13 @@ void expect_matches_reference(const Case& c) {
   EXPECT_LE((ours - theirs).abs().max().item<double>(), 1e-5);
   const char* names[] = {"q", "k", "v"};
   for (int i = 0; i < 3; ++i)
-    EXPECT_LE((ours_grads[i] - theirs_grads[i]).abs().max().item<double>(), 1e-4) << "gradient of " << names[i];
+    EXPECT_LE((ours_grads[i] - theirs_grads[i]).abs().max().item<double>(), 1e-4)
+        << "gradient of " << names[i];
 }
 
-TEST(CpuAttention, CausalSelfAttentionMatchesTheReference) { expect_matches_reference({3, 2, 17, 17, 16, true, false}); }
+TEST(CpuAttention, CausalSelfAttentionMatchesTheReference) {
+  expect_matches_reference({3, 2, 17, 17, 16, true, false});
+}
 
 TEST(CpuAttention, PaddedKeysMatchTheReference) { expect_matches_reference({4, 3, 11, 11, 8, false, true}); }
 
@@ -72,7 +76,9 @@ TEST(CpuAttention, CrossAttentionWithPaddedPromptsMatchesTheReference) {
   expect_matches_reference({3, 2, 9, 14, 16, false, true});
 }
 
-TEST(CpuAttention, LongerSequencesMatchTheReference) { expect_matches_reference({2, 2, 150, 150, 64, true, false}); }
+TEST(CpuAttention, LongerSequencesMatchTheReference) {
+  expect_matches_reference({2, 2, 150, 150, 64, true, false});
+}
 
 TEST(CpuAttention, WithoutGradientsGivesTheSameOutput) {
   torch::manual_seed(1);

@@ -40,16 +40,20 @@ TEST_F(DatasetDomains, TheMazeVocabularyPassesAndARenamedTokenIsNamed) {
   check(m);
   m.vocabulary[9] = "c10x";
   EXPECT_EQ(error_of([&] { check(m); }),
-            "d/manifest.json: \"vocabulary\" differs from the maze 5x5 vocabulary: token 9 is \"c10x\", expected \"c10\"");
+            "d/manifest.json: \"vocabulary\" differs from the maze 5x5 vocabulary: token 9 is \"c10x\", "
+            "expected \"c10\"");
   // The vocabulary of another size: the first difference is named as well.
   m.vocabulary = maze_vocabulary(6, 5).tokens();
-  EXPECT_NE(error_of([&] { check(m); }).find("differs from the maze 5x5 vocabulary: token 7 is \"5\", expected \"c0\""),
+  EXPECT_NE(error_of([&] {
+              check(m);
+            }).find("differs from the maze 5x5 vocabulary: token 7 is \"5\", expected \"c0\""),
             std::string::npos);
   // One token more at the end.
   m.vocabulary = maze_vocabulary(5, 5).tokens();
   m.vocabulary.push_back("zzz");
-  EXPECT_EQ(error_of([&] { check(m); }),
-            "d/manifest.json: \"vocabulary\" differs from the maze 5x5 vocabulary: it has 39 tokens, expected 38");
+  EXPECT_EQ(
+      error_of([&] { check(m); }),
+      "d/manifest.json: \"vocabulary\" differs from the maze 5x5 vocabulary: it has 39 tokens, expected 38");
   // Raw bytes in an edited token are escaped.
   m.vocabulary = maze_vocabulary(5, 5).tokens();
   m.vocabulary[2] = "0\x1b";
@@ -65,7 +69,8 @@ TEST_F(DatasetDomains, ParamsOutsideTheDomainAndUnknownDomainsAreRefused) {
   EXPECT_NE(error_of([&] { check(m); }).find("\"params\".\"width\""), std::string::npos);
   m = maze(5, 5);
   m.domain = "mazes";
-  EXPECT_EQ(error_of([&] { check(m); }), "d/manifest.json: unknown domain \"mazes\" (known: go-tactics, maze, sokoban)");
+  EXPECT_EQ(error_of([&] { check(m); }),
+            "d/manifest.json: unknown domain \"mazes\" (known: go-tactics, maze, sokoban)");
   // Nothing registered: nothing checked.
   clear_domain_vocabularies();
   check(m);
@@ -78,7 +83,8 @@ TEST_F(DatasetDomains, GoTacticsVocabularyFollowsTheBoardSize) {
   m.vocabulary = go_tactics_vocabulary(7).tokens();
   check(m);
   m.vocabulary = go_tactics_vocabulary(6).tokens();
-  EXPECT_NE(error_of([&] { check(m); }).find("differs from the go-tactics 7x7 vocabulary"), std::string::npos);
+  EXPECT_NE(error_of([&] { check(m); }).find("differs from the go-tactics 7x7 vocabulary"),
+            std::string::npos);
   m.params["size"] = 19;
   EXPECT_EQ(error_of([&] { check(m); }),
             "d/manifest.json: \"params\".\"size\" must be an integer in 5..9 for a go-tactics dataset");
@@ -91,8 +97,9 @@ TEST_F(DatasetDomains, SokobanGeneratedAndFromALevelsFile) {
   m.vocabulary = sokoban_vocabulary(7, 50).tokens();
   check(m);
   m.params["cost_tokens"] = 49;
-  EXPECT_NE(error_of([&] { check(m); }).find("differs from the sokoban vocabulary of side 7 and 49 cost tokens"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { check(m); }).find("differs from the sokoban vocabulary of side 7 and 49 cost tokens"),
+      std::string::npos);
 
   // A levels file: the side is not in params; the manifest's coordinates must be 0..N-1
   // and the rest exactly what N and cost_tokens define.
@@ -102,12 +109,14 @@ TEST_F(DatasetDomains, SokobanGeneratedAndFromALevelsFile) {
   auto renamed = m.vocabulary;
   std::replace(renamed.begin(), renamed.end(), std::string("7"), std::string("7x"));
   m.vocabulary = renamed;
-  EXPECT_NE(error_of([&] { check(m); }).find("differs from the sokoban vocabulary of side 10 and 50 cost tokens"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { check(m); }).find("differs from the sokoban vocabulary of side 10 and 50 cost tokens"),
+      std::string::npos);
   // A cost token renamed into a number is caught too.
   m.vocabulary = sokoban_vocabulary(11, 50).tokens();
   std::replace(m.vocabulary.begin(), m.vocabulary.end(), std::string("c3"), std::string("77"));
-  EXPECT_NE(error_of([&] { check(m); }).find("differs from the sokoban vocabulary of side 12"), std::string::npos);
+  EXPECT_NE(error_of([&] { check(m); }).find("differs from the sokoban vocabulary of side 12"),
+            std::string::npos);
 }
 
 }  // namespace

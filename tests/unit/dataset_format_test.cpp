@@ -82,7 +82,8 @@ TEST(DatasetFormat, ManifestKeysInPinnedOrderAndRoundTrip) {
   EXPECT_EQ(keys, (std::vector<std::string>{"format", "version", "domain", "params", "seed", "deterministic",
                                             "test_fraction", "counts", "vocabulary", "lengths", "shards",
                                             "created_by"}));
-  EXPECT_EQ(j["shards"][0].dump(), R"({"file":"train-00000.jsonl.zst","records":5,"xxh64":"0000000000001234"})");
+  EXPECT_EQ(j["shards"][0].dump(),
+            R"({"file":"train-00000.jsonl.zst","records":5,"xxh64":"0000000000001234"})");
   EXPECT_EQ(j["lengths"]["trace"].dump(), R"({"min":1,"mean":4.5,"max":9})");
   EXPECT_EQ(j["created_by"].dump(), R"({"traceplay":"0.0.1","git":"abc"})");
 
@@ -101,7 +102,8 @@ TEST(DatasetFormat, ManifestErrorsNameFileAndField) {
     edit(j);
     return error_of([&] { Manifest::from_json(j, "d/manifest.json"); });
   };
-  EXPECT_EQ(error_with([](auto& j) { j["counts"].erase("train"); }), "d/manifest.json: \"counts.train\" is missing");
+  EXPECT_EQ(error_with([](auto& j) { j["counts"].erase("train"); }),
+            "d/manifest.json: \"counts.train\" is missing");
   EXPECT_EQ(error_with([](auto& j) { j["format"] = "other"; }),
             "d/manifest.json: \"format\" must be \"traceplay-dataset\"");
   EXPECT_EQ(error_with([](auto& j) { j["test_fraction"] = 1.0; }),
@@ -112,7 +114,8 @@ TEST(DatasetFormat, ManifestErrorsNameFileAndField) {
             std::string::npos);
   EXPECT_NE(error_with([](auto& j) { j["shards"][0]["xxh64"] = "12"; }).find("\"shards[0].xxh64\""),
             std::string::npos);
-  EXPECT_NE(error_with([](auto& j) { j["vocabulary"][0] = "eos"; }).find("\"vocabulary\""), std::string::npos);
+  EXPECT_NE(error_with([](auto& j) { j["vocabulary"][0] = "eos"; }).find("\"vocabulary\""),
+            std::string::npos);
   EXPECT_EQ(error_with([](auto& j) { j["lengths"]["plan"].erase("mean"); }),
             "d/manifest.json: \"lengths.plan.mean\" is missing");
 }
@@ -129,7 +132,8 @@ TEST(DatasetFormat, LineageKeysRoundTripAndJoinTheIdentity) {
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
   EXPECT_EQ(std::vector<std::string>(keys.end() - 6, keys.end()),
-            (std::vector<std::string>{"created_by", "parent", "checkpoint", "checkpoint_step", "step", "replaced"}));
+            (std::vector<std::string>{"created_by", "parent", "checkpoint", "checkpoint_step", "step",
+                                      "replaced"}));
   EXPECT_EQ(nlohmann::json::parse(j["parent"].dump()), parent.identity());
   const Manifest back = Manifest::from_json(nlohmann::json::parse(j.dump()), "m.json");
   ASSERT_TRUE(back.lineage.has_value());
@@ -137,7 +141,8 @@ TEST(DatasetFormat, LineageKeysRoundTripAndJoinTheIdentity) {
   EXPECT_EQ(back.lineage->replaced, 2u);
   EXPECT_NE(child.identity(), parent.identity());
   EXPECT_EQ(child.identity()["bootstrap"]["step"], 1);
-  EXPECT_FALSE(Manifest::from_json(nlohmann::json::parse(parent.to_json().dump()), "p.json").lineage.has_value());
+  EXPECT_FALSE(
+      Manifest::from_json(nlohmann::json::parse(parent.to_json().dump()), "p.json").lineage.has_value());
 
   auto error_with = [&](const std::function<void(nlohmann::json&)>& edit) {
     nlohmann::json bad = nlohmann::json::parse(j.dump());
@@ -154,7 +159,8 @@ TEST(DatasetFormat, LineageKeysRoundTripAndJoinTheIdentity) {
 
 TEST(DatasetFormat, MissingOrMalformedManifestIsNamed) {
   ScratchDir dir;
-  EXPECT_NE(error_of([&] { DatasetReader reader(dir.path()); }).find(dir / "manifest.json"), std::string::npos);
+  EXPECT_NE(error_of([&] { DatasetReader reader(dir.path()); }).find(dir / "manifest.json"),
+            std::string::npos);
   write_bytes(dir / "manifest.json", "{\"format\": ");
   const std::string error = error_of([&] { DatasetReader reader(dir.path()); });
   EXPECT_NE(error.find(dir / "manifest.json"), std::string::npos) << error;
@@ -253,7 +259,8 @@ TEST(DatasetFormat, ReaderRejectsIdsOutsideTheVocabulary) {
   writer.finish();
   const DatasetReader reader(dir.path());
   reader.verify(false);  // the fast check reads no record
-  EXPECT_NE(error_of([&] { reader.verify(true); }).find("token id 4 is outside the vocabulary"), std::string::npos);
+  EXPECT_NE(error_of([&] { reader.verify(true); }).find("token id 4 is outside the vocabulary"),
+            std::string::npos);
 }
 
 TEST(DatasetFormat, RestoreFromCheckpointGivesTheSameBytes) {

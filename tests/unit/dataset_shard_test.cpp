@@ -65,18 +65,32 @@ TEST(DatasetShard, OtherValidJsonSpellingsParseTheSame) {
   // The reader's fast path takes the writer's exact spelling; anything else valid
   // (spaces, key order, escapes) goes through the general parser to the same record.
   const DatasetRecord want = parse_record_json(
-      R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[0,12],"trace":[3],"plan":[],"meta":{"w":3}})", "a");
+      R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[0,12],"trace":[3],"plan":[],"meta":{"w":3}})",
+      "a");
   EXPECT_EQ(want.prompt, (std::vector<int32_t>{0, 12}));
-  for (const char* line :
-       {R"({"layout": "0123456789abcdef", "id": "00000000000000ff", "prompt": [0, 12], "trace": [3], "plan": [], "meta": {"w": 3}})",
-        R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[0,12],"trace":[3],"plan":[],"meta":{"w":3} })",
-        R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[0,12],"trace":[3],"plan":[],"meta":{"\u0077":3}})"}) {
+  for (
+      const char* line :
+      {R"({"layout": "0123456789abcdef", "id": "00000000000000ff", "prompt": [0, 12], "trace": [3], "plan": [], "meta": {"w": 3}})",
+       R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[0,12],"trace":[3],"plan":[],"meta":{"w":3} })",
+       R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[0,12],"trace":[3],"plan":[],"meta":{"\u0077":3}})"}) {
     const DatasetRecord got = parse_record_json(line, "b");
     expect_same(got, want);
   }
-  EXPECT_THROW(parse_record_json(R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[01],"trace":[],"plan":[],"meta":{}})", "c"), UserError);
-  EXPECT_THROW(parse_record_json(R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[2147483648],"trace":[],"plan":[],"meta":{}})", "c"), UserError);
-  EXPECT_THROW(parse_record_json(R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[],"trace":[],"plan":[],"meta":{}} x})", "c"), UserError);
+  EXPECT_THROW(
+      parse_record_json(
+          R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[01],"trace":[],"plan":[],"meta":{}})",
+          "c"),
+      UserError);
+  EXPECT_THROW(
+      parse_record_json(
+          R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[2147483648],"trace":[],"plan":[],"meta":{}})",
+          "c"),
+      UserError);
+  EXPECT_THROW(
+      parse_record_json(
+          R"({"id":"00000000000000ff","layout":"0123456789abcdef","prompt":[],"trace":[],"plan":[],"meta":{}} x})",
+          "c"),
+      UserError);
 }
 
 TEST(DatasetShard, RoundTripSmallAndStreamed) {
@@ -161,29 +175,33 @@ TEST(DatasetShard, MalformedLinesAreRejectedWithTheirPlace) {
   // not parse_error) ended the program instead of naming the line.
   EXPECT_NE(error_of([] { parse_record_json("2e308[]", "g, record 1"); }).find("g, record 1: not valid JSON"),
             std::string::npos);
-  EXPECT_NE(error_of([] { parse_record_json(R"({"id":"0000000000000001","meta":{"x":1e999}})", "h"); })
-                .find("h: not valid JSON"),
+  EXPECT_NE(error_of([] {
+              parse_record_json(R"({"id":"0000000000000001","meta":{"x":1e999}})", "h");
+            }).find("h: not valid JSON"),
             std::string::npos);
-  EXPECT_NE(error_of([] { parse_record_json("{", "f.zst, record 3"); }).find("f.zst, record 3: not valid JSON"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([] { parse_record_json("{", "f.zst, record 3"); }).find("f.zst, record 3: not valid JSON"),
+      std::string::npos);
   EXPECT_EQ(error_of([] { parse_record_json(R"({"layout":"0000000000000000"})", "w"); }),
             "w: \"id\" must be 16 hex digits");
   EXPECT_NE(error_of([] {
               parse_record_json(R"({"id":"00000000000000zz","layout":"0000000000000000"})", "w");
             }).find("w: \"id\""),
             std::string::npos);
-  EXPECT_EQ(error_of([] {
-              parse_record_json(
-                  R"({"id":"0000000000000000","layout":"0000000000000000","prompt":[-1],"trace":[],"plan":[],"meta":{}})",
-                  "w");
-            }),
-            "w: \"prompt\" holds -1, not a token id");
-  EXPECT_EQ(error_of([] {
-              parse_record_json(
-                  R"({"id":"0000000000000000","layout":"0000000000000000","prompt":[],"trace":[],"plan":[],"meta":3})",
-                  "w");
-            }),
-            "w: \"meta\" must be an object");
+  EXPECT_EQ(
+      error_of([] {
+        parse_record_json(
+            R"({"id":"0000000000000000","layout":"0000000000000000","prompt":[-1],"trace":[],"plan":[],"meta":{}})",
+            "w");
+      }),
+      "w: \"prompt\" holds -1, not a token id");
+  EXPECT_EQ(
+      error_of([] {
+        parse_record_json(
+            R"({"id":"0000000000000000","layout":"0000000000000000","prompt":[],"trace":[],"plan":[],"meta":3})",
+            "w");
+      }),
+      "w: \"meta\" must be an object");
 }
 
 // A zstd bomb (64 MiB of one line compress to a few KB): the reader stops at the line
@@ -199,7 +217,9 @@ TEST(DatasetShard, ALineOverTheLimitIsRefusedWithoutHoldingIt) {
   }
   EXPECT_LT(file_bytes(path).size(), size_t{1} << 20);
   const std::string error = error_of([&] { read_shard(path); });
-  EXPECT_NE(error.find(path + ", record 2: a line longer than the limit of 67108864 bytes"), std::string::npos) << error;
+  EXPECT_NE(error.find(path + ", record 2: a line longer than the limit of 67108864 bytes"),
+            std::string::npos)
+      << error;
 }
 
 TEST(DatasetShard, RecordsOverTheTokenLimitAreRefused) {

@@ -90,7 +90,8 @@ TEST(DistributedGen, ActorsOverTcpWriteTheSameBytesAsLocalThreads) {
   nlohmann::json stats;
   const LayoutProducerFactory factory = [&](const TraceSource&, const LayoutRange& range) {
     auto snapshot = std::make_unique<Snapshot>();
-    snapshot->learner = std::make_unique<GenLearner>(learner_options(), kJob, remote.path() + "/.gen-spool", range);
+    snapshot->learner =
+        std::make_unique<GenLearner>(learner_options(), kJob, remote.path() + "/.gen-spool", range);
     snapshot->stats = &stats;
     const std::string outboxes[] = {outbox_a.path(), outbox_b.path()};
     for (int i = 0; i < 2; ++i)
@@ -106,13 +107,15 @@ TEST(DistributedGen, ActorsOverTcpWriteTheSameBytesAsLocalThreads) {
   uint64_t made = 0;
   for (const auto& a : results) {
     EXPECT_EQ(a.exit_code, 0) << a.reason;
-    EXPECT_EQ(a.stats["acked"].get<uint64_t>() + a.stats["unneeded"].get<uint64_t>(), a.stats["sent"].get<uint64_t>())
+    EXPECT_EQ(a.stats["acked"].get<uint64_t>() + a.stats["unneeded"].get<uint64_t>(),
+              a.stats["sent"].get<uint64_t>())
         << "every result acknowledged once, or made past the dataset's end: " << a.stats.dump();
     EXPECT_TRUE(a.stats["dropped"].empty()) << a.stats.dump();
     made += a.stats["made"].get<uint64_t>();
   }
   // Every result received was stored or a duplicate; nothing was dropped.
-  EXPECT_EQ(stats["results"].get<uint64_t>(), stats["stored"].get<uint64_t>() + stats["duplicates"].get<uint64_t>())
+  EXPECT_EQ(stats["results"].get<uint64_t>(),
+            stats["stored"].get<uint64_t>() + stats["duplicates"].get<uint64_t>())
       << stats.dump();
   EXPECT_LE(stats["stored"].get<uint64_t>(), made);
   EXPECT_TRUE(stats["dropped"].empty()) << stats.dump();
@@ -189,8 +192,9 @@ TEST(DistributedGen, RogueFramesAreDroppedAndCountedAndTheServiceGoesOn) {
   oversized[23] = 0x7f;  // a 2 GiB blob announced
   rogue.send_raw(oversized);
   EXPECT_TRUE(eventually([&] {
-    return dropped(learner, "short") == 1 && dropped(learner, "version") == 1 && dropped(learner, "checksum") == 1 &&
-           dropped(learner, "length") == 1 && dropped(learner, "oversized") == 1;
+    return dropped(learner, "short") == 1 && dropped(learner, "version") == 1 &&
+           dropped(learner, "checksum") == 1 && dropped(learner, "length") == 1 &&
+           dropped(learner, "oversized") == 1;
   })) << learner.stats().dump();
 
   // A result before hello: "who are you?", and nothing stored.
@@ -208,13 +212,15 @@ TEST(DistributedGen, RogueFramesAreDroppedAndCountedAndTheServiceGoesOn) {
   rogue.send(MessageType::kResult, {{"job", "another"}, {"layout", 0}}, 11);
   rogue.send(MessageType::kResult, {{"job", "maze-7x6"}, {"layout", 0}}, 12, "not a layout");
   rogue.send(MessageType::kLease, {{"layouts", {1}}}, 13);
-  EXPECT_TRUE(eventually([&] { return dropped(learner, "replayed") == 1 && dropped(learner, "unexpected") == 3; }))
-      << learner.stats().dump();
+  EXPECT_TRUE(eventually([&] {
+    return dropped(learner, "replayed") == 1 && dropped(learner, "unexpected") == 3;
+  })) << learner.stats().dump();
   EXPECT_EQ(learner.stats()["stored"], 0);
 
   // A real actor still gets work done.
   ActorResult result;
-  std::thread actor([&] { result = run_gen_actor(actor_options(learner.endpoint(), outbox.path()), make_job); });
+  std::thread actor(
+      [&] { result = run_gen_actor(actor_options(learner.endpoint(), outbox.path()), make_job); });
   const auto source = search::make_maze_source(maze());
   auto worker = source->make_worker();
   for (uint64_t k = 0; k < 20; ++k) EXPECT_EQ(learner.take(k), prepare_layout(*worker, kSeed, k)) << k;

@@ -19,7 +19,9 @@ TEST(Escape, PrintableAsciiAndUtf8StayControlAndInvalidBytesBecomeHex) {
   EXPECT_EQ(escaped("\xe6\x9c"), "\\xe6\\x9c");
   EXPECT_EQ(escaped("\xc0\xaf"), "\\xc0\\xaf");
   EXPECT_EQ(escaped("\xed\xa0\x80"), "\\xed\\xa0\\x80");
-  EXPECT_EQ(escaped("\xff" "ok"), "\\xffok");
+  EXPECT_EQ(escaped("\xff"
+                    "ok"),
+            "\\xffok");
   EXPECT_EQ(escaped("\xc2\x85"), "\\xc2\\x85");
   EXPECT_EQ(escaped(""), "");
 }
@@ -27,7 +29,10 @@ TEST(Escape, PrintableAsciiAndUtf8StayControlAndInvalidBytesBecomeHex) {
 TEST(Escape, ExcerptsCountInputBytesAndNeverSplitACharacter) {
   EXPECT_EQ(escaped_excerpt("abcdef", 6), "abcdef");
   EXPECT_EQ(escaped_excerpt("abcdef", 4), "abcd...");
-  EXPECT_EQ(escaped_excerpt("ab\x01" "cd", 3), "ab\\x01...");
+  EXPECT_EQ(escaped_excerpt("ab\x01"
+                            "cd",
+                            3),
+            "ab\\x01...");
   // "本" is 3 bytes: with room for 2 it is left off whole.
   EXPECT_EQ(escaped_excerpt("a本", 3), "a...");
   EXPECT_EQ(escaped_excerpt("a本", 4), "a本");

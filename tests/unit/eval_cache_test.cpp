@@ -73,7 +73,8 @@ TEST(EvalCache, KeysSeparateEverythingTheNetworkReads) {
 
   for (size_t i = 0; i < variants.size(); ++i) {
     EXPECT_NE(variants[i].second, key) << variants[i].first;
-    for (size_t j = 0; j < i; ++j) EXPECT_NE(variants[i].second, variants[j].second) << variants[i].first << " / " << variants[j].first;
+    for (size_t j = 0; j < i; ++j)
+      EXPECT_NE(variants[i].second, variants[j].second) << variants[i].first << " / " << variants[j].first;
   }
 }
 
@@ -87,8 +88,8 @@ TEST(EvalCache, KeysDependOnContentNotOnObjectsNorOnUnreadHistory) {
   EvalQuery copy = base;
   copy.position = &leaf;
   for (size_t k = 0; k < past.size(); ++k) copy.history[k] = &past[k];
-  copy.seed = 999;              // not read by a network
-  copy.want_ownership = true;   // an entry knows whether it has ownership
+  copy.seed = 999;             // not read by a network
+  copy.want_ownership = true;  // an entry knows whether it has ownership
   EXPECT_EQ(eval_cache_key(copy, 3), eval_cache_key(base, 3));
   // History beyond what the evaluator reads does not count.
   EvalQuery longer = base;

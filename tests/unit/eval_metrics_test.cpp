@@ -7,7 +7,7 @@
 namespace traceplay::models {
 namespace {
 
-SampleOutcome wrong(int trace) { return {false, false, trace, 0}; }          // malformed or wrong plan
+SampleOutcome wrong(int trace) { return {false, false, trace, 0}; }                // malformed or wrong plan
 SampleOutcome correct(int trace, int plan) { return {true, false, trace, plan}; }  // replays, longer than l*
 SampleOutcome optimal(int trace, int plan) { return {true, true, trace, plan}; }
 
@@ -29,9 +29,9 @@ TEST(EvalMetrics, FormulasOnHandMadeTasks) {
   const EvalMetrics m = compute_metrics(three_tasks(), /*with_ilr=*/true);
   EXPECT_EQ(m.tasks, 3);
   EXPECT_EQ(m.samples, 4);
-  EXPECT_DOUBLE_EQ(m.solved, 2.0 / 3);             // A, B
-  EXPECT_DOUBLE_EQ(m.optimal, 1.0 / 3);            // A
-  EXPECT_DOUBLE_EQ(m.solved_per_sample, 4.0 / 12); // 2 in A, 2 in B
+  EXPECT_DOUBLE_EQ(m.solved, 2.0 / 3);              // A, B
+  EXPECT_DOUBLE_EQ(m.optimal, 1.0 / 3);             // A
+  EXPECT_DOUBLE_EQ(m.solved_per_sample, 4.0 / 12);  // 2 in A, 2 in B
   EXPECT_DOUBLE_EQ(m.optimal_per_sample, 1.0 / 12);
   // SWC: A shortest correct 5 -> 5/5; B shortest correct 11 -> 9/11; C 0.
   EXPECT_DOUBLE_EQ(m.swc, (1.0 + 9.0 / 11) / 3);
@@ -73,7 +73,8 @@ TEST(EvalMetrics, UnmeasuredAstarMakesIlrAndItsMeanNull) {
 }
 
 TEST(EvalMetrics, NoCorrectSampleAnywhereGivesZeros) {
-  const EvalMetrics m = compute_metrics({task(4, 10.0, {wrong(1), wrong(2)}), task(6, 20.0, {wrong(3), wrong(4)})}, true);
+  const EvalMetrics m =
+      compute_metrics({task(4, 10.0, {wrong(1), wrong(2)}), task(6, 20.0, {wrong(3), wrong(4)})}, true);
   EXPECT_EQ(m.solved, 0);
   EXPECT_EQ(m.optimal, 0);
   EXPECT_EQ(m.swc, 0);
@@ -101,16 +102,16 @@ TEST(EvalMetrics, JsonKeysInThePinnedOrder) {
   const auto j = compute_metrics(three_tasks(), true).to_json();
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"tasks", "samples", "solved", "solved_ci95", "optimal", "optimal_ci95",
-                                            "solved_per_sample", "solved_per_sample_ci95", "optimal_per_sample",
-                                            "optimal_per_sample_ci95", "swc", "swc_ci95", "ilr_solved",
-                                            "ilr_solved_ci95", "ilr_optimal", "ilr_optimal_ci95",
-                                            "mean_trace_tokens", "mean_astar_trace_tokens"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "tasks", "samples", "solved", "solved_ci95", "optimal", "optimal_ci95",
+                      "solved_per_sample", "solved_per_sample_ci95", "optimal_per_sample",
+                      "optimal_per_sample_ci95", "swc", "swc_ci95", "ilr_solved", "ilr_solved_ci95",
+                      "ilr_optimal", "ilr_optimal_ci95", "mean_trace_tokens", "mean_astar_trace_tokens"}));
   EXPECT_EQ(j["tasks"], 3);
   EXPECT_EQ(j["samples"], 4);
   // Every interval is [lo, hi] around its metric.
-  for (const char* key : {"solved", "optimal", "solved_per_sample", "optimal_per_sample", "swc", "ilr_solved",
-                          "ilr_optimal"}) {
+  for (const char* key :
+       {"solved", "optimal", "solved_per_sample", "optimal_per_sample", "swc", "ilr_solved", "ilr_optimal"}) {
     const auto& ci = j[std::string(key) + "_ci95"];
     ASSERT_TRUE(ci.is_array() && ci.size() == 2) << key;
     EXPECT_LE(ci[0].get<double>(), j[key].get<double>()) << key;

@@ -9,7 +9,8 @@ namespace traceplay::models {
 namespace {
 
 Vocabulary maze_vocabulary() {
-  return Vocabulary::from_tokens({"0", "1", "2", "c0", "c1", "create", "close", "plan", "start", "goal", "wall"});
+  return Vocabulary::from_tokens(
+      {"0", "1", "2", "c0", "c1", "create", "close", "plan", "start", "goal", "wall"});
 }
 
 TEST(EvalModes, NamesAndDirectories) {
@@ -68,7 +69,8 @@ TEST(EvalModes, CounterSharesAndSummaryKeys) {
   counter.append_to(summary, "auto");
   std::vector<std::string> keys;
   for (const auto& [key, value] : summary.items()) keys.push_back(key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"tasks", "mean_astar_trace_tokens", "mode", "fast_share", "slow_share"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"tasks", "mean_astar_trace_tokens", "mode", "fast_share",
+                                            "slow_share"}));
   EXPECT_EQ(summary["mode"], "auto");
   EXPECT_DOUBLE_EQ(summary["fast_share"].get<double>(), 0.375);
 }

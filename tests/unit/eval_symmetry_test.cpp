@@ -126,7 +126,8 @@ TEST(EvalSymmetry, SampledSymmetriesCoverAllEightAndDependOnlyOnTheSeed) {
 TEST(EvalSymmetry, SampledPriorAndOwnershipMapBackToTheOriginalPoint) {
   // The network always answers (1, 0) of what it is shown; under symmetry s it was shown
   // the board turned by s, so its answer means the original point P with s(P) = (1, 0).
-  BatchingEvaluator evaluator(std::make_shared<FixedPointBackend>(1, 0), with_symmetry(SymmetryMode::kSample));
+  BatchingEvaluator evaluator(std::make_shared<FixedPointBackend>(1, 0),
+                              with_symmetry(SymmetryMode::kSample));
   const auto game = random_game(9, 20, 32);
   std::set<int> symmetries;
   for (size_t k = 0; k < 40; ++k) {
@@ -153,7 +154,8 @@ TEST(EvalSymmetry, SampledPriorAndOwnershipMapBackToTheOriginalPoint) {
 }
 
 TEST(EvalSymmetry, AveragingSpreadsAFixedPointOverItsOrbit) {
-  BatchingEvaluator evaluator(std::make_shared<FixedPointBackend>(1, 0), with_symmetry(SymmetryMode::kAverage));
+  BatchingEvaluator evaluator(std::make_shared<FixedPointBackend>(1, 0),
+                              with_symmetry(SymmetryMode::kAverage));
   const auto game = random_game(9, 10, 33);
   std::vector<EvalResult> results;
   evaluator.evaluate({game.query(5, 0)}, results);
@@ -180,7 +182,8 @@ TEST(EvalSymmetry, EquivariantNetworkGivesTheSameUnderEveryMode) {
   for (size_t k = 1; k < 60; k += 3) {
     EvalQuery q = game.query(k, 2, 7.5, k % 2 == 0);
     with_ko.push_back(*q.position);
-    with_ko.back().set_ko(with_ko.back().empty_point(static_cast<int>(k) % with_ko.back().num_empty()), q.to_move);
+    with_ko.back().set_ko(with_ko.back().empty_point(static_cast<int>(k) % with_ko.back().num_empty()),
+                          q.to_move);
     q.position = &with_ko.back();
     queries.push_back(q);
   }
@@ -195,7 +198,8 @@ TEST(EvalSymmetry, EquivariantNetworkGivesTheSameUnderEveryMode) {
       EXPECT_NEAR(x.value, y.value, 1e-6);
       EXPECT_NEAR(x.score, y.score, 1e-5);
       ASSERT_EQ(x.prior.size(), y.prior.size());
-      for (size_t j = 0; j < x.prior.size(); ++j) EXPECT_NEAR(x.prior[j], y.prior[j], 1e-6) << "query " << i << " point " << j;
+      for (size_t j = 0; j < x.prior.size(); ++j)
+        EXPECT_NEAR(x.prior[j], y.prior[j], 1e-6) << "query " << i << " point " << j;
       ASSERT_EQ(x.ownership.size(), y.ownership.size());
       for (size_t j = 0; j < x.ownership.size(); ++j) EXPECT_NEAR(x.ownership[j], y.ownership[j], 1e-6);
     }

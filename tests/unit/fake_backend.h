@@ -35,7 +35,8 @@ inline uint64_t fake_hash(const EvalQuery& q, int history_wanted) {
       for (int x = 0; x < p.size(); ++x) add(p.cell(p.point(x, y)));
   };
   add_position(*q.position);
-  for (size_t k = 0; k < q.history.size() && static_cast<int>(k) < history_wanted; ++k) add_position(*q.history[k]);
+  for (size_t k = 0; k < q.history.size() && static_cast<int>(k) < history_wanted; ++k)
+    add_position(*q.history[k]);
   add(static_cast<uint64_t>(q.to_move));
   add(static_cast<uint64_t>(q.position->ko_point()));
   add(static_cast<uint64_t>(q.komi * 2 + 1000));
@@ -53,7 +54,8 @@ inline EvalResult fake_answer(const EvalQuery& q, int history_wanted) {
   r.score = r.value * 10;
   r.prior.resize(static_cast<size_t>(n * n + 1));
   float total = 0;
-  for (size_t i = 0; i < r.prior.size(); ++i) total += r.prior[i] = static_cast<float>(fake_mix(h + i) % 100 + 1);
+  for (size_t i = 0; i < r.prior.size(); ++i)
+    total += r.prior[i] = static_cast<float>(fake_mix(h + i) % 100 + 1);
   for (float& p : r.prior) p /= total;
   if (q.want_ownership) {
     r.ownership.resize(static_cast<size_t>(n * n));
@@ -132,7 +134,8 @@ struct GamePositions {
     q.komi = komi;
     q.want_ownership = ownership;
     q.seed = k * 7919 + 13;
-    for (int t = 1; t <= history; ++t) q.history.push_back(&positions[k >= static_cast<size_t>(t) ? k - t : 0]);
+    for (int t = 1; t <= history; ++t)
+      q.history.push_back(&positions[k >= static_cast<size_t>(t) ? k - t : 0]);
     return q;
   }
 };

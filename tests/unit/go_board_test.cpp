@@ -16,11 +16,7 @@ using testing::diagram;
 constexpr Color B = Color::kBlack, W = Color::kWhite;
 
 TEST(GoBoard, SimpleKoForbidsTheImmediateRetake) {
-  Board board = board_from({".XO..",
-                            "XO.O.",
-                            ".XO..",
-                            ".....",
-                            "....."});
+  Board board = board_from({".XO..", "XO.O.", ".XO..", ".....", "....."});
   ASSERT_EQ(board.play(B, Move::at(2, 1)), MoveLegality::kLegal);
   EXPECT_EQ(board.captures(B), 1);
   EXPECT_EQ(board.at(1, 1), Color::kEmpty);
@@ -42,11 +38,7 @@ TEST(GoBoard, SimpleKoForbidsTheImmediateRetake) {
 }
 
 TEST(GoBoard, SuicideIsIllegalByDefaultAndRemovesTheChainWhenAllowed) {
-  const std::vector<std::string> rows = {"X.O..",
-                                         "XOO..",
-                                         "OO...",
-                                         ".....",
-                                         "....."};
+  const std::vector<std::string> rows = {"X.O..", "XOO..", "OO...", ".....", "....."};
   Board strict = board_from(rows);
   EXPECT_EQ(strict.check(B, Move::at(1, 0)), MoveLegality::kSuicide);
   EXPECT_EQ(strict.play(B, Move::at(1, 0)), MoveLegality::kSuicide);
@@ -68,11 +60,7 @@ TEST(GoBoard, SuicideIsIllegalByDefaultAndRemovesTheChainWhenAllowed) {
 TEST(GoBoard, PositionalAndSituationalSuperkoDifferOnARepeatedPositionWithTheOtherSideToMove) {
   // With suicide allowed, Black's one-stone suicide at the corner leaves the stones as
   // they are, with White to move.
-  const std::vector<std::string> rows = {".O...",
-                                         "O....",
-                                         ".....",
-                                         ".....",
-                                         "....."};
+  const std::vector<std::string> rows = {".O...", "O....", ".....", ".....", "....."};
   Rules positional;
   positional.allow_suicide = true;
   Board p = board_from(rows, positional);
@@ -105,11 +93,7 @@ TEST(GoBoard, SituationalSuperkoForbidsRepeatingWithTheSameSideToMove) {
   Rules situational;
   situational.allow_suicide = true;
   situational.superko = Superko::kSituational;
-  Board s = board_from({".O...",
-                        "O....",
-                        ".....",
-                        ".....",
-                        "....X"}, situational, W);
+  Board s = board_from({".O...", "O....", ".....", ".....", "....X"}, situational, W);
   // White to move: Black's suicide at the corner brings back this board with White to move
   // only if Black is the one moving; White passes first, then Black's suicide repeats
   // "board, White to move" (the start) and is forbidden.
@@ -118,26 +102,18 @@ TEST(GoBoard, SituationalSuperkoForbidsRepeatingWithTheSameSideToMove) {
 }
 
 TEST(GoBoard, SnapbackCapturesThreeStonesRightAfterTheThrowIn) {
-  Board board = board_from({".OX..",
-                            ".OX..",
-                            "XX...",
-                            ".....",
-                            "....."});
+  Board board = board_from({".OX..", ".OX..", "XX...", ".....", "....."});
   ASSERT_EQ(board.play(B, Move::at(0, 0)), MoveLegality::kLegal);  // throw-in
   ASSERT_EQ(board.play(W, Move::at(0, 1)), MoveLegality::kLegal);  // takes it
   EXPECT_EQ(board.captures(W), 1);
-  EXPECT_EQ(board.ko_point(), Move::pass());  // the taking chain is three stones: no ko
+  EXPECT_EQ(board.ko_point(), Move::pass());                       // the taking chain is three stones: no ko
   ASSERT_EQ(board.play(B, Move::at(0, 0)), MoveLegality::kLegal);  // snapback
   EXPECT_EQ(board.captures(B), 3);
   EXPECT_EQ(diagram(board), (std::vector<std::string>{"X.X..", "..X..", "XX...", ".....", "....."}));
 }
 
 TEST(GoBoard, OneMoveCapturesTwoChains) {
-  Board board = board_from({"XO.OX",
-                            ".X.X.",
-                            ".....",
-                            ".....",
-                            "....."});
+  Board board = board_from({"XO.OX", ".X.X.", ".....", ".....", "....."});
   ASSERT_EQ(board.play(B, Move::at(2, 0)), MoveLegality::kLegal);
   EXPECT_EQ(board.captures(B), 2);
   EXPECT_EQ(board.at(1, 0), Color::kEmpty);
@@ -169,7 +145,7 @@ TEST(GoBoard, TwoByTwoBoard) {
   EXPECT_EQ(diagram(board), (std::vector<std::string>{"..", "OO"}));
   EXPECT_EQ(board.check(B, Move::at(0, 0)), MoveLegality::kLegal);  // one liberty left: (1,0)
   ASSERT_EQ(board.play(B, Move::at(0, 0)), MoveLegality::kLegal);
-  EXPECT_EQ(board.check(W, Move::at(1, 0)), MoveLegality::kLegal);   // captures (0,0)
+  EXPECT_EQ(board.check(W, Move::at(1, 0)), MoveLegality::kLegal);  // captures (0,0)
   EXPECT_EQ(board.legal_moves(W), std::vector<Move>{Move::at(1, 0)});
 }
 
@@ -192,7 +168,7 @@ TEST(GoBoard, SetupStonesAndSideToMove) {
   board.set_to_move(W);
   EXPECT_EQ(board.at(2, 2), B);
   EXPECT_EQ(board.to_move(), W);
-  EXPECT_FALSE(board.undo());  // setup stays (as GNU Go's handicap)
+  EXPECT_FALSE(board.undo());                                   // setup stays (as GNU Go's handicap)
   EXPECT_TRUE(board.setup({{Move::at(3, 3), Color::kEmpty}}));  // SGF AE
   EXPECT_EQ(board.at(3, 3), Color::kEmpty);
   // A chain without liberties or an off-board point is refused and changes nothing.
@@ -233,8 +209,15 @@ TEST(GoBoard, UndoRestoresEveryEarlierStateExactly) {
     std::vector<Move> legal;
   };
   auto state = [](const Board& b) {
-    return State{diagram(b), b.hash(), b.situation_hash(), b.ko_point(), b.captures(B), b.captures(W),
-                 b.consecutive_passes(), b.to_move(), b.legal_moves(b.to_move())};
+    return State{diagram(b),
+                 b.hash(),
+                 b.situation_hash(),
+                 b.ko_point(),
+                 b.captures(B),
+                 b.captures(W),
+                 b.consecutive_passes(),
+                 b.to_move(),
+                 b.legal_moves(b.to_move())};
   };
   for (int n : {5, 9, 19}) {
     Board board(n);

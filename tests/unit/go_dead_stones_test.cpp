@@ -35,14 +35,14 @@ TEST(GoPassAlive, TwoEyesAliveOneEyeNot) {
 }
 
 TEST(GoDeadStones, SettledPositionHasNone) {
-  Board board = board_from({"....XO...", "....XO...", "....XO...", "....XO...", "....XO...",
-                            "....XO...", "....XO...", "....XO...", "....XO..."});
+  Board board = board_from({"....XO...", "....XO...", "....XO...", "....XO...", "....XO...", "....XO...",
+                            "....XO...", "....XO...", "....XO..."});
   EXPECT_TRUE(estimate_dead_stones(board).dead.empty());
 }
 
 TEST(GoDeadStones, InvadersInsideTheOpponentsAreaAreDead) {
-  Board board = board_from({"....XO...", ".O..XO...", "....XO...", "....XO...", "....XO.X.",
-                            "....XO...", "....XO...", "....XO...", "....XO..."});
+  Board board = board_from({"....XO...", ".O..XO...", "....XO...", "....XO...", "....XO.X.", "....XO...",
+                            "....XO...", "....XO...", "....XO..."});
   const DeadStoneEstimate e = estimate_dead_stones(board);
   EXPECT_EQ(e.dead, (std::vector<Move>{Move::at(1, 1), Move::at(7, 4)}));
   EXPECT_GT(e.ownership[1 + 9 * 1], 0.0f);  // Black's area more often than not
@@ -57,21 +57,22 @@ TEST(GoDeadStones, InvadersInsideTheOpponentsAreaAreDead) {
 TEST(GoDeadStones, SekiIsNotDead) {
   // Black's four stones (top left) and White's five share the liberty (2,0); each has
   // one eye. Whoever fills (2,0) is captured, so neither does: seki.
-  Board board = board_from({".X.O.OX..", "XXXOOOX..", "OOOXXXX..", "O.OX.....", "OOOX.....",
-                            "O.OX.....", "OOOX.....", "OOOX.....", "OOOX....."});
+  Board board = board_from({".X.O.OX..", "XXXOOOX..", "OOOXXXX..", "O.OX.....", "OOOX.....", "O.OX.....",
+                            "OOOX.....", "OOOX.....", "OOOX....."});
   const DeadStoneEstimate e = estimate_dead_stones(board);
   EXPECT_TRUE(e.dead.empty());
   // Both chains of the seki, and nothing else, are reported as seki.
-  EXPECT_EQ(e.seki, (std::vector<Move>{Move::at(1, 0), Move::at(3, 0), Move::at(5, 0), Move::at(0, 1), Move::at(1, 1),
-                                       Move::at(2, 1), Move::at(3, 1), Move::at(4, 1), Move::at(5, 1)}));
+  EXPECT_EQ(e.seki,
+            (std::vector<Move>{Move::at(1, 0), Move::at(3, 0), Move::at(5, 0), Move::at(0, 1), Move::at(1, 1),
+                               Move::at(2, 1), Move::at(3, 1), Move::at(4, 1), Move::at(5, 1)}));
   Board zero = board;
   zero.set_komi(0);
   EXPECT_EQ(format_result(area_score(zero).score()), "B+26");  // (2,0) is dame
 }
 
 TEST(GoDeadStones, TwoEyedGroupInsideTheOpponentsAreaLives) {
-  Board board = board_from({"..XO.....", "..XO.....", "..XO.....", "..XO.....", "..XO.....",
-                            "..XO.....", "..XO..XXX", "..XO..X.X", "..XO..XX."});
+  Board board = board_from({"..XO.....", "..XO.....", "..XO.....", "..XO.....", "..XO.....", "..XO.....",
+                            "..XO..XXX", "..XO..X.X", "..XO..XX."});
   EXPECT_TRUE(pass_alive_stones(board.position(), B)[6 + 9 * 6]);
   const DeadStoneEstimate e = estimate_dead_stones(board);
   EXPECT_TRUE(e.dead.empty());

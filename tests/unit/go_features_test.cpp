@@ -68,9 +68,9 @@ TEST(GoFeatures, PlanesOfASmallPosition) {
   EXPECT_EQ(at(6, 3, 3), 0.0f);  // White to move
   EXPECT_EQ(at(7, 0, 0), 0.0f);  // occupied: not legal
   EXPECT_EQ(at(7, 0, 1), 1.0f);
-  EXPECT_EQ(at(8, 0, 0), 1.0f);  // 1 liberty
-  EXPECT_EQ(at(9, 1, 0), 1.0f);  // 2 liberties
-  EXPECT_EQ(at(10, 2, 2), 1.0f); // 3+
+  EXPECT_EQ(at(8, 0, 0), 1.0f);   // 1 liberty
+  EXPECT_EQ(at(9, 1, 0), 1.0f);   // 2 liberties
+  EXPECT_EQ(at(10, 2, 2), 1.0f);  // 3+
   EXPECT_EQ(at(10, 0, 0), 0.0f);
   EXPECT_FLOAT_EQ(at(11, 4, 4), 0.5f);  // +7.5 / 15 for White
   EXPECT_EQ(at(12, 4, 4), 1.0f);
@@ -101,13 +101,15 @@ TEST(GoFeatures, LibertyPlanesMatchTheReferenceAndFeaturesCommuteWithSymmetries)
       for (int x = 0; x < n; ++x) {
         const int libs = ref.at(x, y) ? ref.liberties(x, y) : 0;
         for (int k = 1; k <= 3; ++k)
-          EXPECT_EQ(f[static_cast<size_t>(2 * options.history + 1 + k) * area + static_cast<size_t>(x + n * y)],
-                    libs != 0 && std::min(libs, 3) == k ? 1.0f : 0.0f);
+          EXPECT_EQ(
+              f[static_cast<size_t>(2 * options.history + 1 + k) * area + static_cast<size_t>(x + n * y)],
+              libs != 0 && std::min(libs, 3) == k ? 1.0f : 0.0f);
       }
     // The same game played in a symmetric orientation gives the symmetric planes.
     for (int s = 0; s < kNumSymmetries; ++s) {
       Board turned(n);
-      for (const ColoredMove& cm : played) ASSERT_EQ(turned.play(cm.color, apply_symmetry(s, cm.move, n)), MoveLegality::kLegal);
+      for (const ColoredMove& cm : played)
+        ASSERT_EQ(turned.play(cm.color, apply_symmetry(s, cm.move, n)), MoveLegality::kLegal);
       std::vector<float> expected(f.size());
       apply_symmetry_planes(s, n, planes, f.data(), expected.data());
       EXPECT_EQ(extract_features(turned, options), expected) << "symmetry " << s;
@@ -137,7 +139,8 @@ TEST(GoFeatures, QueryVersionEqualsTheBoardVersion) {
       const auto expected = extract_features(board, options);
       std::vector<float> full(expected.size()), short_history(expected.size());
       extract_features(board.position(), all, board.to_move(), board.rules(), options, full.data());
-      extract_features(board.position(), recent, board.to_move(), board.rules(), options, short_history.data());
+      extract_features(board.position(), recent, board.to_move(), board.rules(), options,
+                       short_history.data());
       ASSERT_EQ(full, expected) << "game " << game << " move " << move;
       const size_t area = static_cast<size_t>(board.size() * board.size());
       for (int k = 0; k < planes; ++k) {
@@ -152,7 +155,8 @@ TEST(GoFeatures, QueryVersionEqualsTheBoardVersion) {
       before.push_back(board.position());
       const Move m = legal.empty() || rng.below(12) == 0 ? Move::pass() : legal[rng.below(legal.size())];
       board.play(m);
-      if (board.position().stone_count(B) + board.position().stone_count(W) < stones + 1 && !m.is_pass()) ++captures;
+      if (board.position().stone_count(B) + board.position().stone_count(W) < stones + 1 && !m.is_pass())
+        ++captures;
     }
   }
   EXPECT_GT(states, 300);

@@ -142,7 +142,8 @@ FinishedGame play_game(GnuGo& gnugo, uint64_t seed, int opening) {
     board.play(m);
   }
   for (int ply = 0; ply < 300 && !board.game_over(); ++ply) {
-    const std::string reply = gnugo.send(std::string("genmove ") + (board.to_move() == Color::kBlack ? "B" : "W"));
+    const std::string reply =
+        gnugo.send(std::string("genmove ") + (board.to_move() == Color::kBlack ? "B" : "W"));
     if (reply == "resign") {
       game.resigned = true;
       return game;
@@ -181,7 +182,8 @@ uint64_t games_or(uint64_t quick) {
 
 TEST(GoGnuGo, CaptureAllDeadGamesScoreAsGnuGoAndHaveNoDeadStones) {
   if (!have_gnugo()) GTEST_SKIP() << "no " << kGnuGo;
-  GnuGo gnugo({"--chinese-rules", "--positional-superko", "--capture-all-dead", "--level", "1", "--seed", "7"});
+  GnuGo gnugo(
+      {"--chinese-rules", "--positional-superko", "--capture-all-dead", "--level", "1", "--seed", "7"});
   int scored = 0;
   for (uint64_t g = 0; g < games_or(6); ++g) {
     FinishedGame game = play_game(gnugo, 100 + g, 6);
@@ -193,7 +195,8 @@ TEST(GoGnuGo, CaptureAllDeadGamesScoreAsGnuGoAndHaveNoDeadStones) {
     // one colour surrounds them; Tromp-Taylor counts them. Without seki the two agree.
     if (!game.gnugo_seki.empty()) continue;
     EXPECT_EQ(format_result(area_score(game.board, ours.dead).score()), game.gnugo_score)
-        << "game " << g << " GNU Go's dead: " << game.gnugo_dead.size() << "\n" << diagram(game.board);
+        << "game " << g << " GNU Go's dead: " << game.gnugo_dead.size() << "\n"
+        << diagram(game.board);
     ++scored;
   }
   EXPECT_GT(scored, 0);
@@ -212,8 +215,10 @@ TEST(GoGnuGo, DeadStonesAgreeWithGnuGo) {
     std::set<std::pair<int, int>> ours;
     for (const Move& m : estimate_dead_stones(game.board).dead) ours.insert({m.x, m.y});
     std::vector<std::pair<int, int>> common, all;
-    std::set_intersection(ours.begin(), ours.end(), game.gnugo_dead.begin(), game.gnugo_dead.end(), std::back_inserter(common));
-    std::set_union(ours.begin(), ours.end(), game.gnugo_dead.begin(), game.gnugo_dead.end(), std::back_inserter(all));
+    std::set_intersection(ours.begin(), ours.end(), game.gnugo_dead.begin(), game.gnugo_dead.end(),
+                          std::back_inserter(common));
+    std::set_union(ours.begin(), ours.end(), game.gnugo_dead.begin(), game.gnugo_dead.end(),
+                   std::back_inserter(all));
     if (common.size() != all.size()) {  // show the disagreement (diagram, both lists)
       std::printf("game %d: GNU Go dead:", static_cast<int>(g));
       for (auto [x, y] : game.gnugo_dead) std::printf(" %d,%d", x, y);
@@ -239,8 +244,9 @@ TEST(GoGnuGo, DeadStonesAgreeWithGnuGo) {
   ASSERT_GT(games, 0);
   const double agreement = either == 0 ? 1.0 : static_cast<double>(both) / static_cast<double>(either);
   RecordProperty("agreement", std::to_string(agreement));
-  std::printf("dead-stone agreement with GNU Go over %d games: %.3f (%zu common, %zu in either, %zu GNU Go's)\n", games,
-              agreement, both, either, gnugo_total);
+  std::printf(
+      "dead-stone agreement with GNU Go over %d games: %.3f (%zu common, %zu in either, %zu GNU Go's)\n",
+      games, agreement, both, either, gnugo_total);
   EXPECT_GE(agreement, 0.9);
   EXPECT_GT(gnugo_total, 0u);  // the games did leave dead stones on the board
 }

@@ -31,7 +31,8 @@ struct Game {
     q.to_move = board.to_move();
     q.komi = board.rules().komi;
     q.want_ownership = ownership;
-    for (auto it = before.rbegin(); it != before.rend() && static_cast<int>(q.history.size()) < history_wanted; ++it)
+    for (auto it = before.rbegin();
+         it != before.rend() && static_cast<int>(q.history.size()) < history_wanted; ++it)
       q.history.push_back(&*it);
     return q;
   }
@@ -134,7 +135,8 @@ TEST(GoNetBackend, ServedByTheBatchingEvaluatorEqualsDirectEvaluation) {
     models::evaluate_go_net(*net, {games[g].query(2, g % 3 == 0)}, direct);
     const search::EvalResult& served = g < 3 ? r1[g] : r2[g - 3];
     ASSERT_EQ(served.prior.size(), direct[0].prior.size()) << g;
-    for (size_t p = 0; p < served.prior.size(); ++p) EXPECT_NEAR(served.prior[p], direct[0].prior[p], 1e-5) << g;
+    for (size_t p = 0; p < served.prior.size(); ++p)
+      EXPECT_NEAR(served.prior[p], direct[0].prior[p], 1e-5) << g;
     EXPECT_NEAR(served.value, direct[0].value, 1e-5) << g;
     EXPECT_NEAR(served.score, direct[0].score, 1e-4) << g;
     EXPECT_EQ(served.ownership.size(), direct[0].ownership.size()) << g;

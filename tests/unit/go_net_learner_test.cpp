@@ -100,7 +100,8 @@ TEST(GoNetLearner, ARestoredStateContinuesExactly) {
   const auto positions = selfplay_positions(2);
   const GoNetBatch batch = make_go_net_batch(positions, torch::kCPU);
   const auto config = GoNetConfig::preset_named("resnet", "tiny", 2);
-  const auto dir = std::filesystem::temp_directory_path() / ("traceplay-learner-state-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("traceplay-learner-state-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "learner.safetensors").string();
 
@@ -138,8 +139,8 @@ TEST(GoNetLearner, APublishedVersionLoadsBackAsTheSameNet) {
   torch::manual_seed(6);
   const auto config = GoNetConfig::preset_named("resnet", "tiny", 2);
   GoNet net = make_go_net(config);
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("traceplay-learner-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("traceplay-learner-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   const selfplay::ModelVersion v = publish_go_net(dir.string(), 3, *net, {{"step", 12}});
   EXPECT_EQ(v.version, 3);

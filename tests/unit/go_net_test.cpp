@@ -180,24 +180,29 @@ TEST(GoNet, LoadingACheckpointOfAnotherKindOrConfigFails) {
   const std::string d = dir.path.string();
   auto net = tiny_net("resnet");
   models::save_go_net(d, *net);
-  EXPECT_NE(user_error([&] { models::load_go_net(d, {"transformer", 0, 0}, torch::kCPU); })
-                .find("a resnet network, expected a transformer"),
+  EXPECT_NE(user_error([&] {
+              models::load_go_net(d, {"transformer", 0, 0}, torch::kCPU);
+            }).find("a resnet network, expected a transformer"),
             std::string::npos);
   auto small = GoNetConfig::preset_named("resnet", "tiny", 2);
   small.max_board_size = 9;
   torch::manual_seed(1);
   models::save_go_net(d, *models::make_go_net(small));
-  EXPECT_NE(user_error([&] { models::load_go_net(d, {"resnet", 19, 0}, torch::kCPU); })
-                .find("serves board sizes 5..9, not 19"),
+  EXPECT_NE(user_error([&] {
+              models::load_go_net(d, {"resnet", 19, 0}, torch::kCPU);
+            }).find("serves board sizes 5..9, not 19"),
             std::string::npos);
-  EXPECT_NE(user_error([&] { models::load_go_net(d, {"", 9, 8}, torch::kCPU); }).find("reads 2 history positions"),
+  EXPECT_NE(user_error([&] {
+              models::load_go_net(d, {"", 9, 8}, torch::kCPU);
+            }).find("reads 2 history positions"),
             std::string::npos);
   // A config.json that does not describe the weights beside it.
   auto wider = small;
   wider.channels = 24;
   nlohmann::json config = {{"format", "traceplay-go-net"}, {"version", 1}, {"net", wider.to_json()}};
   write_file_atomic(dir.file("config.json"), config.dump());
-  EXPECT_NE(user_error([&] { models::load_go_net(d, {}, torch::kCPU); }).find("has shape"), std::string::npos);
+  EXPECT_NE(user_error([&] { models::load_go_net(d, {}, torch::kCPU); }).find("has shape"),
+            std::string::npos);
   // A Searchformer checkpoint is not a Go network.
   config = {{"format", "traceplay-model"}, {"version", 1}};
   write_file_atomic(dir.file("config.json"), config.dump());
@@ -276,8 +281,7 @@ TEST(GoNetLoss, MaskedTargetsDoNotCountAndAllMaskedTermsAreZero) {
                            (out.ownership[2] - t.ownership[2]).pow(2).mean().item<double>()) /
                           2;
   EXPECT_NEAR(a.ownership.item<double>(), expected, 1e-6);
-  EXPECT_NEAR(a.total.item<double>(),
-              (a.policy + a.value + a.score + a.ownership).item<double>(), 1e-6);
+  EXPECT_NEAR(a.total.item<double>(), (a.policy + a.value + a.score + a.ownership).item<double>(), 1e-6);
   EXPECT_GT(a.value.item<double>(), 0.0);
   EXPECT_GT(a.score.item<double>(), 0.0);
 }

@@ -82,7 +82,8 @@ class ReferenceBoard {
     if (suicide && !rules_.allow_suicide) return MoveLegality::kSuicide;
     if (rules_.superko != Superko::kNone) {
       for (const State& s : states_) {
-        const bool same = rules_.superko == Superko::kPositional ? s.grid == g : (s.grid == g && s.to_move == 3 - c);
+        const bool same =
+            rules_.superko == Superko::kPositional ? s.grid == g : (s.grid == g && s.to_move == 3 - c);
         if (same) return MoveLegality::kSuperko;
       }
     }

@@ -192,8 +192,8 @@ size_t error_offset(const std::string& text, const SgfLimits& limits = {}, std::
 
 TEST(GoSgfParser, GameTreeOfTheSpec) {
   // The FF[4] specification's example of a game tree with variations.
-  const auto trees = parse_sgf("(;FF[4]C[root](;C[a];C[b](;C[c])\n(;C[d];C[e]))\n(;C[f](;C[g];C[h];C[i])\n(;C[j])))",
-                               "spec.sgf");
+  const auto trees = parse_sgf(
+      "(;FF[4]C[root](;C[a];C[b](;C[c])\n(;C[d];C[e]))\n(;C[f](;C[g];C[h];C[i])\n(;C[j])))", "spec.sgf");
   ASSERT_EQ(trees.size(), 1u);
   const SgfTree& t = trees[0];
   auto comment = [&](int i) { return t.nodes[static_cast<size_t>(i)].find("C")->values.at(0); };
@@ -229,7 +229,8 @@ TEST(GoSgfParser, PropertiesKeepFileOrderRawValuesAndOffsets) {
 }
 
 TEST(GoSgfParser, LowerCaseIdentifiersRepeatsBomAndCollections) {
-  auto trees = parse_sgf("\xEF\xBB\xBF (;AddBlack[aa]AB[bb]CoPyright[x])\n\n(;B[cc])\n(;W[dd];B[ee])  \n", "c.sgf");
+  auto trees =
+      parse_sgf("\xEF\xBB\xBF (;AddBlack[aa]AB[bb]CoPyright[x])\n\n(;B[cc])\n(;W[dd];B[ee])  \n", "c.sgf");
   ASSERT_EQ(trees.size(), 3u);
   const SgfNode& root = trees[0].root();
   ASSERT_EQ(root.properties.size(), 2u);
@@ -275,7 +276,8 @@ TEST(GoSgfParser, EveryMalformedCaseNamesItsByte) {
   for (const auto& c : cases) {
     std::string message;
     EXPECT_EQ(error_offset(c.text, {}, &message), c.offset) << c.text << " -> " << message;
-    EXPECT_NE(message.find("game.sgf: byte " + std::to_string(c.offset) + ": "), std::string::npos) << message;
+    EXPECT_NE(message.find("game.sgf: byte " + std::to_string(c.offset) + ": "), std::string::npos)
+        << message;
     EXPECT_NE(message.find(c.reason), std::string::npos) << c.text << " -> " << message;
   }
 }
@@ -285,7 +287,8 @@ TEST(GoSgfParser, ErrorsAreUserErrors) {
     parse_sgf("(;B[aa]", "x.sgf");
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_EQ(std::string(e.what()), "x.sgf: byte 0: unbalanced '(': no ')' closes it before the end of the file");
+    EXPECT_EQ(std::string(e.what()),
+              "x.sgf: byte 0: unbalanced '(': no ')' closes it before the end of the file");
   }
 }
 
@@ -405,9 +408,14 @@ std::string random_sgf(Rng& rng) {
   for (int m = static_cast<int>(rng.below(4)); m > 0 && !out.empty(); --m) {
     const size_t at = rng.below(out.size());
     switch (rng.below(3)) {
-      case 0: out.erase(at, 1); break;
-      case 1: out.insert(at, 1, alphabet[rng.below(alphabet.size())]); break;
-      default: out[at] = alphabet[rng.below(alphabet.size())];
+      case 0:
+        out.erase(at, 1);
+        break;
+      case 1:
+        out.insert(at, 1, alphabet[rng.below(alphabet.size())]);
+        break;
+      default:
+        out[at] = alphabet[rng.below(alphabet.size())];
     }
   }
   return out;

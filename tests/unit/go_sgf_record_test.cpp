@@ -46,8 +46,11 @@ TEST(GoSgfRecord, KgsStyleGameWithCommentsAndUnknownProperties) {
   EXPECT_EQ(r.white_player, "white guy");
   EXPECT_EQ(r.result, "W+Resign");
   EXPECT_EQ(r.date, "2023-01-15");
-  const std::vector<ColoredMove> moves = {{B, Move::at(15, 3)}, {W, Move::at(3, 15)}, {B, Move::at(15, 16)},
-                                          {W, Move::pass()},    {B, Move::pass()}};
+  const std::vector<ColoredMove> moves = {{B, Move::at(15, 3)},
+                                          {W, Move::at(3, 15)},
+                                          {B, Move::at(15, 16)},
+                                          {W, Move::pass()},
+                                          {B, Move::pass()}};
   EXPECT_EQ(r.moves(), moves);
   ASSERT_EQ(r.nodes.size(), 6u);
   EXPECT_EQ(r.nodes[2].comment, "white guy [3d]: hi\nblack guy [2d]: hello \\o/");
@@ -74,19 +77,21 @@ TEST(GoSgfRecord, MainLineThroughVariations) {
 }
 
 TEST(GoSgfRecord, HandicapSetupAndSetupBetweenMoves) {
-  const GameRecord r = read(
-      "(;FF[4]GM[1]SZ[13]HA[3]KM[0.5]AB[dd][jj][dj]PL[W]\n;W[jd]\n;AE[jd]AW[aa:bb]C[problem]\n;B[cc])");
+  const GameRecord r =
+      read("(;FF[4]GM[1]SZ[13]HA[3]KM[0.5]AB[dd][jj][dj]PL[W]\n;W[jd]\n;AE[jd]AW[aa:bb]C[problem]\n;B[cc])");
   EXPECT_EQ(r.size, 13);
   EXPECT_EQ(r.handicap, 3);
   EXPECT_EQ(r.nodes[0].add_black, (std::vector<Move>{Move::at(3, 3), Move::at(9, 9), Move::at(3, 9)}));
   EXPECT_EQ(r.nodes[0].other.at(0).id, "PL");
   EXPECT_FALSE(r.nodes[2].move);
   EXPECT_EQ(r.nodes[2].add_empty, std::vector<Move>{Move::at(9, 3)});
-  EXPECT_EQ(r.nodes[2].add_white, (std::vector<Move>{Move::at(0, 0), Move::at(0, 1), Move::at(1, 0), Move::at(1, 1)}));
+  EXPECT_EQ(r.nodes[2].add_white,
+            (std::vector<Move>{Move::at(0, 0), Move::at(0, 1), Move::at(1, 0), Move::at(1, 1)}));
   // Setup comes before the move in every written node.
   const std::string text = write_sgf(r);
   EXPECT_EQ(text,
-            "(;FF[4]GM[1]SZ[13]KM[0.5]HA[3]AB[dd][jj][dj]PL[W]\n;W[jd]\n;AW[aa][ab][ba][bb]AE[jd]C[problem]\n;B[cc])\n");
+            "(;FF[4]GM[1]SZ[13]KM[0.5]HA[3]AB[dd][jj][dj]PL[W]\n;W[jd]\n;AW[aa][ab][ba][bb]AE[jd]C[problem]"
+            "\n;B[cc])\n");
   expect_round_trip(r);
 }
 
@@ -103,7 +108,8 @@ TEST(GoSgfRecord, PassesAsEmptyAndAsTt) {
 
 TEST(GoSgfRecord, OldFilesAndOddButValidInput) {
   // FF[3]-style long identifiers, SZ as N:N, no FF or GM, white space everywhere.
-  const GameRecord r = read("  ( ; SiZe [ 9:9 ]  \n KoMi [5.5]\n PlayerBlack[A]\n ; Black [ee] ; White[ff] )  ");
+  const GameRecord r =
+      read("  ( ; SiZe [ 9:9 ]  \n KoMi [5.5]\n PlayerBlack[A]\n ; Black [ee] ; White[ff] )  ");
   EXPECT_EQ(r.size, 9);
   EXPECT_EQ(r.komi, 5.5);
   EXPECT_EQ(r.black_player, "A");
@@ -197,9 +203,7 @@ TEST(GoSgfRecord, WriterEscapesText) {
 }
 
 TEST(GoSgfRecord, WriterRefusesRecordsThatWouldNotReadBack) {
-  auto refused = [](const GameRecord& r) {
-    EXPECT_THROW(write_sgf(r), std::invalid_argument);
-  };
+  auto refused = [](const GameRecord& r) { EXPECT_THROW(write_sgf(r), std::invalid_argument); };
   GameRecord r;
   r.size = 26;
   refused(r);
@@ -277,9 +281,14 @@ TEST(GoSgfRecord, EverythingTheReaderAcceptsTheWriterWritesBackTheSame) {
     for (int m = 1 + static_cast<int>(rng.below(3)); m > 0; --m) {
       const size_t at = rng.below(text.size());
       switch (rng.below(3)) {
-        case 0: text.erase(at, 1); break;
-        case 1: text.insert(at, 1, alphabet[rng.below(alphabet.size())]); break;
-        default: text[at] = alphabet[rng.below(alphabet.size())];
+        case 0:
+          text.erase(at, 1);
+          break;
+        case 1:
+          text.insert(at, 1, alphabet[rng.below(alphabet.size())]);
+          break;
+        default:
+          text[at] = alphabet[rng.below(alphabet.size())];
       }
     }
     GameRecord record;

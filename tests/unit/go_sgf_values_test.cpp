@@ -63,7 +63,8 @@ TEST(GoSgfValues, PointsMovesAndPasses) {
 
   EXPECT_EQ(encode_sgf_move(Move::pass()), "");
   for (int x = 0; x < 25; ++x)
-    for (int y = 0; y < 25; ++y) EXPECT_EQ(decode_sgf_move(encode_sgf_move(Move::at(x, y)), 25), Move::at(x, y));
+    for (int y = 0; y < 25; ++y)
+      EXPECT_EQ(decode_sgf_move(encode_sgf_move(Move::at(x, y)), 25), Move::at(x, y));
 }
 
 TEST(GoSgfValues, CompressedPointLists) {

@@ -28,8 +28,9 @@ std::vector<std::string> words(const std::string& text) {
 }
 
 TEST(GoTacticsPrompt, VocabularyIsPinned) {
-  const std::vector<std::string> expected = {"bos", "eos", "0", "1", "2", "3", "4", "black", "capture", "ko",
-                                             "pass", "plan", "save", "to_move", "white"};
+  const std::vector<std::string> expected = {"bos",  "eos",  "0",     "1",       "2",
+                                             "3",    "4",    "black", "capture", "ko",
+                                             "pass", "plan", "save",  "to_move", "white"};
   EXPECT_EQ(go_tactics_vocabulary(5).tokens(), expected);
 }
 
@@ -71,13 +72,14 @@ TEST(GoTacticsPrompt, Plans) {
 }
 
 TEST(GoTacticsPrompt, MalformedPromptsAreRefused) {
-  for (const char* bad : {"", "black 0 0 to_move black", "black 0 0 white 1 0 to_move black capture 0 0",
-                          "black 0 0 white 1 0 to_move white save 0 0", "black 0 5 to_move white capture 0 5",
-                          "black 0 0 black 0 0 to_move white capture 0 0", "white 1 0 black 0 0 to_move white capture 0 0",
-                          "black 0 0 ko 0 0 to_move white capture 0 0", "black 0 0 to_move white capture 1 1",
-                          "black 0 0 to_move white capture 0 0 0", "black 0 0 to_move grey capture 0 0",
-                          "black 0 0 to_move white capture 0", "black x 0 to_move white capture 0 0",
-                          "black 1 0 black 0 1 white 0 0 to_move black capture 0 0"})
+  for (const char* bad :
+       {"", "black 0 0 to_move black", "black 0 0 white 1 0 to_move black capture 0 0",
+        "black 0 0 white 1 0 to_move white save 0 0", "black 0 5 to_move white capture 0 5",
+        "black 0 0 black 0 0 to_move white capture 0 0", "white 1 0 black 0 0 to_move white capture 0 0",
+        "black 0 0 ko 0 0 to_move white capture 0 0", "black 0 0 to_move white capture 1 1",
+        "black 0 0 to_move white capture 0 0 0", "black 0 0 to_move grey capture 0 0",
+        "black 0 0 to_move white capture 0", "black x 0 to_move white capture 0 0",
+        "black 1 0 black 0 1 white 0 0 to_move black capture 0 0"})
     EXPECT_THROW(parse_go_tactics_prompt(words(bad), 5), UserError) << bad;
   EXPECT_THROW(parse_go_tactics_prompt(words("black 0 0 to_move white capture 0 0"), 10), UserError);
   EXPECT_NO_THROW(parse_go_tactics_prompt(words("black 0 0 to_move white capture 0 0"), 5));

@@ -28,8 +28,8 @@ constexpr Color B = Color::kBlack, W = Color::kWhite;
 
 struct Brute {
   int n;
-  int target;             // index x + n*y
-  int defender;           // 1 black, 2 white
+  int target;    // index x + n*y
+  int defender;  // 1 black, 2 white
   TacticsGoal goal;
   uint64_t nodes = 0;
 
@@ -172,8 +172,9 @@ TEST(GoTacticsSolver, WinningSetsEqualBruteForceOnRandomSmallPositions) {
     const std::vector<Move> expected = brute.winning(grid, forbidden, static_cast<int>(to_move));
     EXPECT_EQ(moves_text(solved.winning), moves_text(expected))
         << "n=" << n << " target " << int(target.x) << "," << int(target.y) << " to move "
-        << (to_move == B ? "black" : "white") << " safe " << goal.safe_liberties << " horizon " << goal.horizon
-        << "\n" << diagram_text(pos);
+        << (to_move == B ? "black" : "white") << " safe " << goal.safe_liberties << " horizon "
+        << goal.horizon << "\n"
+        << diagram_text(pos);
     ++compared;
     (tactics_kind(pos, to_move, target, goal) == TacticsKind::kCapture ? capture : save) += 1;
     nonempty += !expected.empty();
@@ -185,7 +186,8 @@ TEST(GoTacticsSolver, WinningSetsEqualBruteForceOnRandomSmallPositions) {
   EXPECT_GT(nonempty, 20);
   EXPECT_LT(nonempty, compared);
   EXPECT_GT(with_ko, 3);
-  std::printf("compared %d: capture %d, save %d, non-empty %d, with ko %d\n", compared, capture, save, nonempty, with_ko);
+  std::printf("compared %d: capture %d, save %d, non-empty %d, with ko %d\n", compared, capture, save,
+              nonempty, with_ko);
 }
 
 }  // namespace
@@ -198,7 +200,8 @@ Position position_of(const std::vector<std::string>& rows) { return testing::boa
 
 // Each first move's value, searched afresh from the child (a new table), equals the
 // value solve_tactics found with one table shared by all first moves.
-void expect_values_equal_fresh_searches(const Position& pos, Color to_move, Move target, const TacticsGoal& goal) {
+void expect_values_equal_fresh_searches(const Position& pos, Color to_move, Move target,
+                                        const TacticsGoal& goal) {
   const TacticsResult r = solve_tactics(pos, to_move, target, goal, 50'000'000);
   ASSERT_TRUE(r.proven);
   for (size_t i = 0; i < r.moves.size(); ++i) {
@@ -215,7 +218,8 @@ void expect_values_equal_fresh_searches(const Position& pos, Color to_move, Move
     }
     TacticsGoal shorter = goal;
     shorter.horizon = goal.horizon - 1;
-    if (r.moves[i].is_pass()) continue;  // a pass child is "after a pass", which evaluate_tactics does not start from
+    if (r.moves[i].is_pass())
+      continue;  // a pass child is "after a pass", which evaluate_tactics does not start from
     EXPECT_EQ(evaluate_tactics(child, opponent(to_move), target, shorter, 50'000'000), r.values[i])
         << "first move " << int(r.moves[i].x) << "," << int(r.moves[i].y);
   }
@@ -235,22 +239,26 @@ std::vector<Move> winning_of(const std::vector<std::string>& rows, Color to_move
 const std::vector<std::string> kLadder = {".........", ".........", "...X.....", "..XO.....", "....X....",
                                           ".........", ".........", ".........", "........."};
 
-std::vector<std::string> with(std::vector<std::string> rows, std::initializer_list<std::pair<int, int>> white) {
+std::vector<std::string> with(std::vector<std::string> rows,
+                              std::initializer_list<std::pair<int, int>> white) {
   for (auto [x, y] : white) rows[static_cast<size_t>(y)][static_cast<size_t>(x)] = 'O';
   return rows;
 }
 
 TEST(GoTacticsSolver, TextbookLadderWorks) {
-  EXPECT_EQ(moves_text(winning_of(kLadder, B, Move::at(3, 3), 16)), moves_text({Move::at(4, 3), Move::at(3, 4)}));
+  EXPECT_EQ(moves_text(winning_of(kLadder, B, Move::at(3, 3), 16)),
+            moves_text({Move::at(4, 3), Move::at(3, 4)}));
   // Too short a horizon for the ladder to reach the edge: nothing is proven to capture.
   EXPECT_EQ(moves_text(winning_of(kLadder, B, Move::at(3, 3), 8)), moves_text({}));
 }
 
 TEST(GoTacticsSolver, TextbookLadderBreakerTurnsALadderOff) {
   // A white stone on the leftward ladder's path breaks that ladder only.
-  EXPECT_EQ(moves_text(winning_of(with(kLadder, {{1, 6}}), B, Move::at(3, 3), 16)), moves_text({Move::at(3, 4)}));
+  EXPECT_EQ(moves_text(winning_of(with(kLadder, {{1, 6}}), B, Move::at(3, 3), 16)),
+            moves_text({Move::at(3, 4)}));
   // One on the upward path breaks the other.
-  EXPECT_EQ(moves_text(winning_of(with(kLadder, {{6, 1}}), B, Move::at(3, 3), 16)), moves_text({Move::at(4, 3)}));
+  EXPECT_EQ(moves_text(winning_of(with(kLadder, {{6, 1}}), B, Move::at(3, 3), 16)),
+            moves_text({Move::at(4, 3)}));
   // Both: the stone escapes.
   EXPECT_EQ(moves_text(winning_of(with(kLadder, {{1, 6}, {6, 1}}), B, Move::at(3, 3), 16)), moves_text({}));
 }
@@ -274,7 +282,8 @@ TEST(GoTacticsSolver, TextbookSnapback) {
   // 3-ply horizon only the throw-ins capture (the chain is dead anyway, so with a longer
   // horizon any Black move would).
   const std::vector<std::string> corner = {"O..OX", "OOOOX", "XXXXX", ".....", "....."};
-  EXPECT_EQ(moves_text(winning_of(corner, B, Move::at(0, 0), 3)), moves_text({Move::at(1, 0), Move::at(2, 0)}));
+  EXPECT_EQ(moves_text(winning_of(corner, B, Move::at(0, 0), 3)),
+            moves_text({Move::at(1, 0), Move::at(2, 0)}));
   Position pos = position_of(corner);
   pos.play(B, pos.point(1, 0));
   ASSERT_EQ(pos.liberties(pos.point(1, 0)), 1);  // the throw-in is a self-atari
@@ -299,9 +308,10 @@ TEST(GoTacticsSolver, NodeLimitGivesUnprovenAndNoMoves) {
 TEST(GoTacticsSolver, BadTargetsAreRefused) {
   const Position pos = position_of(kLadder);
   TacticsGoal goal;
-  EXPECT_THROW(tactics_kind(pos, B, Move::at(0, 0), goal), std::invalid_argument);   // empty point
+  EXPECT_THROW(tactics_kind(pos, B, Move::at(0, 0), goal), std::invalid_argument);  // empty point
   EXPECT_THROW(tactics_kind(pos, B, Move::pass(), goal), std::invalid_argument);
-  EXPECT_THROW(tactics_kind(pos, B, Move::at(2, 3), goal), std::invalid_argument);   // 3 liberties: safe already
+  EXPECT_THROW(tactics_kind(pos, B, Move::at(2, 3), goal),
+               std::invalid_argument);  // 3 liberties: safe already
   EXPECT_EQ(tactics_kind(pos, B, Move::at(3, 3), goal), TacticsKind::kCapture);
   EXPECT_EQ(tactics_kind(pos, W, Move::at(3, 3), goal), TacticsKind::kSave);
   goal.safe_liberties = 1;
@@ -309,8 +319,8 @@ TEST(GoTacticsSolver, BadTargetsAreRefused) {
 }
 
 TEST(GoTacticsSolver, SharedTableGivesTheValuesOfFreshSearches) {
-  const Position ladder = position_of({".........", ".........", "...X.....", "..XO.....", "....X....", ".........",
-                                       ".O.......", ".........", "........."});
+  const Position ladder = position_of({".........", ".........", "...X.....", "..XO.....", "....X....",
+                                       ".........", ".O.......", ".........", "........."});
   TacticsGoal goal;
   goal.horizon = 16;
   expect_values_equal_fresh_searches(ladder, B, Move::at(3, 3), goal);

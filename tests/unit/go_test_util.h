@@ -9,7 +9,8 @@
 
 namespace traceplay::go::testing {
 
-inline Board board_from(const std::vector<std::string>& rows, Rules rules = {}, Color to_move = Color::kBlack) {
+inline Board board_from(const std::vector<std::string>& rows, Rules rules = {},
+                        Color to_move = Color::kBlack) {
   Board board(static_cast<int>(rows.size()), rules);
   std::vector<SetupStone> stones;
   for (size_t y = 0; y < rows.size(); ++y) {
@@ -17,7 +18,8 @@ inline Board board_from(const std::vector<std::string>& rows, Rules rules = {}, 
     for (size_t x = 0; x < rows[y].size(); ++x) {
       const char ch = rows[y][x];
       if (ch == 'X') stones.push_back({Move::at(static_cast<int>(x), static_cast<int>(y)), Color::kBlack});
-      else if (ch == 'O') stones.push_back({Move::at(static_cast<int>(x), static_cast<int>(y)), Color::kWhite});
+      else if (ch == 'O')
+        stones.push_back({Move::at(static_cast<int>(x), static_cast<int>(y)), Color::kWhite});
       else if (ch != '.') throw std::invalid_argument("board_from: bad character");
     }
   }

@@ -39,7 +39,8 @@ std::vector<Entry> parse_info_line(const std::string& line, std::vector<double>*
     Entry e;
     while (i < words.size() && words[i] != "info" && words[i] != "ownership") {
       if (words[i] == "pv") {
-        for (++i; i < words.size() && words[i] != "info" && words[i] != "ownership"; ++i) e.pv.push_back(words[i]);
+        for (++i; i < words.size() && words[i] != "info" && words[i] != "ownership"; ++i)
+          e.pv.push_back(words[i]);
         break;
       }
       EXPECT_LT(i + 1, words.size());
@@ -93,7 +94,9 @@ TEST(GtpAnalysis, LeelaZeroLineFormat) {
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[1].fields.at("order"), "1");
   args.max_moves = 1;
-  EXPECT_EQ(parse_info_line(format_analysis_line(sample_analysis(), AnalysisDialect::kLeelaZero, 9, args)).size(), 1u);
+  EXPECT_EQ(
+      parse_info_line(format_analysis_line(sample_analysis(), AnalysisDialect::kLeelaZero, 9, args)).size(),
+      1u);
   EXPECT_EQ(format_analysis_line(search::Analysis{}, AnalysisDialect::kLeelaZero, 9, args), "");
 }
 
@@ -144,9 +147,15 @@ TEST(GtpAnalysis, Arguments) {
   EXPECT_EQ(a.max_moves, 4);
   EXPECT_TRUE(a.ownership);
   ASSERT_TRUE(parse({"b", "10", "avoid", "w", "q16,d4,pass", "20", "allow", "b", "c3", "1"}));
-  for (std::vector<std::string> bad :
-       {std::vector<std::string>{"x"}, {"b", "interval"}, {"interval", "x"}, {"b", "10", "20"}, {"ownership", "yes"},
-        {"avoid", "b", "z99", "1"}, {"avoid", "b", "d4"}, {"foo", "1"}, {"b", "-5"}})
+  for (std::vector<std::string> bad : {std::vector<std::string>{"x"},
+                                       {"b", "interval"},
+                                       {"interval", "x"},
+                                       {"b", "10", "20"},
+                                       {"ownership", "yes"},
+                                       {"avoid", "b", "z99", "1"},
+                                       {"avoid", "b", "d4"},
+                                       {"foo", "1"},
+                                       {"b", "-5"}})
     EXPECT_FALSE(parse(bad)) << bad[0];
   EXPECT_FALSE(parse({"ownership", "true"}, AnalysisDialect::kLeelaZero));  // KataGo's keyword
 }

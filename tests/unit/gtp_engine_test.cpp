@@ -14,13 +14,9 @@ namespace {
 
 using testing::TestEngine;
 
-std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + "gtp_engine_test_" + name;
-}
+std::string temp_path(const std::string& name) { return ::testing::TempDir() + "gtp_engine_test_" + name; }
 
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
+void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 TEST(GtpEngine, ProtocolCommands) {
   TestEngine e;
@@ -32,12 +28,35 @@ TEST(GtpEngine, ProtocolCommands) {
   EXPECT_EQ(e.run("known_command foo"), "= false\n\n");
   EXPECT_EQ(e.run("known_command"), "? syntax error\n\n");
   const std::string list = e.run("list_commands");
-  for (const char* name :
-       {"protocol_version", "name", "version", "known_command", "list_commands", "quit", "boardsize", "clear_board",
-        "komi", "play", "genmove", "undo", "showboard", "final_score", "final_status_list", "fixed_handicap",
-        "place_free_handicap", "set_free_handicap", "time_settings", "time_left", "kgs-time_settings", "loadsgf",
-        "printsgf", "reg_genmove", "lz-analyze", "lz-genmove_analyze", "kata-analyze", "kata-genmove_analyze",
-        "stop"}) {
+  for (const char* name : {"protocol_version",
+                           "name",
+                           "version",
+                           "known_command",
+                           "list_commands",
+                           "quit",
+                           "boardsize",
+                           "clear_board",
+                           "komi",
+                           "play",
+                           "genmove",
+                           "undo",
+                           "showboard",
+                           "final_score",
+                           "final_status_list",
+                           "fixed_handicap",
+                           "place_free_handicap",
+                           "set_free_handicap",
+                           "time_settings",
+                           "time_left",
+                           "kgs-time_settings",
+                           "loadsgf",
+                           "printsgf",
+                           "reg_genmove",
+                           "lz-analyze",
+                           "lz-genmove_analyze",
+                           "kata-analyze",
+                           "kata-genmove_analyze",
+                           "stop"}) {
     EXPECT_NE(("\n" + list.substr(2)).find(std::string("\n") + name + "\n"), std::string::npos) << name;
     EXPECT_EQ(e.run(std::string("known_command ") + name), "= true\n\n") << name;
   }
@@ -101,8 +120,8 @@ TEST(GtpEngine, PlayAndIllegalMoves) {
   EXPECT_EQ(e.engine->board().at(3, 5), go::Color::kBlack);
   EXPECT_EQ(e.run("play W D4"), "? illegal move\n\n");  // occupied
   EXPECT_EQ(e.run("play white pass"), "=\n\n");
-  for (const char* bad : {"play", "play b", "play x d4", "play b z9", "play b i4", "play b d10", "play b d4 e5",
-                          "play b resign"})
+  for (const char* bad : {"play", "play b", "play x d4", "play b z9", "play b i4", "play b d10",
+                          "play b d4 e5", "play b resign"})
     EXPECT_EQ(e.run(bad), "? syntax error\n\n") << bad;
   // Suicide: White into a point surrounded by Black.
   EXPECT_EQ(e.run("play b a2"), "=\n\n");
@@ -113,7 +132,8 @@ TEST(GtpEngine, PlayAndIllegalMoves) {
   // . X O . .
   // X . X O .
   // . X O . .
-  for (const char* line : {"play b b5", "play b a4", "play b c4", "play b b3", "play w c5", "play w d4", "play w c3"})
+  for (const char* line :
+       {"play b b5", "play b a4", "play b c4", "play b b3", "play w c5", "play w d4", "play w c3"})
     ASSERT_EQ(ko.run(line), "=\n\n") << line;
   EXPECT_EQ(ko.run("play w b4"), "=\n\n");  // White captures c4
   EXPECT_EQ(ko.engine->board().at(2, 1), go::Color::kEmpty);
@@ -194,8 +214,8 @@ TEST(GtpEngine, FinalScoreAndStatusLists) {
   EXPECT_EQ(e.run("final_status_list dead"), "= B5\n\n");
   EXPECT_EQ(e.run("final_status_list alive"), "= D9 D8 D7 D6 D5 D4 D3 D2 D1\nE9 E8 E7 E6 E5 E4 E3 E2 E1\n\n");
   EXPECT_EQ(e.run("final_status_list seki"), "=\n\n");
-  for (const char* bad : {"final_status_list", "final_status_list zombie", "final_status_list dead alive",
-                          "final_score now"})
+  for (const char* bad :
+       {"final_status_list", "final_status_list zombie", "final_status_list dead alive", "final_score now"})
     EXPECT_EQ(e.run(bad), "? syntax error\n\n") << bad;
 }
 
@@ -214,7 +234,8 @@ TEST(GtpEngine, FinalStatusListSeki) {
   EXPECT_EQ(e.run("final_status_list seki"), "= B9 A8 B8 C8\nD9 F9 D8 E8 F8\n\n");
   EXPECT_EQ(e.run("final_status_list dead"), "=\n\n");
   const std::string alive = e.run("final_status_list alive");
-  for (const char* in_seki : {"B9", "D9", "C8", "F9"}) EXPECT_EQ(alive.find(in_seki), std::string::npos) << alive;
+  for (const char* in_seki : {"B9", "D9", "C8", "F9"})
+    EXPECT_EQ(alive.find(in_seki), std::string::npos) << alive;
   EXPECT_NE(alive.find("G9"), std::string::npos) << alive;
   EXPECT_EQ(e.run("final_score"), "= B+26\n\n");
 }
@@ -269,8 +290,9 @@ TEST(GtpEngine, TimeCommands) {
   EXPECT_EQ(e.run("time_left white 20 3"), "=\n\n");
   EXPECT_EQ(e.engine->time().state(go::Color::kWhite).main_left, 0);
   EXPECT_EQ(e.engine->time().state(go::Color::kWhite).stones_left, 3);
-  for (const char* bad : {"time_settings 1 2", "time_settings a b c", "time_settings -1 0 0", "time_settings 1 2 3 4",
-                          "time_left b 10", "time_left x 10 0", "time_left b ten 0", "time_left b 10 -1"})
+  for (const char* bad :
+       {"time_settings 1 2", "time_settings a b c", "time_settings -1 0 0", "time_settings 1 2 3 4",
+        "time_left b 10", "time_left x 10 0", "time_left b ten 0", "time_left b 10 -1"})
     EXPECT_EQ(e.run(bad), "? syntax error\n\n") << bad;
   EXPECT_EQ(e.run("time_settings 0 1 0"), "=\n\n");  // no time limits
   EXPECT_EQ(e.engine->time().settings().system, TimeSystem::kNone);

@@ -48,11 +48,54 @@ std::string random_command(std::mt19937_64& rng) {
     n.push_back("PLAY");
     return n;
   }();
-  static const std::vector<std::string> words = {
-      "b", "w", "black", "WHITE", "x", "d4", "D4", "a1", "t19", "j9", "i5", "z99", "pass", "resign", "0", "1",
-      "2", "3", "5", "9", "19", "25", "26", "-1", "7.5", "1e9", "nan", "interval", "10", "maxmoves", "ownership",
-      "true", "avoid", "q16,d4", "dead", "alive", "seki", "none", "absolute", "byoyomi", "canadian", "#", "\t",
-      "\r", "\x01", "99999999999999999999", "/nonexistent.sgf", ""};
+  static const std::vector<std::string> words = {"b",
+                                                 "w",
+                                                 "black",
+                                                 "WHITE",
+                                                 "x",
+                                                 "d4",
+                                                 "D4",
+                                                 "a1",
+                                                 "t19",
+                                                 "j9",
+                                                 "i5",
+                                                 "z99",
+                                                 "pass",
+                                                 "resign",
+                                                 "0",
+                                                 "1",
+                                                 "2",
+                                                 "3",
+                                                 "5",
+                                                 "9",
+                                                 "19",
+                                                 "25",
+                                                 "26",
+                                                 "-1",
+                                                 "7.5",
+                                                 "1e9",
+                                                 "nan",
+                                                 "interval",
+                                                 "10",
+                                                 "maxmoves",
+                                                 "ownership",
+                                                 "true",
+                                                 "avoid",
+                                                 "q16,d4",
+                                                 "dead",
+                                                 "alive",
+                                                 "seki",
+                                                 "none",
+                                                 "absolute",
+                                                 "byoyomi",
+                                                 "canadian",
+                                                 "#",
+                                                 "\t",
+                                                 "\r",
+                                                 "\x01",
+                                                 "99999999999999999999",
+                                                 "/nonexistent.sgf",
+                                                 ""};
   std::uniform_int_distribution<size_t> pick_name(0, names.size() - 1), pick_word(0, words.size() - 1);
   std::uniform_int_distribution<int> count(0, 5), coin(0, 3);
   std::string line;
@@ -78,7 +121,8 @@ TEST(GtpFuzz, EveryLineGetsExactlyOneWellFormedResponse) {
     }
     std::string why;
     EXPECT_TRUE(one_well_formed_response(out, parse_command(cleaned).id, &why))
-        << "line " << i << " (" << cleaned << "): " << why << "\n" << out;
+        << "line " << i << " (" << cleaned << "): " << why << "\n"
+        << out;
     ++answered;
   }
   EXPECT_GT(answered, 2000);
@@ -124,8 +168,9 @@ TEST(GtpFuzz, ALongCommentOrLongBlanksAreNotCut) {
   std::vector<InputLine> lines;
   LineSplitter splitter(16);
   const auto keep = [&](InputLine l) { lines.push_back(std::move(l)); };
-  const std::string input = "name # " + std::string(100, 'c') + "\n" + "name" + std::string(100, ' ') + "\t\r\n" +
-                            std::string(20, ' ') + "x\n" + "12 play b " + std::string(100, '4') + "\n";
+  const std::string input = "name # " + std::string(100, 'c') + "\n" + "name" + std::string(100, ' ') +
+                            "\t\r\n" + std::string(20, ' ') + "x\n" + "12 play b " + std::string(100, '4') +
+                            "\n";
   splitter.feed(input.data(), input.size(), keep);
   splitter.finish(keep);
   ASSERT_EQ(lines.size(), 4u);

@@ -14,7 +14,10 @@ namespace {
 
 TEST(GtpPreprocess, DropsControlCharactersAndComments) {
   EXPECT_EQ(preprocess_line("play b D4\r"), "play b D4");
-  EXPECT_EQ(preprocess_line(std::string("pl\x01" "ay\x7f b\x1b D4", 12)), "play b D4");
+  EXPECT_EQ(preprocess_line(std::string("pl\x01"
+                                        "ay\x7f b\x1b D4",
+                                        12)),
+            "play b D4");
   EXPECT_EQ(preprocess_line(std::string("name\0x", 6)), "namex");
   EXPECT_EQ(preprocess_line("play\tb\tD4"), "play b D4");
   EXPECT_EQ(preprocess_line("name # the engine's name"), "name ");
@@ -96,7 +99,8 @@ TEST(GtpValues, ColorsAndNumbers) {
   EXPECT_FALSE(parse_int("99999999999"));
   EXPECT_EQ(parse_float("6.5"), 6.5);
   EXPECT_EQ(parse_float("-3"), -3.0);
-  for (const char* bad : {"", "abc", "nan", "inf", "0x10", "1e999", "6.5k"}) EXPECT_FALSE(parse_float(bad)) << bad;
+  for (const char* bad : {"", "abc", "nan", "inf", "0x10", "1e999", "6.5k"})
+    EXPECT_FALSE(parse_float(bad)) << bad;
 }
 
 TEST(GtpHandicap, FixedPlacementAsGnuGo) {

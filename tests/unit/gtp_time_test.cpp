@@ -17,7 +17,9 @@ using testing::FakeClock;
 double usable(double budget) { return std::max(0.05, budget * 0.8 - std::min(0.5, budget * 0.1)); }
 // The share of `main` seconds for one of `moves` planned moves: 80%, less 0.5 s of
 // latency per planned move (at most half of those 80%).
-double main_share(double main, double moves) { return (0.8 * main - std::min(0.5 * moves, 0.4 * main)) / moves; }
+double main_share(double main, double moves) {
+  return (0.8 * main - std::min(0.5 * moves, 0.4 * main)) / moves;
+}
 
 TEST(GtpTime, NoSettingsNoAllocation) {
   FakeClock clock;

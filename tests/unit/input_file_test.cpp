@@ -29,8 +29,9 @@ TEST(InputFile, ReadsRegularFilesUpToTheCapExactly) {
   write(path, bytes);
   EXPECT_EQ(read_input_file(path), bytes);
   EXPECT_EQ(read_input_file(path, bytes.size()), bytes);  // the cap itself is allowed
-  EXPECT_EQ(error_of([&] { read_input_file(path, bytes.size() - 1); }),
-            "cannot read " + path + ": is larger than the limit of " + std::to_string(bytes.size() - 1) + " bytes");
+  EXPECT_EQ(
+      error_of([&] { read_input_file(path, bytes.size() - 1); }),
+      "cannot read " + path + ": is larger than the limit of " + std::to_string(bytes.size() - 1) + " bytes");
   write(path, "");
   EXPECT_EQ(read_input_file(path, 0), "");
   EXPECT_EQ(kMaxInputFileBytes, size_t{16} << 20);
@@ -41,12 +42,14 @@ TEST(InputFile, SaysWhatAPathIsWhenItIsNotARegularFile) {
   EXPECT_EQ(error_of([&] { read_input_file(dir.path()); }), "cannot read " + dir.path() + ": is a directory");
   EXPECT_EQ(not_a_regular_file(dir.path()), "is a directory");
   const std::string missing = dir.path() + "/missing.sgf";
-  EXPECT_EQ(error_of([&] { read_input_file(missing); }), "cannot read " + missing + ": no such file or directory");
+  EXPECT_EQ(error_of([&] { read_input_file(missing); }),
+            "cannot read " + missing + ": no such file or directory");
   EXPECT_EQ(not_a_regular_file(missing), "no such file or directory");
   // A FIFO with no writer: refused at once (a blocking open would wait forever).
   const std::string fifo = dir.path() + "/fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  EXPECT_EQ(error_of([&] { read_input_file(fifo); }), "cannot read " + fifo + ": is not a regular file (a FIFO)");
+  EXPECT_EQ(error_of([&] { read_input_file(fifo); }),
+            "cannot read " + fifo + ": is not a regular file (a FIFO)");
   EXPECT_EQ(not_a_regular_file(fifo), "is not a regular file (a FIFO)");
   // An endless device: refused before a byte is read.
   EXPECT_EQ(error_of([&] { read_input_file("/dev/zero"); }),
@@ -61,7 +64,9 @@ TEST(InputFile, SaysWhatAPathIsWhenItIsNotARegularFile) {
 
 TEST(InputFile, PathsWithRawBytesAreEscapedInTheMessage) {
   ScratchDir dir;
-  const std::string odd = dir.path() + "/bad\x1b\xff" "name";
+  const std::string odd = dir.path() +
+                          "/bad\x1b\xff"
+                          "name";
   EXPECT_EQ(error_of([&] { read_input_file(odd); }),
             "cannot read " + dir.path() + "/bad\\x1b\\xffname: no such file or directory");
 }

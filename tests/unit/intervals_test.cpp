@@ -45,8 +45,8 @@ double score_test_bound(int64_t k, int64_t n, bool upper) {
 }
 
 TEST(Wilson, EqualsTheInvertedScoreTest) {
-  for (auto [k, n] : std::vector<std::pair<int64_t, int64_t>>{{0, 1}, {1, 3}, {7, 20}, {49, 100}, {40, 100},
-                                                              {5, 1000}, {999, 1000}, {64, 64}}) {
+  for (auto [k, n] : std::vector<std::pair<int64_t, int64_t>>{
+           {0, 1}, {1, 3}, {7, 20}, {49, 100}, {40, 100}, {5, 1000}, {999, 1000}, {64, 64}}) {
     const Interval i = wilson_interval(k, n);
     EXPECT_NEAR(i.lo, score_test_bound(k, n, false), 1e-9) << k << " of " << n;
     EXPECT_NEAR(i.hi, score_test_bound(k, n, true), 1e-9) << k << " of " << n;

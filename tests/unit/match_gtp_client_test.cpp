@@ -91,7 +91,8 @@ TEST_F(GtpClientTest, AnswersWithAndWithoutIds) {
     engine.ask("refuse", 5);
     FAIL() << "ask() of a refused command must throw";
   } catch (const EngineFailure& e) {
-    EXPECT_NE(std::string(e.what()).find("engine A refused 'refuse': ? no such thing"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("engine A refused 'refuse': ? no such thing"), std::string::npos)
+        << e.what();
   }
   EXPECT_TRUE(engine.alive());
   engine.quit();
@@ -142,7 +143,8 @@ TEST_F(GtpClientTest, HangIsATimeoutAndTheWholeGroupIsKilled) {
 
 TEST_F(GtpClientTest, AnEngineThatDoesNotQuitIsKilled) {
   // Not exec'd: the engine is the shell's child, which only the group kill reaches.
-  GtpClient engine("engine A", "STUBBORN=1 DIR=" + dir_.string() + " sh " + (dir_ / "fake.sh").string() + "; true");
+  GtpClient engine("engine A",
+                   "STUBBORN=1 DIR=" + dir_.string() + " sh " + (dir_ / "fake.sh").string() + "; true");
   EXPECT_EQ(engine.ask("name", 5), "fake engine");
   const auto start = std::chrono::steady_clock::now();
   engine.quit(0.3);
@@ -189,7 +191,8 @@ TEST(GtpVertex, RoundTripsAndRefusals) {
   EXPECT_EQ(gtp_vertex(go::Move::at(8, 0), 9), "J9");  // no I
   EXPECT_EQ(gtp_vertex(go::Move::pass(), 9), "pass");
   for (int y = 0; y < 19; ++y)
-    for (int x = 0; x < 19; ++x) EXPECT_EQ(parse_gtp_vertex(gtp_vertex(go::Move::at(x, y), 19), 19), go::Move::at(x, y));
+    for (int x = 0; x < 19; ++x)
+      EXPECT_EQ(parse_gtp_vertex(gtp_vertex(go::Move::at(x, y), 19), 19), go::Move::at(x, y));
   EXPECT_EQ(parse_gtp_vertex("d4", 9), go::Move::at(3, 5));
   EXPECT_EQ(parse_gtp_vertex("PASS", 9), go::Move::pass());
   for (const char* bad : {"", "I5", "K1", "A10", "A0", "A01", "resign", "D", "4D", "A1x"})

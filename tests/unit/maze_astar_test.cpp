@@ -144,16 +144,19 @@ TEST(MazeTask, RejectsBadTasksWithAReason) {
   EXPECT_THROW(MazeTask(3, 3, {0, 0}, {0, 0}, {{0, 0}}), UserError);
   EXPECT_THROW(MazeTask(3, 3, {0, 0}, {1, 1}, {{2, 2}, {2, 2}}), UserError);
   EXPECT_THROW(MazeTask::from_json(nlohmann::json::parse(R"({"width": 3})")), UserError);
-  EXPECT_THROW(MazeTask::from_json(nlohmann::json::parse(R"({"width": 3, "height": 3, "start": [0], "goal": [1, 1]})")),
+  EXPECT_THROW(MazeTask::from_json(
+                   nlohmann::json::parse(R"({"width": 3, "height": 3, "start": [0], "goal": [1, 1]})")),
                UserError);
-  EXPECT_THROW(MazeTask::from_json(nlohmann::json::parse(R"({"width": "3", "height": 3, "start": [0, 0], "goal": [1, 1]})")),
+  EXPECT_THROW(MazeTask::from_json(
+                   nlohmann::json::parse(R"({"width": "3", "height": 3, "start": [0, 0], "goal": [1, 1]})")),
                UserError);
 }
 
 // A task file with a number beyond double: nlohmann throws out_of_range there, which
 // escaped as anything but a UserError (the parse_error class the fuzzers found elsewhere).
 TEST(MazeTask, LoadNamesAFileWithANumberBeyondDouble) {
-  const std::string path = (std::filesystem::temp_directory_path() / "traceplay-maze-task-1e999.json").string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "traceplay-maze-task-1e999.json").string();
   std::ofstream(path) << R"({"width": 1e999})";
   try {
     MazeTask::load(path);

@@ -41,7 +41,8 @@ TEST(MazeSource, RecordsFollowTheReferenceGenerator) {
         // The plan replays, has at least max(W, H) positions, and the trace is the
         // deterministic A* trace of the task.
         std::vector<Pos> wall_pos;
-        for (size_t i = 6; i < prompt.size(); i += 3) wall_pos.push_back({std::stoi(prompt[i + 1]), std::stoi(prompt[i + 2])});
+        for (size_t i = 6; i < prompt.size(); i += 3)
+          wall_pos.push_back({std::stoi(prompt[i + 1]), std::stoi(prompt[i + 2])});
         const maze::MazeTask task(w, h, {std::stoi(prompt[1]), std::stoi(prompt[2])},
                                   {std::stoi(prompt[4]), std::stoi(prompt[5])}, wall_pos);
         const auto parsed = parse_plan_response(vocab.decode(r.plan), std::max(w, h));

@@ -15,7 +15,8 @@ using testing::load_jsonl;
 using testing::shared_data;
 
 // The reference repo's test traces hold states and costs; turn them into tokens.
-void reference_tokens(const nlohmann::json& steps, std::vector<std::string>& trace, std::vector<std::string>& plan) {
+void reference_tokens(const nlohmann::json& steps, std::vector<std::string>& trace,
+                      std::vector<std::string>& plan) {
   for (const auto& step : steps) {
     const std::string action = step.at("action");
     const std::string x = std::to_string(step.at("state").at("x").get<int>());
@@ -61,7 +62,8 @@ TEST(MazeTrace, ReproducesAllFortyGoldenTasks) {
     // The prompt rebuilt from the task lists walls in ascending x + W*y, as the file does.
     std::vector<std::string> want_walls;
     for (const auto& w : golden[i].at("task").at("walls"))
-      want_walls.insert(want_walls.end(), {"wall", std::to_string(w[0].get<int>()), std::to_string(w[1].get<int>())});
+      want_walls.insert(want_walls.end(),
+                        {"wall", std::to_string(w[0].get<int>()), std::to_string(w[1].get<int>())});
     const MazeTrace got = trace_maze(task);
     ASSERT_TRUE(got.result.solved());
     EXPECT_EQ(std::vector<std::string>(got.prompt.begin() + 6, got.prompt.end()), want_walls);
@@ -70,7 +72,8 @@ TEST(MazeTrace, ReproducesAllFortyGoldenTasks) {
     std::set<std::pair<std::string, std::string>> created;
     bool twice = false;
     for (size_t t = 0; t + 4 < got.trace.size(); t += 5)
-      if (got.trace[t] == "create" && !created.insert({got.trace[t + 1], got.trace[t + 2]}).second) twice = true;
+      if (got.trace[t] == "create" && !created.insert({got.trace[t + 1], got.trace[t + 2]}).second)
+        twice = true;
     with_recreated_states += twice;
   }
   // DESIGN.md: five golden tasks create some state twice; we must exercise that path.

@@ -43,7 +43,7 @@ std::string rejection(const std::function<void(MctsSettings&)>& change) {
 TEST(MctsSettings, DefaultsAreValidAndKeepTheBotAsItWas) {
   const MctsSettings s;
   EXPECT_NO_THROW(s.validate());
-  EXPECT_EQ(s.dirichlet_fraction, 0);  // no noise
+  EXPECT_EQ(s.dirichlet_fraction, 0);    // no noise
   EXPECT_EQ(s.temperature_at(0, 9), 0);  // the most visited move
   EXPECT_EQ(s.temperature_at(100, 19), 0);
   EXPECT_EQ(s.max_visits, 8000);
@@ -75,7 +75,8 @@ TEST(MctsSettings, ImpossibleValuesAreRejectedByName) {
   };
   for (const auto& [change, expected] : cases) {
     const std::string message = rejection(change);
-    EXPECT_NE(message.find(expected), std::string::npos) << "expected '" << expected << "' in '" << message << "'";
+    EXPECT_NE(message.find(expected), std::string::npos)
+        << "expected '" << expected << "' in '" << message << "'";
     EXPECT_EQ(message.rfind("MCTS settings: ", 0), 0u) << message;
   }
   // Boundaries that are possible.
@@ -130,14 +131,16 @@ TEST(Dirichlet, SamplesAreDistributionsWithTheRightMeanAndSpread) {
     for (size_t i = 0; i < n; ++i) {
       // 6 standard errors of the mean: a fixed seed, and far from a flaky bound.
       EXPECT_NEAR(sum[i] / draws, mean, 6 * std::sqrt(var / draws)) << "alpha " << alpha;
-      EXPECT_NEAR(sum_sq[i] / draws - (sum[i] / draws) * (sum[i] / draws), var, 0.15 * var) << "alpha " << alpha;
+      EXPECT_NEAR(sum_sq[i] / draws - (sum[i] / draws) * (sum[i] / draws), var, 0.15 * var)
+          << "alpha " << alpha;
     }
   }
 }
 
 TEST(Dirichlet, SameSeedSameSampleOtherSeedOther) {
   Rng a(1), b(1), c(2);
-  const auto pa = sample_dirichlet(82, 0.13, a), pb = sample_dirichlet(82, 0.13, b), pc = sample_dirichlet(82, 0.13, c);
+  const auto pa = sample_dirichlet(82, 0.13, a), pb = sample_dirichlet(82, 0.13, b),
+             pc = sample_dirichlet(82, 0.13, c);
   EXPECT_EQ(pa, pb);
   EXPECT_NE(pa, pc);
   Rng r(3);
@@ -365,7 +368,8 @@ TEST(MctsTemperature, ThePassPolicyStillDecidesPasses) {
   // After the opponent's pass, passing wins: pass, not a sampled move.
   go::Rules rules;
   rules.komi = 0.5;
-  Board won = go::testing::board_from({"..X.O", "..X.O", "..XO.", "..XO.", "..XO."}, rules, go::Color::kWhite);
+  Board won =
+      go::testing::board_from({"..X.O", "..X.O", "..XO.", "..XO.", "..XO."}, rules, go::Color::kWhite);
   ASSERT_EQ(won.play(Move::pass()), go::MoveLegality::kLegal);
   player.new_game();
   EXPECT_TRUE(player.think(won, visits_request(500)).move.is_pass());

@@ -59,14 +59,8 @@ std::string describe(const Analysis& a) {
 TEST(Mcts, CapturesTheGroupThatWinsTheRace) {
   // Black's top row and White's second row are both in atari; Black to move captures
   // six stones at (5, 2) (or loses six at (6, 0)).
-  const Board board = board_from({"XXXXXX.",
-                                  "OOOOOOX",
-                                  "XXXXX..",
-                                  ".......",
-                                  ".......",
-                                  ".......",
-                                  "......."},
-                                 rules_with_komi(24.5));
+  const Board board = board_from(
+      {"XXXXXX.", "OOOOOOX", "XXXXX..", ".......", ".......", ".......", "......."}, rules_with_komi(24.5));
   for (bool uct : {false, true}) {
     MctsSettings settings;
     settings.seed = 3;
@@ -80,14 +74,8 @@ TEST(Mcts, CapturesTheGroupThatWinsTheRace) {
 TEST(Mcts, SavesTheGroupInAtari) {
   // Black's three stones on the third row have one liberty, (2, 3); playing it joins
   // them to the wall below.
-  const Board board = board_from({".......",
-                                  ".OOO...",
-                                  "OXXXO..",
-                                  ".O.O...",
-                                  "XXXXXXX",
-                                  ".......",
-                                  "......."},
-                                 rules_with_komi(9.5));
+  const Board board = board_from(
+      {".......", ".OOO...", "OXXXO..", ".O.O...", "XXXXXXX", ".......", "......."}, rules_with_komi(9.5));
   MctsSettings settings;
   settings.seed = 5;
   MctsPlayer player(settings, rollouts());
@@ -98,14 +86,8 @@ TEST(Mcts, SavesTheGroupInAtari) {
 TEST(Mcts, MakesTheSecondEye) {
   // Black's bottom group has a straight three of eye space: the middle point makes two
   // eyes (and White's move there would kill). Komi -25.5: Black wins iff the group lives.
-  const Board board = board_from({".......",
-                                  ".......",
-                                  ".......",
-                                  "OOOOOO.",
-                                  "XXXXXO.",
-                                  "X...XO.",
-                                  "XXXXXO."},
-                                 rules_with_komi(-25.5));
+  const Board board = board_from(
+      {".......", ".......", ".......", "OOOOOO.", "XXXXXO.", "X...XO.", "XXXXXO."}, rules_with_komi(-25.5));
   MctsSettings settings;
   settings.seed = 7;
   MctsPlayer player(settings, rollouts());
@@ -227,8 +209,9 @@ TEST(Mcts, TreeReuseKeepsTheSubtreeOfTheMovesPlayed) {
   for (const MctsNode& c : mcts.root().children)
     if (c.move == ours) after = &c;
   ASSERT_NE(after, nullptr);
-  const MctsNode* reply = &*std::max_element(after->children.begin(), after->children.end(),
-                                             [](const MctsNode& x, const MctsNode& y) { return x.visits < y.visits; });
+  const MctsNode* reply =
+      &*std::max_element(after->children.begin(), after->children.end(),
+                         [](const MctsNode& x, const MctsNode& y) { return x.visits < y.visits; });
   const int64_t kept = reply->visits;
   board.play(reply->move);
   a = mcts.search(board, limits, {});
@@ -241,14 +224,8 @@ TEST(Mcts, TreeReuseKeepsTheSubtreeOfTheMovesPlayed) {
 
 TEST(Mcts, ReportsCarryOwnershipAndScoreWhenAsked) {
   // Black owns the left, White the right: ownership for Black (to move) is + on the left.
-  const Board board = board_from({"..X.O..",
-                                  "..X.O..",
-                                  "..X.O..",
-                                  "..X.O..",
-                                  "..X.O..",
-                                  "..X.O..",
-                                  "..X.O.."},
-                                 rules_with_komi(0.5));
+  const Board board = board_from(
+      {"..X.O..", "..X.O..", "..X.O..", "..X.O..", "..X.O..", "..X.O..", "..X.O.."}, rules_with_komi(0.5));
   MctsPlayer player({}, rollouts());
   ThinkRequest request = visits(500);
   request.want_ownership = true;
@@ -351,12 +328,7 @@ TEST(Mcts, BeatsRandomPlayOnNineByNine) {
 Board superko_position(go::Superko superko) {
   go::Rules rules = rules_with_komi(0.5);
   rules.superko = superko;
-  Board board = board_from({".XO..",
-                            "XO.O.",
-                            ".XO..",
-                            ".....",
-                            "....."},
-                           rules);
+  Board board = board_from({".XO..", "XO.O.", ".XO..", ".....", "....."}, rules);
   EXPECT_EQ(board.play(Color::kBlack, Move::at(2, 1)), go::MoveLegality::kLegal);
   EXPECT_EQ(board.play(Color::kWhite, Move::pass()), go::MoveLegality::kLegal);
   EXPECT_EQ(board.play(Color::kBlack, Move::pass()), go::MoveLegality::kLegal);
@@ -390,12 +362,8 @@ TEST(Mcts, NeverRecreatesAnEarlierPositionUnderPositionalSuperko) {
 
 TEST(Mcts, PassesAfterTheOpponentsPassWhenPassingWins) {
   // Black's area (15) beats White's (10) by more than komi 0.5.
-  Board board = board_from({"..X.O",
-                            "..X.O",
-                            "..XO.",
-                            "..XO.",
-                            "..XO."},
-                           rules_with_komi(0.5), Color::kWhite);
+  Board board =
+      board_from({"..X.O", "..X.O", "..XO.", "..XO.", "..XO."}, rules_with_komi(0.5), Color::kWhite);
   ASSERT_EQ(board.play(Move::pass()), go::MoveLegality::kLegal);
   MctsPlayer player({}, rollouts());
   const ThinkResult r = player.think(board, visits(500));
@@ -405,13 +373,7 @@ TEST(Mcts, PassesAfterTheOpponentsPassWhenPassingWins) {
 
 TEST(Mcts, PlaysOnAfterTheOpponentsPassWhenPassingLoses) {
   // 14 points each and a neutral middle: passing now loses by komi, a move in the middle wins.
-  Board board = board_from({".X...O.",
-                            ".X...O.",
-                            ".X...O.",
-                            ".X...O.",
-                            ".X...O.",
-                            ".X...O.",
-                            ".X...O."},
+  Board board = board_from({".X...O.", ".X...O.", ".X...O.", ".X...O.", ".X...O.", ".X...O.", ".X...O."},
                            rules_with_komi(0.5), Color::kWhite);
   ASSERT_EQ(board.play(Move::pass()), go::MoveLegality::kLegal);
   MctsSettings settings;
@@ -424,12 +386,7 @@ TEST(Mcts, PlaysOnAfterTheOpponentsPassWhenPassingLoses) {
 }
 
 TEST(Mcts, PassesWhenEveryMoveFillsAnOwnEye) {
-  const Board board = board_from({".XXXX",
-                                  "XXXXX",
-                                  "XX.XX",
-                                  "XXXXX",
-                                  "XXXX."},
-                                 rules_with_komi(7.5));
+  const Board board = board_from({".XXXX", "XXXXX", "XX.XX", "XXXXX", "XXXX."}, rules_with_komi(7.5));
   MctsPlayer player({}, rollouts());
   const ThinkResult r = player.think(board, visits(100));
   EXPECT_TRUE(r.move.is_pass());
@@ -483,12 +440,7 @@ TEST(Mcts, PlayersShareOneEvaluator) {
 TEST(Evaluators, RolloutValueHasTheWinnersSign) {
   // Black's wall holds four columns; White's two stones have no room: Black wins by area
   // whoever is to move.
-  const Board board = board_from({"...X.",
-                                  "...XO",
-                                  "...X.",
-                                  "...XO",
-                                  "...X."},
-                                 rules_with_komi(0.5));
+  const Board board = board_from({"...X.", "...XO", "...X.", "...XO", "...X."}, rules_with_komi(0.5));
   RolloutEvaluator evaluator(32);
   std::vector<EvalQuery> queries(2);
   for (int i = 0; i < 2; ++i) {
@@ -522,7 +474,8 @@ TEST(Evaluators, BatchResultsMatchSingleOnes) {
   }
   const RolloutEvaluator rollout(3);
   const UniformEvaluator uniform;
-  for (const Evaluator* evaluator : {static_cast<const Evaluator*>(&rollout), static_cast<const Evaluator*>(&uniform)}) {
+  for (const Evaluator* evaluator :
+       {static_cast<const Evaluator*>(&rollout), static_cast<const Evaluator*>(&uniform)}) {
     const std::string name = evaluator->name();
     std::vector<EvalQuery> queries(boards.size());
     for (size_t i = 0; i < boards.size(); ++i) {

@@ -35,8 +35,8 @@ inline models::EncoderDecoder tiny_model(uint64_t seed = 3, int64_t vocab = 23) 
 
 // Right-padded [rows, longest] int64 tokens and their [rows, longest] bool mask; padding
 // is `pad` (any id: the model must ignore it).
-inline std::pair<torch::Tensor, torch::Tensor> pad_rows(const std::vector<std::vector<int64_t>>& rows, int64_t pad = 0,
-                                                        int64_t longest = 0) {
+inline std::pair<torch::Tensor, torch::Tensor> pad_rows(const std::vector<std::vector<int64_t>>& rows,
+                                                        int64_t pad = 0, int64_t longest = 0) {
   for (const auto& r : rows) longest = std::max<int64_t>(longest, static_cast<int64_t>(r.size()));
   auto tokens = torch::full({static_cast<int64_t>(rows.size()), longest}, pad, torch::kLong);
   auto mask = torch::zeros({static_cast<int64_t>(rows.size()), longest}, torch::kBool);

@@ -61,7 +61,8 @@ TEST(PlanTokens, RejectsMalformedResponsesWithPositionAndExpectation) {
 }
 
 TEST(PlanTokens, NeverCrashesOnRandomTokenSoup) {
-  const std::vector<std::string> alphabet{"bos", "eos", "plan", "create", "close", "0", "1", "2", "c0", "c3", "wall", ""};
+  const std::vector<std::string> alphabet{"bos", "eos", "plan", "create", "close", "0",
+                                          "1",   "2",   "c0",   "c3",     "wall",  ""};
   Rng rng(11);
   for (int i = 0; i < 20000; ++i) {
     std::vector<std::string> tokens(static_cast<size_t>(rng.below(12)));

@@ -123,7 +123,9 @@ TEST(PlayGameLoop, TwoMctsBotsPlayAConsistentGame) {
     EXPECT_EQ(g.winner, *g.score > 0 ? Color::kBlack : Color::kWhite);  // komi 0.5: no draw
     // The ownership target agrees with the score.
     ASSERT_EQ(g.final_ownership.size(), 25u);
-    const auto owned = [&](Color c) { return std::count(g.final_ownership.begin(), g.final_ownership.end(), c); };
+    const auto owned = [&](Color c) {
+      return std::count(g.final_ownership.begin(), g.final_ownership.end(), c);
+    };
     EXPECT_DOUBLE_EQ(static_cast<double>(owned(Color::kBlack) - owned(Color::kWhite)) - 0.5, *g.score);
   } else {
     EXPECT_EQ(g.winner, Color::kEmpty);
@@ -206,7 +208,8 @@ TEST(PlayGameLoop, AnIllegalMoveForfeitsTheGame) {
   EXPECT_EQ(g.winner, Color::kWhite);
   EXPECT_EQ(g.record.result, "W+F");
   EXPECT_EQ(g.moves.size(), 2u);  // the illegal move is not recorded
-  EXPECT_NE(g.reason.find("Black at move 3 played (0, 0): illegal (occupied)"), std::string::npos) << g.reason;
+  EXPECT_NE(g.reason.find("Black at move 3 played (0, 0): illegal (occupied)"), std::string::npos)
+      << g.reason;
   EXPECT_NE(g.record.nodes.back().comment.find("forfeit"), std::string::npos);
 
   FixedMovePlayer off_board(Move::at(5, 2));
@@ -224,7 +227,9 @@ TEST(PlayGameLoop, ShouldStopEndsTheGameDuringAThinkAndDropsItsMove) {
   settings.black.limits.max_seconds = 60;
   settings.white.limits.max_seconds = 60;
   const auto start = std::chrono::steady_clock::now();
-  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  const auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
   settings.should_stop = [&] { return elapsed() > 0.2; };
   const PlayedGame g = play_game(*black, *white, settings);
   EXPECT_LT(elapsed(), 2.0);  // generous: a loaded machine; the search polls every millisecond
@@ -318,9 +323,9 @@ TEST(PlayGameLoop, BadSettingsAreRefused) {
 //   . X X O .
 //   . X X O .
 std::vector<Move> dead_stone_script() {
-  return {Move::at(2, 0), Move::at(3, 0), Move::at(2, 1), Move::at(3, 1), Move::at(2, 2), Move::at(3, 2),
-          Move::at(2, 3), Move::at(3, 3), Move::at(2, 4), Move::at(3, 4), Move::at(1, 3), Move::at(0, 0),
-          Move::at(1, 4)};
+  return {Move::at(2, 0), Move::at(3, 0), Move::at(2, 1), Move::at(3, 1), Move::at(2, 2),
+          Move::at(3, 2), Move::at(2, 3), Move::at(3, 3), Move::at(2, 4), Move::at(3, 4),
+          Move::at(1, 3), Move::at(0, 0), Move::at(1, 4)};
 }
 
 TEST(PlayGameLoop, TwoPassesAreScoredAfterTheEstimatedDeadStonesAreRemoved) {

@@ -27,7 +27,6 @@ MatchSettings random_match(int games) {
   return m;
 }
 
-
 std::string moves_of(const PlayedGame& g) {
   std::string out;
   for (const MoveInfo& m : g.moves) out += std::to_string(m.move.x) + "," + std::to_string(m.move.y) + " ";
@@ -56,7 +55,8 @@ TEST(PlayMatchParallel, PlaysTheGamesPlayMatchPlays) {
     for (size_t g = 0; g < 7; ++g) {
       EXPECT_EQ(r.games[g].index, static_cast<int>(g));
       EXPECT_EQ(r.games[g].a_black, g % 2 == 0);
-      EXPECT_EQ(moves_of(r.games[g].game), moves_of(one.games[g].game)) << "game " << g << ", " << threads << " threads";
+      EXPECT_EQ(moves_of(r.games[g].game), moves_of(one.games[g].game))
+          << "game " << g << ", " << threads << " threads";
     }
     ASSERT_TRUE(r.elo.has_value());
     EXPECT_EQ(r.elo->score_fraction, one.elo->score_fraction);

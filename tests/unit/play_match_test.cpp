@@ -74,7 +74,9 @@ TEST(PlayMatch, TheStrongerPlayerHasAPositiveEloWithTheIntervalAboveZero) {
   m.a.limits.max_visits = 150;
   int made_a = 0, made_b = 0;
   const PlayerFactory strong = [&] { return mcts_player(static_cast<uint64_t>(++made_a)); };
-  const PlayerFactory weak = [&] { return std::make_unique<RandomPlayer>(static_cast<uint64_t>(100 + ++made_b)); };
+  const PlayerFactory weak = [&] {
+    return std::make_unique<RandomPlayer>(static_cast<uint64_t>(100 + ++made_b));
+  };
   const MatchResult r = play_match(strong, weak, m);
   EXPECT_EQ(made_a, 8);  // a fresh player per game
   EXPECT_EQ(made_b, 8);

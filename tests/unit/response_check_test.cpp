@@ -155,7 +155,9 @@ TEST(ResponseCheck, MalformedAndTruncatedResponses) {
   } cases[] = {
       {{"bos", "create", "0", "0", "eos"}, 3, "token 4: expected a \"plan\" token, got \"eos\""},
       {{"bos"}, 0, "token 1: expected a \"plan\" token, got the end of the response"},
-      {{"bos", "close", "plan", "1", "wall", "eos"}, 1, "token 4: expected a y coordinate below 5, got \"wall\""},
+      {{"bos", "close", "plan", "1", "wall", "eos"},
+       1,
+       "token 4: expected a y coordinate below 5, got \"wall\""},
       {{"bos", "plan", "0", "0", "eos", "eos"}, 0, "token 5: expected nothing after \"eos\", got \"eos\""},
       {{"bos", "plan", "0", "7", "eos"}, 0, "token 3: expected a y coordinate below 5, got \"7\""},
   };
@@ -197,13 +199,15 @@ TEST(ResponseCheck, BrokenRecordsAreUserErrorsNamingTheRecord) {
   const std::string id = hex16(r.id);
   DatasetRecord bad_plan = r;
   bad_plan.plan.resize(bad_plan.plan.size() - 3);  // stops short of the goal
-  EXPECT_NE(error_of([&] { eval_task_from_record(bad_plan, s.manifest, s.source->vocabulary(), "data/test"); })
-                .find("data/test: record " + id + ": its own plan does not replay"),
+  EXPECT_NE(error_of([&] {
+              eval_task_from_record(bad_plan, s.manifest, s.source->vocabulary(), "data/test");
+            }).find("data/test: record " + id + ": its own plan does not replay"),
             std::string::npos);
   DatasetRecord bad_prompt = r;
   bad_prompt.prompt[0] = bad_prompt.prompt[3];  // "goal" where "start" belongs
-  EXPECT_NE(error_of([&] { eval_task_from_record(bad_prompt, s.manifest, s.source->vocabulary(), "x"); })
-                .find("maze prompt token 0: expected \"start\", got \"goal\""),
+  EXPECT_NE(error_of([&] {
+              eval_task_from_record(bad_prompt, s.manifest, s.source->vocabulary(), "x");
+            }).find("maze prompt token 0: expected \"start\", got \"goal\""),
             std::string::npos);
   // A plan with a response's framing is not a record's plan (found by fuzz_response).
   for (const char* framing : {"bos", "eos"}) {
@@ -211,16 +215,18 @@ TEST(ResponseCheck, BrokenRecordsAreUserErrorsNamingTheRecord) {
     const int32_t id_of = s.source->vocabulary().find(framing);
     if (std::string(framing) == "bos") framed.plan.insert(framed.plan.begin(), id_of);
     else framed.plan.push_back(id_of);
-    EXPECT_NE(error_of([&] { eval_task_from_record(framed, s.manifest, s.source->vocabulary(), "x"); })
-                  .find("its plan is not bare \"plan x y\" triples"),
+    EXPECT_NE(error_of([&] {
+                eval_task_from_record(framed, s.manifest, s.source->vocabulary(), "x");
+              }).find("its plan is not bare \"plan x y\" triples"),
               std::string::npos)
         << framing;
   }
   Manifest no_size = s.manifest;
   no_size.params = nlohmann::json::object();
   r.meta = nlohmann::json::object();
-  EXPECT_NE(error_of([&] { eval_task_from_record(r, no_size, s.source->vocabulary(), "x"); }).find("\"width\""),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { eval_task_from_record(r, no_size, s.source->vocabulary(), "x"); }).find("\"width\""),
+      std::string::npos);
 }
 
 TEST(MazeTaskFromPrompt, RoundTripAndErrors) {
@@ -231,14 +237,21 @@ TEST(MazeTaskFromPrompt, RoundTripAndErrors) {
     EXPECT_EQ(search::maze_prompt(task), prompt);
   }
   using search::maze_task_from_prompt;
-  EXPECT_EQ(error_of([] { maze_task_from_prompt({"start", "0", "0", "goal", "1"}, 3, 3); }),
+  EXPECT_EQ(error_of([] {
+              maze_task_from_prompt({"start", "0", "0", "goal", "1"}, 3, 3);
+            }),
             "maze prompt token 5: expected a coordinate, got the end of the prompt");
-  EXPECT_EQ(error_of([] { maze_task_from_prompt({"start", "0", "0", "goal", "1", "3"}, 3, 3); }),
+  EXPECT_EQ(error_of([] {
+              maze_task_from_prompt({"start", "0", "0", "goal", "1", "3"}, 3, 3);
+            }),
             "maze prompt token 5: coordinate 3 is outside the 3x3 grid");
-  EXPECT_EQ(error_of([] { maze_task_from_prompt({"start", "0", "0", "goal", "1", "1", "box", "0", "1"}, 3, 3); }),
+  EXPECT_EQ(error_of([] {
+              maze_task_from_prompt({"start", "0", "0", "goal", "1", "1", "box", "0", "1"}, 3, 3);
+            }),
             "maze prompt token 6: expected \"wall\", got \"box\"");
-  EXPECT_NE(error_of([] { maze_task_from_prompt({"start", "0", "0", "goal", "1", "1", "wall", "0", "0"}, 3, 3); })
-                .find("is a wall"),
+  EXPECT_NE(error_of([] {
+              maze_task_from_prompt({"start", "0", "0", "goal", "1", "1", "wall", "0", "0"}, 3, 3);
+            }).find("is a wall"),
             std::string::npos);
 }
 
@@ -255,7 +268,8 @@ TEST(AstarReference, MeanTraceOfNondeterministicRunsIsReproducible) {
     EXPECT_EQ(static_cast<int64_t>(*one) % 5, 0);
     EXPECT_GE(*one, 5.0 * task.reference_plan_positions);
   }
-  EXPECT_FALSE(astar_mean_trace_tokens(eval_task_from_record(s.records[0], s.manifest, s.source->vocabulary(), "t"), 0));
+  EXPECT_FALSE(astar_mean_trace_tokens(
+      eval_task_from_record(s.records[0], s.manifest, s.source->vocabulary(), "t"), 0));
   const Source k = sokoban_records(1);
   const EvalTask sokoban = eval_task_from_record(k.records[0], k.manifest, k.source->vocabulary(), "test");
   EXPECT_GT(*astar_mean_trace_tokens(sokoban, 4), 0);
@@ -263,7 +277,8 @@ TEST(AstarReference, MeanTraceOfNondeterministicRunsIsReproducible) {
 
 TEST(SamplesFile, LinesRoundTripAndTornLinesAreDropped) {
   testing::ScratchDir dir;
-  SampleRecord a{0x0123456789abcdefULL, 3, {"bos", "plan", "1", "2", "eos"}, {true, true, 0, 1}, std::nullopt};
+  SampleRecord a{
+      0x0123456789abcdefULL, 3, {"bos", "plan", "1", "2", "eos"}, {true, true, 0, 1}, std::nullopt};
   SampleRecord b{42, 0, {"bos", "wall", "\"odd\""}, {false, false, 2, 0}, "token 3: expected \"plan\""};
   std::string text;
   append_sample_line(text, a);
@@ -271,7 +286,8 @@ TEST(SamplesFile, LinesRoundTripAndTornLinesAreDropped) {
             "{\"id\":\"0123456789abcdef\",\"sample\":3,\"tokens\":[\"bos\",\"plan\",\"1\",\"2\",\"eos\"],"
             "\"trace_tokens\":0,\"plan_positions\":1,\"correct\":true,\"optimal\":true,\"reason\":null}\n");
   append_sample_line(text, b);
-  const SampleRecord back = parse_sample_line(text.substr(text.find('\n') + 1, text.size() - text.find('\n') - 2), "x");
+  const SampleRecord back =
+      parse_sample_line(text.substr(text.find('\n') + 1, text.size() - text.find('\n') - 2), "x");
   EXPECT_EQ(back.id, 42u);
   EXPECT_EQ(back.tokens, b.tokens);
   EXPECT_EQ(*back.reason, *b.reason);
@@ -294,7 +310,8 @@ TEST(SamplesFile, LinesRoundTripAndTornLinesAreDropped) {
   EXPECT_EQ(testing::file_bytes(path), text + "more\n");
   EXPECT_EQ(read_complete_lines(dir / "missing.jsonl", [](std::string_view, uint64_t) { return true; }), 0u);
 
-  EXPECT_NE(error_of([] { parse_sample_line("{\"id\":\"zz\"}", "f:1"); }).find("f:1: \"id\""), std::string::npos);
+  EXPECT_NE(error_of([] { parse_sample_line("{\"id\":\"zz\"}", "f:1"); }).find("f:1: \"id\""),
+            std::string::npos);
   EXPECT_NE(error_of([] { parse_sample_line("not json", "f:2"); }).find("f:2: not JSON"), std::string::npos);
   EXPECT_NE(error_of([] { parse_sample_line("1e999", "f:3"); }).find("f:3: not JSON"), std::string::npos);
 }
@@ -313,13 +330,15 @@ TEST(ResponseCheck, SamplesFileLimits) {
   EXPECT_NO_THROW(parse_sample_line(line("trace_tokens", kMaxResponseTokens), "f:1"));
   EXPECT_EQ(error_of([&] { parse_sample_line(line("trace_tokens", int64_t{1} << 32), "f:1"); }),
             "f:1: \"trace_tokens\" is 4294967296, more than the limit of 1048576");
-  EXPECT_NE(error_of([&] { parse_sample_line(line("plan_positions", kMaxResponseTokens + 1), "f:2"); })
-                .find("\"plan_positions\" is 1048577"),
+  EXPECT_NE(error_of([&] {
+              parse_sample_line(line("plan_positions", kMaxResponseTokens + 1), "f:2");
+            }).find("\"plan_positions\" is 1048577"),
             std::string::npos);
   std::string many = "{\"id\":\"0000000000000001\",\"sample\":0,\"tokens\":[\"a\"";
   for (int64_t i = 0; i < kMaxResponseTokens; ++i) many += ",\"a\"";
   many += "],\"trace_tokens\":0,\"plan_positions\":0,\"correct\":false,\"optimal\":false,\"reason\":null}";
-  EXPECT_EQ(error_of([&] { parse_sample_line(many, "f:3"); }), "f:3: 1048577 tokens, more than the limit of 1048576");
+  EXPECT_EQ(error_of([&] { parse_sample_line(many, "f:3"); }),
+            "f:3: 1048577 tokens, more than the limit of 1048576");
 
   testing::ScratchDir dir;
   const std::string path = dir / "samples.jsonl";
@@ -329,9 +348,8 @@ TEST(ResponseCheck, SamplesFileLimits) {
   }
   ASSERT_EQ(::truncate(path.c_str(), static_cast<off_t>(3 + kMaxSampleLineBytes + 1)), 0);  // sparse: zeros
   uint64_t lines = 0;
-  const std::string error = error_of([&] {
-    read_complete_lines(path, [&](std::string_view, uint64_t) { return ++lines, true; });
-  });
+  const std::string error =
+      error_of([&] { read_complete_lines(path, [&](std::string_view, uint64_t) { return ++lines, true; }); });
   EXPECT_EQ(lines, 1u);
   EXPECT_EQ(error, path + ": line 2 is longer than the limit of 67108864 bytes");
   const std::string fifo = dir / "samples.fifo";

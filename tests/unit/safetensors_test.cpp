@@ -65,8 +65,9 @@ TEST(Safetensors, RoundTripsEveryDtypeInOrderWithMetadata) {
 
 TEST(Safetensors, RejectsDuplicateNames) {
   ModelScratchDir dir("safetensors-dup");
-  EXPECT_THROW(save_safetensors(dir.file("d.safetensors"), {{"a", torch::zeros({1})}, {"a", torch::zeros({1})}}),
-               std::invalid_argument);
+  EXPECT_THROW(
+      save_safetensors(dir.file("d.safetensors"), {{"a", torch::zeros({1})}, {"a", torch::zeros({1})}}),
+      std::invalid_argument);
 }
 
 // A file made by hand: the length prefix (or `length` when given), the header, the data.
@@ -103,29 +104,40 @@ TEST(Safetensors, MalformedFilesGiveLocatedErrors) {
   }
   EXPECT_NE(error_of("abc").find("fewer than the 8"), std::string::npos);
   EXPECT_NE(error_of("").find("fewer than the 8"), std::string::npos);
-  EXPECT_NE(error_of(raw_file(f32.substr(0, 20), "")).find("does not parse"), std::string::npos);  // truncated header
+  EXPECT_NE(error_of(raw_file(f32.substr(0, 20), "")).find("does not parse"),
+            std::string::npos);  // truncated header
   // A number beyond double (nlohmann's out_of_range): uncaught until fuzz/safetensors_fuzz.cpp.
   EXPECT_NE(error_of(raw_file(R"({"a":1e999})", "")).find("does not parse"), std::string::npos);
-  EXPECT_NE(error_of(raw_file(f32, eight, static_cast<int64_t>(f32.size()) + 100)).find("past the end"), std::string::npos);
+  EXPECT_NE(error_of(raw_file(f32, eight, static_cast<int64_t>(f32.size()) + 100)).find("past the end"),
+            std::string::npos);
   EXPECT_NE(error_of(raw_file(f32, eight, int64_t{1} << 50)).find("exceeds the limit"), std::string::npos);
   EXPECT_NE(error_of(raw_file("[1,2]", "")).find("not an object"), std::string::npos);
-  EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F31","shape":[2],"data_offsets":[0,8]}})", eight)).find("dtype"),
-            std::string::npos);
-  EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", "1234")).find("past the end"),
+  EXPECT_NE(
+      error_of(raw_file(R"({"a":{"dtype":"F31","shape":[2],"data_offsets":[0,8]}})", eight)).find("dtype"),
+      std::string::npos);
+  EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", "1234"))
+                .find("past the end"),
             std::string::npos);  // data cut short
-  EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})", eight)).find("past the end"),
+  EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})", eight))
+                .find("past the end"),
             std::string::npos);
-  EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", eight)).find("does not fill"),
-            std::string::npos);
-  EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}})", eight)).find("begin after"),
-            std::string::npos);
-  EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", eight)).find("not a size"),
-            std::string::npos);
-  EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,8]}})",
-                              eight))
+  EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", eight))
                 .find("does not fill"),
-            std::string::npos);  // element count overflows
-  EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F32","shape":[2]}})", eight)).find("data_offsets"), std::string::npos);
+            std::string::npos);
+  EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}})", eight))
+                .find("begin after"),
+            std::string::npos);
+  EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", eight))
+                .find("not a size"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(
+          raw_file(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,8]}})",
+                   eight))
+          .find("does not fill"),
+      std::string::npos);  // element count overflows
+  EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F32","shape":[2]}})", eight)).find("data_offsets"),
+            std::string::npos);
   EXPECT_NE(error_of(raw_file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
                               R"("b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
                               eight + eight))
@@ -139,16 +151,19 @@ TEST(Safetensors, MalformedFilesGiveLocatedErrors) {
 TEST(Safetensors, LimitsOnHeaderSizeAndRank) {
   const std::string eight(8, '\0');
   const std::string over = error_of(raw_file("{}", eight, (int64_t{16} << 20) + 1));
-  EXPECT_NE(over.find("header length 16777217 exceeds the limit of 16777216 bytes"), std::string::npos) << over;
+  EXPECT_NE(over.find("header length 16777217 exceeds the limit of 16777216 bytes"), std::string::npos)
+      << over;
   std::string shape = "[1";
   for (int i = 1; i < 17; ++i) shape += ",1";
-  const std::string rank17 = error_of(raw_file(R"({"a":{"dtype":"U8","shape":)" + shape + R"(],"data_offsets":[0,1]}})", "x"));
+  const std::string rank17 =
+      error_of(raw_file(R"({"a":{"dtype":"U8","shape":)" + shape + R"(],"data_offsets":[0,1]}})", "x"));
   EXPECT_NE(rank17.find("has 17 dimensions, more than the limit of 16"), std::string::npos) << rank17;
   // 16 dimensions load.
   ModelScratchDir dir("safetensors-rank");
-  write_file_atomic(dir.file("ok"), raw_file(R"({"a":{"dtype":"U8","shape":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1],)"
-                                             R"("data_offsets":[0,1]}})",
-                                             "x"));
+  write_file_atomic(dir.file("ok"),
+                    raw_file(R"({"a":{"dtype":"U8","shape":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1],)"
+                             R"("data_offsets":[0,1]}})",
+                             "x"));
   EXPECT_EQ(load_safetensors(dir.file("ok")).at(0).second.dim(), 16);
 }
 
@@ -167,8 +182,10 @@ TEST(Safetensors, OnlyRegularFilesAreRead) {
   EXPECT_NE(message(dir.file("")).find("is a directory"), std::string::npos);
   const std::string fifo = dir.file("model.fifo");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  EXPECT_NE(message(fifo).find("model.fifo: is not a regular file (a FIFO)"), std::string::npos) << message(fifo);
-  EXPECT_NE(message("/dev/zero").find("/dev/zero: is not a regular file (a character device)"), std::string::npos);
+  EXPECT_NE(message(fifo).find("model.fifo: is not a regular file (a FIFO)"), std::string::npos)
+      << message(fifo);
+  EXPECT_NE(message("/dev/zero").find("/dev/zero: is not a regular file (a character device)"),
+            std::string::npos);
 }
 
 TEST(Safetensors, MissingFileIsAUserError) {

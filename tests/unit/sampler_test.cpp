@@ -75,7 +75,8 @@ TEST(TokenChooser, GreedyTopKAndTheCdf) {
   for (double u : {0.0, 0.3, 0.999}) EXPECT_EQ(top1(logits, 5, u), 1);
 
   // Inverting the CDF at evenly spread u reproduces softmax(logits / T) to 1/N.
-  for (const auto& [temperature, top_k] : std::vector<std::pair<double, int64_t>>{{1.0, 0}, {0.5, 0}, {2.0, 3}}) {
+  for (const auto& [temperature, top_k] :
+       std::vector<std::pair<double, int64_t>>{{1.0, 0}, {0.5, 0}, {2.0, 3}}) {
     TokenChooser choose(temperature, top_k);
     const int n = 20000;
     std::vector<int> counts(5);
@@ -201,7 +202,9 @@ std::vector<int32_t> reference_sequence(EncoderDecoderImpl& model, const Sampler
       token = o.forced_prefix[position];
     } else {
       const auto logits =
-          model.decode(torch::tensor(std::vector<int64_t>(tokens.begin(), tokens.end())).unsqueeze(0), features, mask)[0][-1]
+          model
+              .decode(torch::tensor(std::vector<int64_t>(tokens.begin(), tokens.end())).unsqueeze(0),
+                      features, mask)[0][-1]
               .contiguous();
       token = choose(logits.data_ptr<float>(), kVocab, u);
     }
@@ -225,8 +228,9 @@ TEST(Sampler, SamplesEqualTheSlowReferenceWithAndWithoutAForcedPrefix) {
     const auto sampled = sample_all(*model, options, prompts);
     for (const auto& [index, tokens] : sampled) {
       ASSERT_GE(tokens.size(), forced.size() + 1);
-      EXPECT_EQ(std::vector<int32_t>(tokens.begin() + 1, tokens.begin() + 1 + static_cast<int64_t>(forced.size())),
-                forced)
+      EXPECT_EQ(
+          std::vector<int32_t>(tokens.begin() + 1, tokens.begin() + 1 + static_cast<int64_t>(forced.size())),
+          forced)
           << "sequence " << index;
       EXPECT_EQ(tokens, reference_sequence(*model, options, prompts[index / 3], index))
           << "sequence " << index << ", " << forced.size() << " forced";
@@ -299,9 +303,12 @@ TEST(Sampler, StopRequestReturnsEarly) {
   std::atomic<bool> stop{false};
   int done = 0;
   Sampler sampler(*model, torch::kCPU, options);
-  const SamplerStats stats = sampler.run(prompts, 0, 32, [&](SampledSequence&&) {
-    if (++done == 3) stop = true;
-  }, &stop);
+  const SamplerStats stats = sampler.run(
+      prompts, 0, 32,
+      [&](SampledSequence&&) {
+        if (++done == 3) stop = true;
+      },
+      &stop);
   EXPECT_GE(done, 3);
   EXPECT_LT(done, 32);
   EXPECT_EQ(stats.sequences, done);

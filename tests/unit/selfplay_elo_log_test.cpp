@@ -68,9 +68,13 @@ TEST(SelfPlayEloLog, RecordsPromotionsAndTheRefittedTable) {
   const std::regex key("\"([a-z_0-9]+)\":");
   for (auto it = std::sregex_iterator(line.begin(), line.end(), key); it != std::sregex_iterator(); ++it)
     keys += (*it)[1].str() + " ";
-  EXPECT_EQ(keys, "version opponent kind games wins draws losses score elo_diff elo_diff_ci95 promoted best elo elo_ci95 ");
-  EXPECT_NE(line.find("\"kind\":\"best\",\"games\":20,\"wins\":15,\"draws\":0,\"losses\":5,\"score\":0.75,\"elo_diff\":190.8"),
-            std::string::npos) << line;
+  EXPECT_EQ(keys,
+            "version opponent kind games wins draws losses score elo_diff elo_diff_ci95 promoted best elo "
+            "elo_ci95 ");
+  EXPECT_NE(line.find("\"kind\":\"best\",\"games\":20,\"wins\":15,\"draws\":0,\"losses\":5,\"score\":0.75,"
+                      "\"elo_diff\":190.8"),
+            std::string::npos)
+      << line;
   const EloLog again(path);
   ASSERT_EQ(again.records().size(), 3u);
   EXPECT_EQ(to_json_line(again.records()[1]), to_json_line(log.records()[1]));
@@ -107,12 +111,15 @@ TEST(SelfPlayEloLog, ATornLastLineIsDroppedAndCut) {
 TEST(SelfPlayEloLog, DamagedLinesAreRefused) {
   TempDir dir;
   const std::string path = (dir.path / "elo.jsonl").string();
-  for (const std::string bad :
-       {"not json\n", "{\"version\":1}\n",
-        "{\"version\":1,\"opponent\":2,\"kind\":\"best\",\"games\":1,\"wins\":1,\"draws\":0,\"losses\":0,\"score\":1,"
-        "\"elo_diff\":null,\"elo_diff_ci95\":[null,null],\"promoted\":true,\"best\":1,\"elo\":0,\"elo_ci95\":[0,0]}\n",
-        "{\"version\":1,\"opponent\":0,\"kind\":\"best\",\"games\":2,\"wins\":1,\"draws\":0,\"losses\":0,\"score\":1,"
-        "\"elo_diff\":null,\"elo_diff_ci95\":[null,null],\"promoted\":true,\"best\":1,\"elo\":0,\"elo_ci95\":[0,0]}\n"}) {
+  for (const std::string bad : {"not json\n", "{\"version\":1}\n",
+                                "{\"version\":1,\"opponent\":2,\"kind\":\"best\",\"games\":1,\"wins\":1,"
+                                "\"draws\":0,\"losses\":0,\"score\":1,"
+                                "\"elo_diff\":null,\"elo_diff_ci95\":[null,null],\"promoted\":true,\"best\":"
+                                "1,\"elo\":0,\"elo_ci95\":[0,0]}\n",
+                                "{\"version\":1,\"opponent\":0,\"kind\":\"best\",\"games\":2,\"wins\":1,"
+                                "\"draws\":0,\"losses\":0,\"score\":1,"
+                                "\"elo_diff\":null,\"elo_diff_ci95\":[null,null],\"promoted\":true,\"best\":"
+                                "1,\"elo\":0,\"elo_ci95\":[0,0]}\n"}) {
     write_file_atomic(path, bad);
     EXPECT_THROW(EloLog{path}, std::runtime_error) << bad;
   }

@@ -25,8 +25,8 @@ namespace traceplay::selfplay {
 namespace {
 
 using namespace std::chrono_literals;
-using traceplay::testing::ScratchDir;
 using traceplay::testing::error_of;
+using traceplay::testing::ScratchDir;
 
 // A random legal game on a small board, recorded as self-play would: random policies
 // over legal moves (the chosen move among them), the first `opening` moves unsearched.
@@ -52,7 +52,8 @@ SelfPlayGame random_game(uint64_t seed, int size = 5, int opening = 2, int max_m
     if (m.searched) {
       for (const go::Move& l : legal)
         if (l == chosen || rng.below(3) == 0)
-          m.policy.emplace_back(l.is_pass() ? size * size : l.x + size * l.y, static_cast<int64_t>(1 + rng.below(50)));
+          m.policy.emplace_back(l.is_pass() ? size * size : l.x + size * l.y,
+                                static_cast<int64_t>(1 + rng.below(50)));
       std::sort(m.policy.begin(), m.policy.end());
       for (const auto& p : m.policy) m.root_visits += p.second;
       m.root_value = static_cast<float>(rng.uniform01() * 2 - 1);
@@ -94,9 +95,10 @@ TEST(SelfPlayGame, JsonLineRoundTripsExactly) {
 
 TEST(SelfPlayGame, KeysComeInThePinnedOrder) {
   const std::string line = to_json_line(random_game(3));
-  const char* keys[] = {"\"id\"", "\"model_version\"", "\"size\"", "\"komi\"", "\"moves\"", "\"searched\"",
-                        "\"full_search\"", "\"root_visits\"", "\"root_value\"", "\"root_score\"", "\"policy\"",
-                        "\"end\"", "\"winner\"", "\"score\"", "\"resign_allowed\"", "\"ownership\""};
+  const char* keys[] = {"\"id\"",         "\"model_version\"", "\"size\"",           "\"komi\"",
+                        "\"moves\"",      "\"searched\"",      "\"full_search\"",    "\"root_visits\"",
+                        "\"root_value\"", "\"root_score\"",    "\"policy\"",         "\"end\"",
+                        "\"winner\"",     "\"score\"",         "\"resign_allowed\"", "\"ownership\""};
   size_t last = 0;
   for (const char* k : keys) {
     const size_t at = line.find(k);
@@ -115,9 +117,11 @@ TEST(SelfPlayGame, ReplayNamesAnIllegalMoveOrPolicy) {
   SelfPlayGame g = random_game(6);
   ASSERT_GE(g.moves.size(), 4u);
   SelfPlayGame occupied = g;
-  occupied.moves[3].move = occupied.moves[2].move == occupied.pass_index() ? occupied.moves[1].move : occupied.moves[2].move;
+  occupied.moves[3].move =
+      occupied.moves[2].move == occupied.pass_index() ? occupied.moves[1].move : occupied.moves[2].move;
   ASSERT_NE(occupied.moves[3].move, occupied.pass_index());  // seed 6's game: a stone to play on
-  EXPECT_NE(error_of([&] { replay_selfplay_game(occupied, "g.jsonl:1"); }).find("move 3 is illegal"), std::string::npos);
+  EXPECT_NE(error_of([&] { replay_selfplay_game(occupied, "g.jsonl:1"); }).find("move 3 is illegal"),
+            std::string::npos);
   SelfPlayGame policy = g;
   const int first = g.moves[0].move;
   policy.moves[1].policy = {{first == g.pass_index() ? g.moves[2].move : first, 5}};
@@ -142,8 +146,9 @@ TEST(SelfPlayGame, ParseNamesEachBadField) {
   EXPECT_NE(error("\"ownership\":[", "\"ownership\":[0,").find("\"ownership\" has 26"), std::string::npos);
   EXPECT_NE(error("\"id\":\"", "\"id\":\"z").find("\"id\""), std::string::npos);
   EXPECT_NE(error("\"komi\":6.5", "\"komi\":1e308").find("\"komi\""), std::string::npos);
-  EXPECT_NE(error_of([&] { parse_selfplay_game("{", "f:1"); }).find("f:1: bad self-play record: not a JSON object"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { parse_selfplay_game("{", "f:1"); }).find("f:1: bad self-play record: not a JSON object"),
+      std::string::npos);
   // One per-move column shorter than the moves.
   EXPECT_NE(error("\"searched\":[0,", "\"searched\":[").find("\"searched\" has"), std::string::npos);
 }
@@ -156,14 +161,16 @@ TEST(SelfPlayGame, ParseRefusesUnsortedOrEmptyPolicyEntries) {
   EXPECT_NE(error_of([&] { parse_selfplay_game(to_json_line(g), "f"); }).find("sorted"), std::string::npos);
   std::swap(g.moves[i].policy[0], g.moves[i].policy[1]);
   g.moves[i].policy[0].second = 0;
-  EXPECT_NE(error_of([&] { parse_selfplay_game(to_json_line(g), "f"); }).find("\"policy\" count"), std::string::npos);
+  EXPECT_NE(error_of([&] { parse_selfplay_game(to_json_line(g), "f"); }).find("\"policy\" count"),
+            std::string::npos);
 }
 
 TEST(SelfPlayGame, TwoPassesNeedAScore) {
   SelfPlayGame g = random_game(9);
   g.end = GameEnd::kTwoPasses;
   g.score.reset();
-  EXPECT_NE(error_of([&] { parse_selfplay_game(to_json_line(g), "f"); }).find("needs a \"score\""), std::string::npos);
+  EXPECT_NE(error_of([&] { parse_selfplay_game(to_json_line(g), "f"); }).find("needs a \"score\""),
+            std::string::npos);
 }
 
 TEST(GameQueue, IsAFifoThatDrainsAfterClose) {
@@ -265,7 +272,8 @@ TEST(ModelStore, PublishesWholeVersionsUnderFourDigitNames) {
   ScratchDir dir;
   const std::string models = dir / "models";
   EXPECT_TRUE(list_versions(models).empty());
-  const ModelVersion v0 = publish_version(models, 0, [](const std::string& d) { write_checkpoint(d, 0, 10); });
+  const ModelVersion v0 =
+      publish_version(models, 0, [](const std::string& d) { write_checkpoint(d, 0, 10); });
   EXPECT_EQ(v0.dir, models + "/v0000");
   EXPECT_EQ(v0.xxh64, xxh64_file(models + "/v0000/model.safetensors"));
   publish_version(models, 12, [](const std::string& d) { write_checkpoint(d, 12, 10); });
@@ -315,7 +323,8 @@ TEST(ModelStore, AConcurrentReaderNeverSeesHalfAVersion) {
       ++checked;
     }
   });
-  for (int v = 0; v < 30; ++v) publish_version(models, v, [v](const std::string& d) { write_checkpoint(d, v, 200000); });
+  for (int v = 0; v < 30; ++v)
+    publish_version(models, v, [v](const std::string& d) { write_checkpoint(d, v, 200000); });
   done = true;
   reader.join();
   EXPECT_EQ(failure, "");

@@ -101,7 +101,8 @@ TEST(TrainingPosition, EverySymmetryMapsThePolicyAndOwnershipWithTheStones) {
         EXPECT_EQ(t.policy[to], id.policy[from]) << s;
         EXPECT_EQ(t.ownership[to], id.ownership[from]) << s;
         for (int plane = 0; plane < static_cast<int>(id.planes.size()) / area; ++plane)
-          EXPECT_EQ(t.planes[static_cast<size_t>(plane * area) + to], id.planes[static_cast<size_t>(plane * area) + from]);
+          EXPECT_EQ(t.planes[static_cast<size_t>(plane * area) + to],
+                    id.planes[static_cast<size_t>(plane * area) + from]);
       }
     EXPECT_EQ(t.policy[25], id.policy[25]);  // pass stays pass
     // The policy's favourite (the move Black played) lands on a point of the mover's
@@ -161,7 +162,8 @@ TEST(ReplayWindow, KeepsTheNewestGamesWithinItsPositions) {
 
 TEST(ReplayWindow, SamplesEveryPositionUniformly) {
   ReplayWindow w(300);
-  for (uint64_t id = 0; id < 40; ++id) w.add(game_of(id, 10 + static_cast<int>(id % 7)));  // drops some, rebases
+  for (uint64_t id = 0; id < 40; ++id)
+    w.add(game_of(id, 10 + static_cast<int>(id % 7)));  // drops some, rebases
   std::map<std::pair<uint64_t, size_t>, int> counts;
   Rng rng(3);
   const size_t draws = 200 * w.positions();

@@ -105,7 +105,8 @@ TEST(SequenceData, LimitAndMaxDecoderDrop) {
   std::sort(lengths.begin(), lengths.end());
   const size_t cap = lengths[lengths.size() / 2];
   size_t dropped = 0;
-  const SequenceSet short_ones = load_sequences(reader, Split::kTrain, TrainMode::kSearchAugmented, 0, cap, &dropped);
+  const SequenceSet short_ones =
+      load_sequences(reader, Split::kTrain, TrainMode::kSearchAugmented, 0, cap, &dropped);
   EXPECT_EQ(short_ones.items.size() + dropped, all.items.size());
   EXPECT_GT(dropped, 0u);
   for (const auto& s : short_ones.items) EXPECT_LE(s.decoder.size(), cap);
@@ -324,7 +325,8 @@ TEST(SequenceData, TheDroppedStreamIsAPureFunctionOfItsInputs) {
   const TraceDropper dropper = d.dropper(drop_spec(0.3, 0.1, 0.3, 0.1));
   const TraceDropper other = d.dropper(drop_spec(0.1, 0.3, 0.1, 0.3));
   const auto pool = BatchStream::kDefaultPoolBatches;
-  BatchStream a(d.set, 600, 5, pool, &dropper), c(d.set, 600, 6, pool, &dropper), e(d.set, 600, 5, pool, &other);
+  BatchStream a(d.set, 600, 5, pool, &dropper), c(d.set, 600, 6, pool, &dropper),
+      e(d.set, 600, 5, pool, &other);
   const uint64_t n = a.epoch_size(0) + a.epoch_size(1) + a.epoch_size(2);
   std::vector<BatchView> in_order;
   for (uint64_t i = 0; i < n; ++i) in_order.push_back(view(d.set, a.at(i)));

@@ -66,8 +66,9 @@ TEST(SokobanLevel, PadsRaggedRowsWithFloor) {
 }
 
 TEST(SokobanLevel, FromPositionsValidates) {
-  const Level level(5, 3, {1, 1}, {{2, 1}}, {{3, 1}},
-                    {{0, 0}, {1, 0}, {2, 0}, {3, 0}, {4, 0}, {0, 1}, {4, 1}, {0, 2}, {1, 2}, {2, 2}, {3, 2}, {4, 2}});
+  const Level level(
+      5, 3, {1, 1}, {{2, 1}}, {{3, 1}},
+      {{0, 0}, {1, 0}, {2, 0}, {3, 0}, {4, 0}, {0, 1}, {4, 1}, {0, 2}, {1, 2}, {2, 2}, {3, 2}, {4, 2}});
   EXPECT_EQ(level.to_string(), "#####-#@$.#-#####");
   EXPECT_THROW(Level(5, 3, {1, 1}, {{2, 1}}, {{3, 1}}, {}), LevelError);  // open border
   EXPECT_THROW(Level(5, 3, {1, 1}, {{2, 1}, {2, 1}}, {{3, 1}, {1, 1}}, {}), LevelError);
@@ -94,7 +95,9 @@ TEST(SokobanLevel, LoadsBoxoban) {
 
 TEST(SokobanLevel, SkipsHeadersTitlesCommentsAndSolutions) {
   std::string path;
-  TempFile file("Title: two levels\n; comment\n\n####\n#@$.#\n#####\nSolution: R\n\nLevel two\n#####\r\n#.$@#  \r\n#####\n");
+  TempFile file(
+      "Title: two levels\n; comment\n\n####\n#@$.#\n#####\nSolution: R\n\nLevel two\n#####\r\n#.$@#  "
+      "\r\n#####\n");
   const auto levels = load_collection(file.path());
   ASSERT_EQ(levels.size(), 2u);
   EXPECT_EQ(levels[0].line, 4);
@@ -154,7 +157,8 @@ TEST(SokobanLevel, RefusesLevelsOverTheSizeLimits) {
   const std::string wide = small + "#" + std::string(kMaxLevelColumns, '#') + "\n";
   std::string e = load_error(wide);
   EXPECT_NE(e.find("level 2 (line 5): a row of 256 columns (the limit is 255)"), std::string::npos) << e;
-  EXPECT_EQ(load_error("#" + std::string(kMaxLevelColumns - 2, ' ') + "#\n" + small), "") << "255 columns are fine";
+  EXPECT_EQ(load_error("#" + std::string(kMaxLevelColumns - 2, ' ') + "#\n" + small), "")
+      << "255 columns are fine";
 
   std::string tall = small;
   for (int i = 0; i <= kMaxLevelRows; ++i) tall += "#\n";
@@ -179,7 +183,9 @@ TEST(SokobanLevel, RefusesCollectionsOverTheCellLimit) {
   for (uint64_t i = 0; i <= fit; ++i) text += level + "\n";
   const std::string e = load_error(text);
   EXPECT_NE(e.find("level " + std::to_string(fit + 1) + " (line "), std::string::npos) << e;
-  EXPECT_NE(e.find("more than the limit of " + std::to_string(kMaxCollectionCells) + " cells"), std::string::npos) << e;
+  EXPECT_NE(e.find("more than the limit of " + std::to_string(kMaxCollectionCells) + " cells"),
+            std::string::npos)
+      << e;
   EXPECT_EQ(parse_collection(level, "one").size(), 1u);
 }
 

@@ -40,7 +40,8 @@ TEST(SokobanSimulator, ChecksPlans) {
   EXPECT_NE(check_plan(level, {{1, 1}, {3, 1}}).reason.find("adjacent"), std::string::npos);
   EXPECT_NE(check_plan(level, {{1, 1}, {1, 0}}).reason.find("illegal"), std::string::npos);
   EXPECT_NE(check_plan(level, {{1, 1}, {2, 1}, {3, 1}}).reason.find("dock"), std::string::npos);
-  EXPECT_NE(check_plan(level, {{1, 1}, {2, 1}, {3, 1}, {4, 1}, {5, 1}}).reason.find("illegal"), std::string::npos);
+  EXPECT_NE(check_plan(level, {{1, 1}, {2, 1}, {3, 1}, {4, 1}, {5, 1}}).reason.find("illegal"),
+            std::string::npos);
   EXPECT_FALSE(check_plan(level, {{1, 1}, {2, 1}, {2, 2}, {3, 2}}).valid);
 }
 

@@ -91,10 +91,10 @@ TEST(SokobanSource, CollectionRecordsFollowTheFile) {
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].meta.at("level"), 1);
   EXPECT_EQ(source->vocabulary().decode(first[0].trace),
-            (std::vector<std::string>{"create", "worker", "1", "1", "box", "2", "1", "c0", "c1",
-                                      "close", "worker", "1", "1", "box", "2", "1", "c0", "c1",
-                                      "create", "worker", "2", "1", "c1", "c0",
-                                      "close", "worker", "2", "1", "c1", "c0"}));
+            (std::vector<std::string>{"create", "worker", "1",      "1",      "box", "2",   "1",  "c0",
+                                      "c1",     "close",  "worker", "1",      "1",   "box", "2",  "1",
+                                      "c0",     "c1",     "create", "worker", "2",   "1",   "c1", "c0",
+                                      "close",  "worker", "2",      "1",      "c1",  "c0"}));
   EXPECT_EQ(worker->generate(1, 1).size(), 1u);
   EXPECT_TRUE(worker->generate(1, 2).empty());  // unsolvable: no record
   EXPECT_TRUE(worker->generate(1, 3).empty());  // past the end
@@ -149,7 +149,8 @@ TEST(SokobanSource, PromptRoundTripRefusesMalformedPrompts) {
   EXPECT_THROW(level_from_prompt({"worker", "9", "1"}, 5, 3), UserError);
   EXPECT_THROW(level_from_prompt({"robot", "1", "1"}, 5, 3), UserError);
   EXPECT_THROW(level_from_prompt({"box", "1", "1"}, 5, 3), UserError);  // no worker
-  const auto level = level_from_prompt(sokoban_prompt(sokoban::Level::from_rows({"#####", "#@$.#", "#####"})), 5, 3);
+  const auto level =
+      level_from_prompt(sokoban_prompt(sokoban::Level::from_rows({"#####", "#@$.#", "#####"})), 5, 3);
   EXPECT_EQ(level.to_string(), "#####-#@$.#-#####");
 }
 

@@ -34,7 +34,8 @@ std::vector<std::string> step_tokens(const std::string& action, const std::strin
   const auto prompt = sokoban_prompt(level);
   std::vector<std::string> out{action};
   for (size_t i = 0; i < prompt.size(); i += 3)
-    if (prompt[i] == "worker" || prompt[i] == "box") out.insert(out.end(), prompt.begin() + i, prompt.begin() + i + 3);
+    if (prompt[i] == "worker" || prompt[i] == "box")
+      out.insert(out.end(), prompt.begin() + i, prompt.begin() + i + 3);
   out.push_back("c" + std::to_string(g));
   out.push_back("c" + std::to_string(h));
   return out;
@@ -61,16 +62,16 @@ TEST(SokobanTrace, ReproducesReferenceRepoTrace) {
   EXPECT_EQ(got.trace, want_trace);
   EXPECT_EQ(got.plan, want_plan);
   // Spelled out, so that the expectation does not only rest on our own prompt code.
-  EXPECT_EQ(got.trace, (std::vector<std::string>{"create", "worker", "1", "1", "box", "2", "1", "c0", "c1",
-                                                 "close", "worker", "1", "1", "box", "2", "1", "c0", "c1",
-                                                 "create", "worker", "2", "1", "c1", "c0",
-                                                 "close", "worker", "2", "1", "c1", "c0"}));
+  EXPECT_EQ(got.trace, (std::vector<std::string>{
+                           "create", "worker", "1",  "1",   "box",   "2",      "1",  "c0", "c1",     "close",
+                           "worker", "1",      "1",  "box", "2",     "1",      "c0", "c1", "create", "worker",
+                           "2",      "1",      "c1", "c0",  "close", "worker", "2",  "1",  "c1",     "c0"}));
   EXPECT_EQ(got.plan, (std::vector<std::string>{"plan", "1", "1", "plan", "2", "1"}));
-  EXPECT_EQ(got.prompt, (std::vector<std::string>{"worker", "1", "1", "box", "2", "1", "dock", "3", "1",
-                                                  "wall", "0", "0", "wall", "0", "1", "wall", "0", "2",
-                                                  "wall", "1", "0", "wall", "1", "2", "wall", "2", "0",
-                                                  "wall", "2", "2", "wall", "3", "0", "wall", "3", "2",
-                                                  "wall", "4", "0", "wall", "4", "1", "wall", "4", "2"}));
+  EXPECT_EQ(got.prompt,
+            (std::vector<std::string>{
+                "worker", "1", "1", "box",  "2", "1", "dock", "3", "1", "wall", "0", "0", "wall", "0", "1",
+                "wall",   "0", "2", "wall", "1", "0", "wall", "1", "2", "wall", "2", "0", "wall", "2", "2",
+                "wall",   "3", "0", "wall", "3", "2", "wall", "4", "0", "wall", "4", "1", "wall", "4", "2"}));
 }
 
 TEST(SokobanTrace, PromptSortsPositionsAsStrings) {
@@ -79,8 +80,8 @@ TEST(SokobanTrace, PromptSortsPositionsAsStrings) {
   const auto prompt = sokoban_prompt(level);
   // Boxes: the loose ones; docks: those without a box (not the one under '*').
   const std::vector<std::string> head(prompt.begin(), prompt.begin() + 15);
-  EXPECT_EQ(head, (std::vector<std::string>{"worker", "1", "1", "box", "2", "1", "box", "4", "1", "dock", "10",
-                                            "1", "dock", "7", "1"}));
+  EXPECT_EQ(head, (std::vector<std::string>{"worker", "1", "1", "box", "2", "1", "box", "4", "1", "dock",
+                                            "10", "1", "dock", "7", "1"}));
   // Walls: "0-0" "0-1" "0-2" "1-0" "1-2" "10-0" "10-2" "11-0" ... "2-0" ...
   EXPECT_EQ(prompt[15 + 3 * 5], "wall");
   EXPECT_EQ(prompt[15 + 3 * 5 + 1], "10");
@@ -98,9 +99,9 @@ TEST(SokobanTrace, DeadBoxesAreNotCreated) {
   const SokobanTrace got = trace_sokoban(level);
   EXPECT_EQ(got.result.status, SearchStatus::kUnsolvable);
   EXPECT_EQ(got.trace, (std::vector<std::string>{"create", "worker", "3", "1", "box", "2", "1", "c0", "c2",
-                                                 "close", "worker", "3", "1", "box", "2", "1", "c0", "c2",
+                                                 "close",  "worker", "3", "1", "box", "2", "1", "c0", "c2",
                                                  "create", "worker", "4", "1", "box", "2", "1", "c1", "c2",
-                                                 "close", "worker", "4", "1", "box", "2", "1", "c1", "c2"}));
+                                                 "close",  "worker", "4", "1", "box", "2", "1", "c1", "c2"}));
   EXPECT_TRUE(got.plan.empty());
 }
 
@@ -161,7 +162,8 @@ TEST(SokobanTrace, DeterministicTiesFollowTheCanonicalKey) {
 TEST(SokobanTrace, ClosesTheSmallestFThenTheSmallestCanonicalKey) {
   // Replays the open list from the recorded events: every close must take the open
   // state with the smallest (f, worker, sorted boxes).
-  const Level level = Level::from_rows({"########", "#      #", "# $  . #", "#  @ $ #", "#   .  #", "########"});
+  const Level level =
+      Level::from_rows({"########", "#      #", "# $  . #", "#  @ $ #", "#   .  #", "########"});
   SokobanTraceDomain<2> domain(level);
   RecordingSink<SokobanTraceState<2>> sink;
   AStar<SokobanTraceDomain<2>> astar;

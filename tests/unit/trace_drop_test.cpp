@@ -53,7 +53,8 @@ const char* const kMazeTrace =
     "create 0 0 c0 c3 close 0 0 c0 c3 create 0 1 c1 c2 create 1 0 c1 c4 close 0 1 c1 c2 "
     "create 0 2 c2 c1 close 0 2 c2 c1 create 1 2 c3 c0 close 1 2 c3 c0";
 // Its create steps without costs: level 2, and what level 3 thins.
-const std::vector<std::string> kMazeCreates = {"create 0 0", "create 0 1", "create 1 0", "create 0 2", "create 1 2"};
+const std::vector<std::string> kMazeCreates = {"create 0 0", "create 0 1", "create 1 0", "create 0 2",
+                                               "create 1 2"};
 
 // A Sokoban trace by hand, steps of different lengths (a box on a dock is not listed).
 const char* const kSokobanTrace =
@@ -76,7 +77,9 @@ struct Fixture {
   }
 };
 
-Fixture maze() { return {maze_vocabulary(), TraceDropper(maze_vocabulary(), "maze", spec(0.1, 0.1, 0.1, 0.1))}; }
+Fixture maze() {
+  return {maze_vocabulary(), TraceDropper(maze_vocabulary(), "maze", spec(0.1, 0.1, 0.1, 0.1))};
+}
 Fixture sokoban() {
   return {sokoban_vocabulary(), TraceDropper(sokoban_vocabulary(), "sokoban", spec(0.1, 0.1, 0.1, 0.1))};
 }
@@ -152,7 +155,8 @@ TEST(TraceDrop, Level3OnMazesDropsExactlyThirtyPercentRoundedHalfUp) {
                                              {6, 2}, {7, 2}, {8, 2}, {9, 3}, {10, 3}, {15, 5}};
   for (const auto& [n, dropped] : expected) {
     std::string trace;
-    for (size_t k = 0; k < n; ++k) trace += std::string(trace.empty() ? "" : " ") + "create " + std::to_string(k % 4) + " 0 c1 c2";
+    for (size_t k = 0; k < n; ++k)
+      trace += std::string(trace.empty() ? "" : " ") + "create " + std::to_string(k % 4) + " 0 c1 c2";
     for (uint64_t seed = 0; seed < 5; ++seed) {
       Rng rng(seed);
       const std::string out = f.apply(trace, 3, rng);
@@ -232,11 +236,14 @@ TEST(TraceDrop, DecodersGetTheirLevelsWithTheDrawnFrequencies) {
   EXPECT_EQ(TraceDropper(v, "maze", spec(0, 0, 0, 1)).drop_decoder(decoder, plan_start, rng, out), 1);
   EXPECT_EQ(decoded(out), "bos plan 0 0 0 1 0 2 1 2 eos");
   EXPECT_EQ(TraceDropper(v, "maze", spec(1, 0, 0, 0)).drop_decoder(decoder, plan_start, rng, out), 26);
-  EXPECT_EQ(decoded(out), "bos create 0 0 c0 c3 create 0 1 c1 c2 create 1 0 c1 c4 create 0 2 c2 c1 create 1 2 c3 c0 "
-                          "plan 0 0 0 1 0 2 1 2 eos");
+  EXPECT_EQ(decoded(out),
+            "bos create 0 0 c0 c3 create 0 1 c1 c2 create 1 0 c1 c4 create 0 2 c2 c1 create 1 2 c3 c0 "
+            "plan 0 0 0 1 0 2 1 2 eos");
   EXPECT_EQ(TraceDropper(v, "maze", spec(0, 1, 0, 0)).drop_decoder(decoder, plan_start, rng, out), 16);
-  EXPECT_EQ(decoded(out), "bos create 0 0 create 0 1 create 1 0 create 0 2 create 1 2 plan 0 0 0 1 0 2 1 2 eos");
-  EXPECT_EQ(TraceDropper(v, "maze", spec(0, 0, 0, 0)).drop_decoder(decoder, plan_start, rng, out), plan_start);
+  EXPECT_EQ(decoded(out),
+            "bos create 0 0 create 0 1 create 1 0 create 0 2 create 1 2 plan 0 0 0 1 0 2 1 2 eos");
+  EXPECT_EQ(TraceDropper(v, "maze", spec(0, 0, 0, 0)).drop_decoder(decoder, plan_start, rng, out),
+            plan_start);
   EXPECT_EQ(out, decoder);
 
   // Mixed: the trace length tells the level (full 45, level 1 25, level 2 15, level 3 9, level 4 0).
@@ -251,10 +258,12 @@ TEST(TraceDrop, DecodersGetTheirLevelsWithTheDrawnFrequencies) {
     ASSERT_TRUE(level_of_trace_length.count(p - 1)) << p;
     counts[level_of_trace_length.at(p - 1)]++;
     // The plan and eos follow the trace unchanged.
-    ASSERT_EQ(std::vector<int32_t>(out.begin() + p, out.end()), std::vector<int32_t>(decoder.begin() + plan_start, decoder.end()));
+    ASSERT_EQ(std::vector<int32_t>(out.begin() + p, out.end()),
+              std::vector<int32_t>(decoder.begin() + plan_start, decoder.end()));
   }
   const double expected[5] = {0.25, 0.1, 0.2, 0.3, 0.15};
-  for (int level = 0; level < 5; ++level) EXPECT_NEAR(counts[level] / double(draws), expected[level], 0.015) << level;
+  for (int level = 0; level < 5; ++level)
+    EXPECT_NEAR(counts[level] / double(draws), expected[level], 0.015) << level;
 }
 
 TEST(TraceDrop, PerSequenceStreamsAreFixedAndDistinct) {
@@ -279,7 +288,8 @@ void check_real_traces(const TraceSource& source, size_t layouts) {
   };
   auto costs = [&](const std::vector<int32_t>& ids) {
     size_t n = 0;
-    for (int32_t id : ids) n += v.token(id).size() > 1 && v.token(id)[0] == 'c' && std::isdigit(v.token(id)[1]);
+    for (int32_t id : ids)
+      n += v.token(id).size() > 1 && v.token(id)[0] == 'c' && std::isdigit(v.token(id)[1]);
     return n;
   };
   size_t traces = 0;
@@ -324,9 +334,12 @@ TEST(TraceDrop, BadProbabilitiesNameTheFlagOrKey) {
   EXPECT_EQ(error_of([] { parse_drop_spec("0.45,0.1,0.1,0.1", "--drop"); }), "(no error)");
   EXPECT_EQ(parse_drop_spec(" 0.1, 0.2 ,0.3,0.4", "--drop").p, (std::array<double, 4>{0.1, 0.2, 0.3, 0.4}))
       << "spaces allowed; a sum a rounding error above 1 is 1";
-  EXPECT_EQ(error_of([] { parse_drop_spec("1.5,0,0,0", "--drop"); }), "--drop: p1 = 1.5 is not a probability in [0, 1]");
-  EXPECT_EQ(error_of([] { parse_drop_spec("0,0,-0.1,0", "--drop"); }), "--drop: p3 = -0.1 is not a probability in [0, 1]");
-  EXPECT_EQ(error_of([] { parse_drop_spec("0,nan,0,0", "--drop"); }), "--drop: p2 = nan is not a probability in [0, 1]");
+  EXPECT_EQ(error_of([] { parse_drop_spec("1.5,0,0,0", "--drop"); }),
+            "--drop: p1 = 1.5 is not a probability in [0, 1]");
+  EXPECT_EQ(error_of([] { parse_drop_spec("0,0,-0.1,0", "--drop"); }),
+            "--drop: p3 = -0.1 is not a probability in [0, 1]");
+  EXPECT_EQ(error_of([] { parse_drop_spec("0,nan,0,0", "--drop"); }),
+            "--drop: p2 = nan is not a probability in [0, 1]");
   EXPECT_EQ(error_of([] { parse_drop_spec("0.5,0.3,0.2,0.1", "--drop"); }),
             "--drop: the drop probabilities [0.5, 0.3, 0.2, 0.1] sum to 1.1, more than 1");
   EXPECT_EQ(error_of([] { parse_drop_spec("0.1,0.2,0.3", "--drop"); }),
@@ -334,21 +347,28 @@ TEST(TraceDrop, BadProbabilitiesNameTheFlagOrKey) {
   EXPECT_EQ(error_of([] { parse_drop_spec("0.1,0.1,0.1,0.1,0.1", "--drop"); }),
             "--drop: expected four probabilities p1, p2, p3, p4 (drop levels 1..4), got 5");
   EXPECT_EQ(error_of([] { parse_drop_spec("0.1,x,0.1,0.1", "--drop"); }),
-            "--drop: \"0.1,x,0.1,0.1\" is not four comma-separated probabilities p1,p2,p3,p4 (\"x\" is not a number)");
+            "--drop: \"0.1,x,0.1,0.1\" is not four comma-separated probabilities p1,p2,p3,p4 (\"x\" is not a "
+            "number)");
   EXPECT_NE(error_of([] { parse_drop_spec("0.1,,0.1,0.1", "--drop"); }), "(no error)");
   EXPECT_NE(error_of([] { parse_drop_spec("", "--drop"); }), "(no error)");
   EXPECT_NE(error_of([] { parse_drop_spec("0.1,0.1,0.1,0.1x", "--drop"); }), "(no error)");
-  EXPECT_EQ(error_of([] { drop_spec_of({0.1, 0.2}, "exp.toml [train]: \"drop\""); }),
-            "exp.toml [train]: \"drop\": expected four probabilities p1, p2, p3, p4 (drop levels 1..4), got 2");
-  EXPECT_EQ(error_of([] { drop_spec_of({0.1, 0.2, 0.3, 2}, "exp.toml [train]: \"drop\""); }),
+  EXPECT_EQ(
+      error_of([] {
+        drop_spec_of({0.1, 0.2}, "exp.toml [train]: \"drop\"");
+      }),
+      "exp.toml [train]: \"drop\": expected four probabilities p1, p2, p3, p4 (drop levels 1..4), got 2");
+  EXPECT_EQ(error_of([] {
+              drop_spec_of({0.1, 0.2, 0.3, 2}, "exp.toml [train]: \"drop\"");
+            }),
             "exp.toml [train]: \"drop\": p4 = 2 is not a probability in [0, 1]");
 }
 
 TEST(TraceDrop, OtherDomainsAndVocabulariesAreRefused) {
   EXPECT_EQ(error_of([] { TraceDropper(maze_vocabulary(), "go", spec(0.1, 0, 0, 0)); }),
             "trace dropping is defined for maze and sokoban traces, not for a \"go\" dataset");
-  EXPECT_EQ(error_of([] { TraceDropper(Vocabulary::from_tokens(words("0 1 plan")), "maze", spec(0.1, 0, 0, 0)); }),
-            "trace dropping needs the create and close tokens, which this dataset's vocabulary lacks");
+  EXPECT_EQ(
+      error_of([] { TraceDropper(Vocabulary::from_tokens(words("0 1 plan")), "maze", spec(0.1, 0, 0, 0)); }),
+      "trace dropping needs the create and close tokens, which this dataset's vocabulary lacks");
 }
 
 }  // namespace

@@ -15,13 +15,16 @@ using testing::write_bytes;
 TEST(TrainMetrics, ResumeKeepsTheLinesUpToTheCheckpoint) {
   ScratchDir dir;
   const std::string path = dir / "metrics.jsonl";
-  write_bytes(path, "{\"step\":10,\"loss\":2}\n{\"step\":20,\"loss\":1.5}\n{\"step\":30,\"loss\":1}\n{\"step\":40,\"lo");
+  write_bytes(
+      path,
+      "{\"step\":10,\"loss\":2}\n{\"step\":20,\"loss\":1.5}\n{\"step\":30,\"loss\":1}\n{\"step\":40,\"lo");
   {
     MetricsLog log(path, 20);
     EXPECT_EQ(file_bytes(path), "{\"step\":10,\"loss\":2}\n{\"step\":20,\"loss\":1.5}\n");
     log.append({{"step", 30}, {"loss", 0.5}});
   }
-  EXPECT_EQ(file_bytes(path), "{\"step\":10,\"loss\":2}\n{\"step\":20,\"loss\":1.5}\n{\"step\":30,\"loss\":0.5}\n");
+  EXPECT_EQ(file_bytes(path),
+            "{\"step\":10,\"loss\":2}\n{\"step\":20,\"loss\":1.5}\n{\"step\":30,\"loss\":0.5}\n");
   // A torn line ends what is kept even when later steps would qualify.
   write_bytes(path, "{\"step\":10}\n{\"st\n{\"step\":20}\n");
   { MetricsLog log(path, 100); }
@@ -44,7 +47,9 @@ TEST(TrainMetrics, TheWindowRoundTripsExactly) {
   EXPECT_EQ(back.loss_plan, w.loss_plan);
   EXPECT_EQ(back.grad_norm, w.grad_norm);
   EXPECT_EQ(back.steps, 2);
-  EXPECT_EQ(testing::error_of([] { MetricsWindow::from_json({{"steps", -1}}, "f.json"); }),
+  EXPECT_EQ(testing::error_of([] {
+              MetricsWindow::from_json({{"steps", -1}}, "f.json");
+            }),
             "f.json: \"steps\" must be a non-negative integer");
 }
 

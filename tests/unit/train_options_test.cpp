@@ -79,8 +79,10 @@ TEST(TrainOptions, BadValuesNameTheFlag) {
             "--loss-average: \"batch\" (expected sequence or token)");
   EXPECT_EQ(with([](TrainOptions& o) { o.rank = 2, o.world_size = 2; }),
             "--rank must be in [0, --world-size), got 2 with world size 2");
-  EXPECT_EQ(with([](TrainOptions& o) { o.master = "localhost"; }), "--master: \"localhost\" is not HOST:PORT");
-  EXPECT_EQ(with([](TrainOptions& o) { o.master = "h:70000"; }), "--master: \"h:70000\" needs a port in 1..65535");
+  EXPECT_EQ(with([](TrainOptions& o) { o.master = "localhost"; }),
+            "--master: \"localhost\" is not HOST:PORT");
+  EXPECT_EQ(with([](TrainOptions& o) { o.master = "h:70000"; }),
+            "--master: \"h:70000\" needs a port in 1..65535");
   EXPECT_EQ(with([](TrainOptions& o) { o.data_dir.clear(); }), "--data must name a dataset directory");
   EXPECT_EQ(with([](TrainOptions& o) { o.grad_clip = -1; }),
             "--grad-clip must be a non-negative number (0: no clipping), got -1");
@@ -112,12 +114,19 @@ TEST(TrainOptions, TraceDroppingIsCheckedAndDefinesTheRunOnlyWhenOn) {
     return error_of([&] { validate_train_options(o); });
   };
   EXPECT_EQ(with([](TrainOptions& o) { o.drop.p = {0.45, 0.1, 0.1, 0.1}; }), "(no error)");
-  EXPECT_EQ(with([](TrainOptions& o) { o.drop.p = {0, 1.25, 0, 0}; }),
+  EXPECT_EQ(with([](TrainOptions& o) {
+              o.drop.p = {0, 1.25, 0, 0};
+            }),
             "--drop: p2 = 1.25 is not a probability in [0, 1]");
-  EXPECT_EQ(with([](TrainOptions& o) { o.drop.p = {0.5, 0.5, 0.25, 0}; }),
+  EXPECT_EQ(with([](TrainOptions& o) {
+              o.drop.p = {0.5, 0.5, 0.25, 0};
+            }),
             "--drop: the drop probabilities [0.5, 0.5, 0.25, 0] sum to 1.25, more than 1");
-  EXPECT_EQ(with([](TrainOptions& o) { o.drop.p = {0.1, 0, 0, 0}, o.mode = "solution-only"; }),
-            "--drop (train.drop) needs --mode search-augmented: a solution-only sequence has no trace to drop");
+  EXPECT_EQ(
+      with([](TrainOptions& o) {
+        o.drop.p = {0.1, 0, 0, 0}, o.mode = "solution-only";
+      }),
+      "--drop (train.drop) needs --mode search-augmented: a solution-only sequence has no trace to drop");
   EXPECT_EQ(with([](TrainOptions& o) { o.mode = "solution-only"; }), "(no error)") << "all zero: off";
 
   // All zero: the settings runs have always had (no "drop" key), so their run

@@ -63,8 +63,8 @@ TEST(TrainState, AdamWMatchesTorch) {
   }
   FlatParameters flat(ours);
   FlatAdamW adam(flat, {0.9, 0.99, 1e-8, 0.01});
-  torch::optim::AdamW reference(theirs.parameters(),
-                                torch::optim::AdamWOptions(1e-2).betas({0.9, 0.99}).eps(1e-8).weight_decay(0.01));
+  torch::optim::AdamW reference(
+      theirs.parameters(), torch::optim::AdamWOptions(1e-2).betas({0.9, 0.99}).eps(1e-8).weight_decay(0.01));
   for (int step = 0; step < 8; ++step) {
     const double lr = 1e-2 * (step + 1) / 8;
     static_cast<torch::optim::AdamWOptions&>(reference.param_groups()[0].options()).lr(lr);
@@ -105,10 +105,15 @@ TEST(TrainState, CheckpointRoundTripAndLeftovers) {
   adam.set_steps(3);
   ModelInfo info;
   info.arch = c;
-  for (int i = 0; i < 11; ++i) info.vocabulary.push_back(i == 0 ? "bos" : i == 1 ? "eos" : "t" + std::to_string(i));
+  for (int i = 0; i < 11; ++i)
+    info.vocabulary.push_back(i == 0 ? "bos" : i == 1 ? "eos" : "t" + std::to_string(i));
   info.mode = "solution-only";
-  const nlohmann::json state = {{"format", kTrainStateFormat}, {"step", 3},      {"steps", 9},
-                                {"finished", false},           {"settings", {{"x", 1}}}, {"data", nlohmann::json::object()},
+  const nlohmann::json state = {{"format", kTrainStateFormat},
+                                {"step", 3},
+                                {"steps", 9},
+                                {"finished", false},
+                                {"settings", {{"x", 1}}},
+                                {"data", nlohmann::json::object()},
                                 {"metrics", nlohmann::json::object()}};
   EXPECT_FALSE(read_train_state(run.path()).has_value());
   write_checkpoint(run.path(), *model, info, flat, adam, state);

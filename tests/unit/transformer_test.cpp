@@ -27,8 +27,9 @@ TEST(Transformer, ParameterNamesAreTheReferences) {
   auto model = tiny_model();
   std::set<std::string> names;
   for (const auto& p : model->named_parameters()) names.insert(p.key());
-  std::set<std::string> expected{"encoder.embedding.weight", "encoder.output.0.weight", "encoder.output.1.weight",
-                                 "decoder.embedding.weight", "decoder.output.0.weight", "decoder.output.1.weight"};
+  std::set<std::string> expected{"encoder.embedding.weight", "encoder.output.0.weight",
+                                 "encoder.output.1.weight",  "decoder.embedding.weight",
+                                 "decoder.output.0.weight",  "decoder.output.1.weight"};
   for (const std::string side : {"encoder", "decoder"}) {
     for (int i = 0; i < 2; ++i) {
       const std::string layer = side + ".layers." + std::to_string(i) + ".";
@@ -37,7 +38,8 @@ TEST(Transformer, ParameterNamesAreTheReferences) {
       expected.insert(layer + "attention_norm.weight");
       expected.insert(layer + "ffn_norm.weight");
       if (side == "decoder") {
-        for (const char* w : {"wq", "wk", "wv", "wo"}) expected.insert(layer + "attention_feat." + w + ".weight");
+        for (const char* w : {"wq", "wk", "wv", "wo"})
+          expected.insert(layer + "attention_feat." + w + ".weight");
         expected.insert(layer + "attention_feat_norm.weight");
       }
     }
@@ -82,7 +84,8 @@ struct Batch {
 
 Batch sample_batch() {
   auto [prompt, mask] = pad_rows({{0, 5, 6, 7, 1}, {0, 8, 9, 10, 11, 12, 13, 1}, {0, 14, 1}}, 4);
-  auto [decoder, unused] = pad_rows({{0, 3, 4, 5, 6, 7, 8, 9, 1}, {0, 10, 11, 1}, {0, 12, 13, 14, 15, 16, 1}}, 2);
+  auto [decoder, unused] =
+      pad_rows({{0, 3, 4, 5, 6, 7, 8, 9, 1}, {0, 10, 11, 1}, {0, 12, 13, 14, 15, 16, 1}}, 2);
   return {prompt, mask, decoder};
 }
 
@@ -125,14 +128,17 @@ TEST(Transformer, PromptPaddingNeverChangesResults) {
   // Each row alone, without any padding, gives its rows of the batch.
   for (int64_t i = 0; i < 3; ++i) {
     const int64_t n = b.prompt_mask[i].sum().item<int64_t>();
-    auto alone = model->forward(b.prompt.slice(0, i, i + 1).slice(1, 0, n), b.prompt_mask.slice(0, i, i + 1).slice(1, 0, n),
-                                b.decoder.slice(0, i, i + 1));
+    auto alone =
+        model->forward(b.prompt.slice(0, i, i + 1).slice(1, 0, n),
+                       b.prompt_mask.slice(0, i, i + 1).slice(1, 0, n), b.decoder.slice(0, i, i + 1));
     EXPECT_LE(max_abs_diff(alone, base.slice(0, i, i + 1)), 1e-5) << "row " << i;
   }
   // The real prompt tokens do matter.
   auto changed = b.prompt.clone();
   changed[0][2] = 17;
-  EXPECT_GT(max_abs_diff(model->forward(changed, b.prompt_mask, b.decoder).slice(0, 0, 1), base.slice(0, 0, 1)), 1e-3);
+  EXPECT_GT(
+      max_abs_diff(model->forward(changed, b.prompt_mask, b.decoder).slice(0, 0, 1), base.slice(0, 0, 1)),
+      1e-3);
 }
 
 TEST(Transformer, DecoderRightPaddingNeverChangesRealPositions) {
@@ -140,11 +146,13 @@ TEST(Transformer, DecoderRightPaddingNeverChangesRealPositions) {
   torch::NoGradGuard no_grad;
   auto b = sample_batch();
   auto base = model->forward(b.prompt, b.prompt_mask, b.decoder);
-  auto [longer, unused] = pad_rows({{0, 3, 4, 5, 6, 7, 8, 9, 1}, {0, 10, 11, 1}, {0, 12, 13, 14, 15, 16, 1}}, 9, 15);
+  auto [longer, unused] =
+      pad_rows({{0, 3, 4, 5, 6, 7, 8, 9, 1}, {0, 10, 11, 1}, {0, 12, 13, 14, 15, 16, 1}}, 9, 15);
   auto logits = model->forward(b.prompt, b.prompt_mask, longer);
   const int64_t lengths[] = {9, 4, 7};
   for (int64_t i = 0; i < 3; ++i)
-    EXPECT_LE(max_abs_diff(logits[i].slice(0, 0, lengths[i]), base[i].slice(0, 0, lengths[i])), 1e-5) << "row " << i;
+    EXPECT_LE(max_abs_diff(logits[i].slice(0, 0, lengths[i]), base[i].slice(0, 0, lengths[i])), 1e-5)
+        << "row " << i;
 }
 
 TEST(Transformer, RopeRotatesInterleavedPairsByPositionTimesFrequency) {
@@ -156,8 +164,10 @@ TEST(Transformer, RopeRotatesInterleavedPairsByPositionTimesFrequency) {
     for (int64_t i = 0; i < 4; ++i) {
       const double angle = static_cast<double>(p) / std::pow(10000.0, 2.0 * i / 8.0);
       const double x0 = x[0][2 * i].item<double>(), x1 = x[0][2 * i + 1].item<double>();
-      EXPECT_NEAR(y[0][2 * i].item<double>(), x0 * std::cos(angle) - x1 * std::sin(angle), 1e-5) << p << " " << i;
-      EXPECT_NEAR(y[0][2 * i + 1].item<double>(), x0 * std::sin(angle) + x1 * std::cos(angle), 1e-5) << p << " " << i;
+      EXPECT_NEAR(y[0][2 * i].item<double>(), x0 * std::cos(angle) - x1 * std::sin(angle), 1e-5)
+          << p << " " << i;
+      EXPECT_NEAR(y[0][2 * i + 1].item<double>(), x0 * std::sin(angle) + x1 * std::cos(angle), 1e-5)
+          << p << " " << i;
     }
   }
 }
@@ -171,7 +181,8 @@ TEST(Transformer, RopeDotProductsDependOnlyOnThePositionDifference) {
   };
   for (int64_t delta : {0, 1, 5, 40}) {
     const double reference = dot(delta, 0);
-    for (int64_t base : {1, 17, 200, 999}) EXPECT_NEAR(dot(base + delta, base), reference, 2e-4) << delta << " " << base;
+    for (int64_t base : {1, 17, 200, 999})
+      EXPECT_NEAR(dot(base + delta, base), reference, 2e-4) << delta << " " << base;
   }
   EXPECT_GT(std::abs(dot(5, 0) - dot(0, 0)), 1e-3);  // positions do matter
 }
@@ -206,12 +217,14 @@ TEST_P(CachedDecoding, ManyRowsMatchTheFullDecoder) {
   model->set_fused_cpu_decoding(GetParam());
   torch::NoGradGuard no_grad;
   auto b = sample_batch();
-  auto prompt = b.prompt.repeat({7, 1}), mask = b.prompt_mask.repeat({7, 1}), decoder = b.decoder.repeat({7, 1});
+  auto prompt = b.prompt.repeat({7, 1}), mask = b.prompt_mask.repeat({7, 1}),
+       decoder = b.decoder.repeat({7, 1});
   auto features = model->encode(prompt, mask);
   auto full = model->decode(decoder, features, mask);
   auto cache = model->new_cache(features, mask, decoder.size(1));
   for (int64_t t = 0; t < decoder.size(1); ++t)
-    EXPECT_LE(max_abs_diff(model->decode_step(cache, decoder.select(1, t).contiguous()), full.select(1, t)), 1e-4);
+    EXPECT_LE(max_abs_diff(model->decode_step(cache, decoder.select(1, t).contiguous()), full.select(1, t)),
+              1e-4);
 }
 
 TEST_P(CachedDecoding, ResetRowsRestartsOneRowWhileTheOthersGoOn) {
