@@ -4,6 +4,8 @@ BUILD_DIR ?= build/release
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 TRACEPLAY := $(BUILD_DIR)/apps/traceplay
+# CI (CI=true) treats the project's warnings as errors (CMakeLists.txt, TRACEPLAY_WERROR).
+WERROR := $(if $(filter true,$(CI)),-DTRACEPLAY_WERROR=ON)
 
 .PHONY: all deps configure build run test test-unit test-python test-integration fuzz sanitize-asan sanitize-tsan bench clean
 
@@ -13,7 +15,7 @@ deps:
 	scripts/bootstrap-deps
 
 $(BUILD_DIR)/build.ninja:
-	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(WERROR)
 
 configure: deps $(BUILD_DIR)/build.ninja
 
@@ -25,11 +27,14 @@ run: build
 	$(TRACEPLAY) run experiments/default.toml
 	$(TRACEPLAY) report runs/default
 
-# Every ctest test, then each libFuzzer target for FUZZ_SECONDS (README.md, "Sanitizers
-# and fuzzing": the fuzz build is its own, build/fuzz, torch-free but for one target).
+# Every ctest test, then the sanitizer passes (README.md, "Sanitizers and fuzzing"): each
+# libFuzzer target for FUZZ_SECONDS and every torch-free unit test under ASan + UBSan (one
+# clang tree, build/asan), and the threaded parts' tests under ThreadSanitizer (build/tsan).
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=1 scripts/fuzz-run
+	scripts/sanitize asan
+	scripts/sanitize tsan
 
 FUZZ_SECONDS ?= 20
 
@@ -37,7 +42,7 @@ FUZZ_SECONDS ?= 20
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz-run
 
-# The sanitizer passes (not part of `make test`: README.md says why and how long).
+# The sanitizer passes alone (`make test` runs both).
 sanitize-asan: deps
 	scripts/sanitize asan
 

@@ -57,14 +57,15 @@ models::EvalOptions resolve(const EvalArgs& a) {
   return o;
 }
 
-// The metric's 95% interval "<key>_ci95" as " [lo, hi]" scaled by `scale`; empty when it
-// is null or absent (a summary.json written before intervals existed).
-std::string interval(const nlohmann::ordered_json& j, const char* key, double scale, const char* format) {
+// The metric's 95% interval "<key>_ci95" as " [lo, hi]" scaled by `scale`, with `decimals`
+// digits after the point; empty when it is null or absent (a summary.json written before
+// intervals existed).
+std::string interval(const nlohmann::ordered_json& j, const char* key, double scale, int decimals) {
   const auto it = j.find(std::string(key) + "_ci95");
   if (it == j.end() || !it->is_array() || it->size() != 2) return "";
   char lo[32], hi[32], buf[80];
-  std::snprintf(lo, sizeof lo, format, scale * (*it)[0].get<double>());
-  std::snprintf(hi, sizeof hi, format, scale * (*it)[1].get<double>());
+  std::snprintf(lo, sizeof lo, "%.*f", decimals, scale * (*it)[0].get<double>());
+  std::snprintf(hi, sizeof hi, "%.*f", decimals, scale * (*it)[1].get<double>());
   std::snprintf(buf, sizeof buf, " [%s, %s]", lo, hi);
   return buf;
 }
@@ -72,14 +73,14 @@ std::string interval(const nlohmann::ordered_json& j, const char* key, double sc
 std::string percent(const nlohmann::ordered_json& j, const char* key) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%6.1f%%", 100.0 * j.at(key).get<double>());
-  return buf + interval(j, key, 100.0, "%.1f");
+  return buf + interval(j, key, 100.0, 1);
 }
 
 std::string ratio(const nlohmann::ordered_json& j, const char* key) {
   if (j.at(key).is_null()) return "     -";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%6.3f", j.at(key).get<double>());
-  return buf + interval(j, key, 1.0, "%.3f");
+  return buf + interval(j, key, 1.0, 3);
 }
 
 void print_table(const models::EvalSummary& s) {
@@ -109,7 +110,7 @@ void print_table(const models::EvalSummary& s) {
                 percent(j, "slow_share").c_str());
   if (s.tokens_sampled > 0)
     std::printf("  sampled %lld tokens in %.1f s (%.0f tokens/s)\n", static_cast<long long>(s.tokens_sampled),
-                s.sampling_s, s.sampling_s > 0 ? s.tokens_sampled / s.sampling_s : 0.0);
+                s.sampling_s, s.sampling_s > 0 ? static_cast<double>(s.tokens_sampled) / s.sampling_s : 0.0);
 }
 
 }  // namespace

@@ -76,7 +76,7 @@ void grid_expansions(int size, double seconds) {
   print({{"bench", "astar"},
          {"case", "grid-" + std::to_string(size) + "x" + std::to_string(size) + "-untraced"},
          {"threads", 1},
-         {"value", expansions / busy},
+         {"value", static_cast<double>(expansions) / busy},
          {"unit", "expansions/s"},
          {"searches", searches}});
 }

@@ -61,8 +61,12 @@ nlohmann::json produce(double seconds) {
     bytes += encode_layout(layout).size();
   }
   const double s = since(start);
-  return {{"case", "produce"},           {"threads", 1}, {"value", records / s}, {"unit", "records/s"},
-          {"mb_per_s", bytes / s / 1e6}, {"layouts", k}};
+  return {{"case", "produce"},
+          {"threads", 1},
+          {"value", static_cast<double>(records) / s},
+          {"unit", "records/s"},
+          {"mb_per_s", static_cast<double>(bytes) / s / 1e6},
+          {"layouts", k}};
 }
 
 // A wire-protocol client sending ready-made results with at most `in_flight` unacknowledged.

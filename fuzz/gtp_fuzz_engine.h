@@ -1,7 +1,9 @@
 // A GTP engine as `traceplay gtp` builds it (apps/cmd_gtp.cpp: MCTS over a leaf
 // evaluator), made cheap enough for a fuzzer: the uniform evaluator, 16 visits a move,
-// one search thread, a clock that never moves (time controls allocate, nothing waits),
-// analysis stopped at once (another input line is always "pending"), and no logging.
+// 8 dead-stone playouts for final_score / final_status_list (400 by default, where most
+// of an input's time went), one search thread, a clock that never moves (time controls
+// allocate, nothing waits), analysis stopped at once (another input line is always
+// "pending"), and no logging.
 // answer() aborts when a line does not get exactly one well-formed response.
 #pragma once
 
@@ -32,6 +34,7 @@ class GtpFuzzEngine {
     gtp::EngineOptions options;
     options.board_size = board_size;
     options.default_limits.max_visits = 16;
+    options.dead_stone_playouts = 8;
     options.version = "fuzz";
     options.log = [](const std::string&) {};
     engine_ = std::make_unique<gtp::Engine>(

@@ -40,11 +40,15 @@ std::vector<PairedDifference> compare_arms(const ArmTasks& a, const ArmTasks& b,
   };
   const uint64_t* only_a = missing(a, b_index);
   const uint64_t* only_b = missing(b, a_index);
-  if (only_a || only_b || a.ids.size() != b.ids.size())
+  if (only_a || only_b || a.ids.size() != b.ids.size()) {
+    // Ids are unique in each arm (index_by_id), so sizes differ only with a task missing.
+    const std::string which = only_a   ? "task " + hex16(*only_a) + " is only in " + a_name
+                              : only_b ? "task " + hex16(*only_b) + " is only in " + b_name
+                                       : "their task counts differ";
     throw UserError("cannot compare " + a_name + " (" + std::to_string(a.ids.size()) + " tasks) with " +
                     b_name + " (" + std::to_string(b.ids.size()) +
-                    " tasks): they were evaluated on different tasks (task " +
-                    hex16(only_a ? *only_a : *only_b) + " is only in " + (only_a ? a_name : b_name) + ")");
+                    " tasks): they were evaluated on different tasks (" + which + ")");
+  }
 
   // Per-task values in A's order, B's looked up by id.
   const char* names[] = {"optimal", "solved", "swc"};

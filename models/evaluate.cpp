@@ -192,190 +192,245 @@ class OrderedWriter {
   std::chrono::steady_clock::time_point last_flush_ = std::chrono::steady_clock::now();
 };
 
-}  // namespace
+// One evaluation, checked before anything is written: the model, the tasks, the
+// parameters that identify it (eval.json) and its files.
+struct EvalJob {
+  Paths paths;
+  std::string device;
+  ModelInfo info;
+  bool search_augmented = false;
+  std::vector<int32_t> forced;  // the prefix a Dualformer mode forces (eval_modes.h)
+  std::vector<EvalTask> tasks;
+  int64_t K = 0;       // samples per task
+  uint64_t total = 0;  // tasks x K
+  int64_t max_len = 0;
+  nlohmann::ordered_json params;
+  std::string file(const char* name) const { return paths.out + "/" + name; }
+};
 
-EvalSummary evaluate(const EvalOptions& o) {
-  // Everything is checked before OUT is touched.
-  validate(o);
-  const Paths paths = resolve_paths(o);
-  const std::string device_name = check_device(o.device);
-  const Split split = parse_split(o.split, "--split");
-  const ModelInfo info = load_model_info(paths.checkpoint);
-  const DatasetReader reader(o.data_dir);
+EvalJob plan_job(const EvalOptions& o, Paths paths, std::string device, ModelInfo info,
+                 const DatasetReader& reader) {
   const Manifest& manifest = reader.manifest();
   if (info.vocabulary != manifest.vocabulary)
     throw UserError("the vocabulary of " + paths.checkpoint + "/config.json (" +
                     std::to_string(info.vocabulary.size()) + " tokens) differs from that of " + o.data_dir +
                     "/manifest.json (" + std::to_string(manifest.vocabulary.size()) +
                     " tokens): the model was trained on other data");
-  const bool search_augmented = info.mode == "search-augmented";
-  if (!search_augmented && info.mode != "solution-only")
+  EvalJob job;
+  job.search_augmented = info.mode == "search-augmented";
+  if (!job.search_augmented && info.mode != "solution-only")
     throw UserError(paths.checkpoint + "/config.json: unknown \"mode\" \"" + info.mode + "\"");
-  if (o.mode == "slow" && !search_augmented)
+  if (o.mode == "slow" && !job.search_augmented)
     throw UserError(
         "--mode slow: " + paths.checkpoint +
         " is a solution-only model, which writes no trace; slow mode needs a search-augmented model");
-  const std::vector<int32_t> forced = forced_prefix(o.mode, reader.vocabulary());
-  const std::vector<EvalTask> tasks = load_tasks(reader, split, o.tasks);
-  const int64_t K = o.samples;
-  const uint64_t total = tasks.size() * static_cast<uint64_t>(K);
-  const int64_t max_len = o.max_len > 0
-                              ? o.max_len
-                              : static_cast<int64_t>((search_augmented ? manifest.trace_lengths.max : 0) +
+  job.forced = forced_prefix(o.mode, reader.vocabulary());
+  job.tasks = load_tasks(reader, parse_split(o.split, "--split"), o.tasks);
+  job.K = o.samples;
+  job.total = job.tasks.size() * static_cast<uint64_t>(job.K);
+  job.max_len = o.max_len > 0 ? o.max_len
+                              : static_cast<int64_t>((job.search_augmented ? manifest.trace_lengths.max : 0) +
                                                      manifest.plan_lengths.max + 2);
 
-  nlohmann::ordered_json params;
+  nlohmann::ordered_json& params = job.params;
   params["checkpoint_xxh64"] = hex16(xxh64_file(paths.checkpoint + "/model.safetensors"));
   params["config_xxh64"] = hex16(xxh64(read_file(paths.checkpoint + "/config.json")));
   params["dataset"] = manifest.identity();
   params["split"] = o.split;
-  params["tasks"] = tasks.size();
-  params["samples"] = K;
+  params["tasks"] = job.tasks.size();
+  params["samples"] = job.K;
   params["temperature"] = o.temperature;
   params["top_k"] = o.top_k;
-  params["max_len"] = max_len;
+  params["max_len"] = job.max_len;
   params["seed"] = o.seed;
   params["astar_runs"] = o.astar_runs;
   if (!o.mode.empty()) params["mode"] = o.mode;  // absent without one: older directories stay valid
+  job.paths = std::move(paths);
+  job.device = std::move(device);
+  job.info = std::move(info);
+  return job;
+}
 
-  EvalSummary summary;
-  summary.out_dir = paths.out;
-  summary.mode = info.mode;
-  summary.samples_total = static_cast<int64_t>(total);
-  const std::string params_path = paths.out + "/" + kParamsFile;
-  const std::string summary_path = paths.out + "/" + kSummaryFile;
-  const std::string samples_path = paths.out + "/" + kSamplesFile;
-  const std::string partial_path = paths.out + "/" + kPartialFile;
-  if (exists(params_path)) {
-    if (const auto differs = stored_parameters_differ(params_path, params)) {
-      if (!o.force)
-        throw UserError(paths.out + " holds an evaluation with other parameters: " + *differs +
-                        "; use --force to replace it or --out for another directory");
-      for (const char* f : {kSummaryFile, kSamplesFile, kPartialFile, kParamsFile})
-        std::remove((paths.out + "/" + f).c_str());
-    } else if (exists(summary_path) && exists(samples_path)) {
-      summary.json = read_summary(summary_path);
-      // A summary from before the 95% intervals is recomputed below from the kept samples.
-      if (summary.json.contains("optimal_ci95")) {
-        summary.finished = summary.already_done = true;
-        summary.samples_done = summary.samples_total;
-        return summary;
-      }
-      summary.json = nullptr;
-    }
+// OUT already holding this evaluation: true (and `summary` filled) when it is finished.
+// An evaluation with other parameters is refused, or removed with --force; a summary
+// from before the 95% intervals is recomputed from the kept samples.
+bool finished_before(const EvalOptions& o, const EvalJob& job, EvalSummary& summary) {
+  if (!exists(job.file(kParamsFile))) return false;
+  if (const auto differs = stored_parameters_differ(job.file(kParamsFile), job.params)) {
+    if (!o.force)
+      throw UserError(job.paths.out + " holds an evaluation with other parameters: " + *differs +
+                      "; use --force to replace it or --out for another directory");
+    for (const char* f : {kSummaryFile, kSamplesFile, kPartialFile, kParamsFile})
+      std::remove(job.file(f).c_str());
+    return false;
   }
+  if (!exists(job.file(kSummaryFile)) || !exists(job.file(kSamplesFile))) return false;
+  summary.json = read_summary(job.file(kSummaryFile));
+  if (!summary.json.contains("optimal_ci95")) {
+    summary.json = nullptr;
+    return false;
+  }
+  summary.finished = summary.already_done = true;
+  summary.samples_done = summary.samples_total;
+  return true;
+}
 
-  // The model (its weights checked against config.json) before anything is written.
+// The model (its weights checked against config.json), loaded before anything is written.
+EncoderDecoder load_eval_model(const EvalOptions& o, const EvalJob& job) {
   configure_threads(o.threads);
   keep_freed_memory();  // the sampler's per-step tensors reuse the heap (allocator.h)
-  const torch::Device device(device_name);
   ModelInfo loaded;
-  EncoderDecoder model = load_model(paths.checkpoint, &loaded, device);
+  EncoderDecoder model = load_model(job.paths.checkpoint, &loaded, torch::Device(job.device));
   model->eval();
+  return model;
+}
 
-  fs::create_directories(paths.out);
-  if (!exists(params_path)) {
-    nlohmann::ordered_json file;
-    file["format"] = "traceplay-eval";
-    file["version"] = 1;
-    file["parameters"] = params;
-    file["checkpoint"] = paths.checkpoint;
-    file["data"] = o.data_dir;
-    file["mode"] = info.mode;
-    write_file_atomic(params_path, file.dump(2) + "\n");
+void write_params_file(const EvalOptions& o, const EvalJob& job) {
+  fs::create_directories(job.paths.out);
+  if (exists(job.file(kParamsFile))) return;
+  nlohmann::ordered_json file;
+  file["format"] = "traceplay-eval";
+  file["version"] = 1;
+  file["parameters"] = job.params;
+  file["checkpoint"] = job.paths.checkpoint;
+  file["data"] = o.data_dir;
+  file["mode"] = job.info.mode;
+  write_file_atomic(job.file(kParamsFile), file.dump(2) + "\n");
+}
+
+std::vector<std::vector<int32_t>> bos_prompt_eos(const std::vector<EvalTask>& tasks) {
+  std::vector<std::vector<int32_t>> prompts;
+  prompts.reserve(tasks.size());
+  for (const EvalTask& t : tasks) {
+    std::vector<int32_t> p{Vocabulary::kBos};
+    p.insert(p.end(), t.prompt_ids.begin(), t.prompt_ids.end());
+    p.push_back(Vocabulary::kEos);
+    prompts.push_back(std::move(p));
   }
+  return prompts;
+}
 
-  // Resume: the finished samples are read back (and replayed again), not resampled.
-  const Vocabulary& vocabulary = reader.vocabulary();
-  uint64_t kept_bytes = 0;
-  const bool sampled_all = exists(samples_path);
-  ResponseStartCounter starts;  // how responses began (the summary's shares, with a mode)
-  std::vector<SampleOutcome> outcomes =
-      read_done(sampled_all ? samples_path : partial_path, tasks, K, vocabulary, &kept_bytes, &starts);
-  outcomes.reserve(total);
+// Samples what is not kept yet, appending samples.jsonl.partial in the pinned order, and
+// renames it samples.jsonl once complete. False when stopped (the finished lines stay).
+bool sample_the_rest(const EvalOptions& o, const EvalJob& job, EncoderDecoder& model,
+                     const Vocabulary& vocabulary, uint64_t kept_bytes, ResponseStartCounter& starts,
+                     std::vector<SampleOutcome>& outcomes, EvalSummary& summary) {
+  SamplerOptions so;
+  so.batch = o.batch;
+  so.max_len = job.max_len;
+  so.temperature = o.temperature;
+  so.top_k = o.top_k;
+  so.seed = o.seed;
+  so.samples_per_prompt = job.K;
+  so.forced_prefix = job.forced;
+  Sampler sampler(*model, torch::Device(job.device), so);
+
+  SampleAppender file(job.file(kPartialFile), kept_bytes);
+  OrderedWriter writer(file, outcomes.size());
+  std::map<uint64_t, SampleOutcome> finished_early;  // outcomes waiting for their turn, as their lines
+  std::unique_ptr<Progress> progress;
+  if (o.progress) progress = std::make_unique<Progress>(o.label, job.total, "samples");
+  const uint64_t K = static_cast<uint64_t>(job.K);
+  const SamplerStats stats = sampler.run(
+      bos_prompt_eos(job.tasks), outcomes.size(), job.total,
+      [&](SampledSequence&& seq) {
+        const EvalTask& task = job.tasks[seq.index / K];
+        SampleRecord record;
+        record.id = task.id;
+        record.sample = static_cast<int64_t>(seq.index % K);
+        record.tokens = vocabulary.decode(seq.tokens);
+        starts.add(record.tokens);
+        const ResponseCheck check = check_response(task, record.tokens);
+        record.outcome = check.outcome;
+        record.reason = check.reason;
+        finished_early.emplace(seq.index, check.outcome);
+        writer.add(seq.index, format_line(record));
+        while (!finished_early.empty() && finished_early.begin()->first == outcomes.size()) {
+          outcomes.push_back(finished_early.begin()->second);
+          finished_early.erase(finished_early.begin());
+        }
+        if (progress) progress->update(outcomes.size());
+      },
+      o.stop);
+  writer.flush();
+  file.close();
+  if (progress) progress->finish();
+  summary.tokens_sampled = stats.tokens;
+  summary.sampling_s = stats.seconds;
   summary.samples_done = static_cast<int64_t>(outcomes.size());
+  if (outcomes.size() < job.total) return false;
+  if (std::rename(job.file(kPartialFile).c_str(), job.file(kSamplesFile).c_str()) != 0)
+    throw std::runtime_error("cannot rename " + job.file(kPartialFile) + " to " + job.file(kSamplesFile));
+  return true;
+}
 
-  if (outcomes.size() < total) {
-    if (sampled_all)
-      throw UserError(samples_path + ": holds only " + std::to_string(outcomes.size()) + " of " +
-                      std::to_string(total) + " samples (use --force to start over)");
-    std::vector<std::vector<int32_t>> prompts;
-    prompts.reserve(tasks.size());
-    for (const EvalTask& t : tasks) {
-      std::vector<int32_t> p{Vocabulary::kBos};
-      p.insert(p.end(), t.prompt_ids.begin(), t.prompt_ids.end());
-      p.push_back(Vocabulary::kEos);
-      prompts.push_back(std::move(p));
-    }
-    SamplerOptions so;
-    so.batch = o.batch;
-    so.max_len = max_len;
-    so.temperature = o.temperature;
-    so.top_k = o.top_k;
-    so.seed = o.seed;
-    so.samples_per_prompt = K;
-    so.forced_prefix = forced;
-    Sampler sampler(*model, device, so);
-
-    SampleAppender file(partial_path, kept_bytes);
-    OrderedWriter writer(file, outcomes.size());
-    std::map<uint64_t, SampleOutcome> finished_early;  // outcomes waiting for their turn, as their lines
-    std::unique_ptr<Progress> progress;
-    if (o.progress) progress = std::make_unique<Progress>(o.label, total, "samples");
-    const SamplerStats stats = sampler.run(
-        prompts, outcomes.size(), total,
-        [&](SampledSequence&& seq) {
-          const EvalTask& task = tasks[seq.index / static_cast<uint64_t>(K)];
-          SampleRecord record;
-          record.id = task.id;
-          record.sample = static_cast<int64_t>(seq.index % static_cast<uint64_t>(K));
-          record.tokens = vocabulary.decode(seq.tokens);
-          starts.add(record.tokens);
-          const ResponseCheck check = check_response(task, record.tokens);
-          record.outcome = check.outcome;
-          record.reason = check.reason;
-          finished_early.emplace(seq.index, check.outcome);
-          writer.add(seq.index, format_line(record));
-          while (!finished_early.empty() && finished_early.begin()->first == outcomes.size()) {
-            outcomes.push_back(finished_early.begin()->second);
-            finished_early.erase(finished_early.begin());
-          }
-          if (progress) progress->update(outcomes.size());
-        },
-        o.stop);
-    writer.flush();
-    file.close();
-    if (progress) progress->finish();
-    summary.tokens_sampled = stats.tokens;
-    summary.sampling_s = stats.seconds;
-    summary.samples_done = static_cast<int64_t>(outcomes.size());
-    if (outcomes.size() < total) return summary;  // stopped: the finished lines are kept
-    if (std::rename(partial_path.c_str(), samples_path.c_str()) != 0)
-      throw std::runtime_error("cannot rename " + partial_path + " to " + samples_path);
-  }
-
-  // t* of every task, then the metrics.
-  std::vector<TaskOutcome> scored(tasks.size());
+// Every task's samples with its t* (the mean trace of --astar-runs non-deterministic A*
+// runs); empty when stopped (the samples are all kept; A* is redone).
+std::vector<TaskOutcome> score_tasks(const EvalOptions& o, const EvalJob& job,
+                                     const std::vector<SampleOutcome>& outcomes) {
+  std::vector<TaskOutcome> scored(job.tasks.size());
   std::unique_ptr<Progress> progress;
   if (o.progress && o.astar_runs > 0)
-    progress = std::make_unique<Progress>(o.label + " A* reference", tasks.size(), "tasks");
-  for (size_t i = 0; i < tasks.size(); ++i) {
+    progress = std::make_unique<Progress>(o.label + " A* reference", job.tasks.size(), "tasks");
+  for (size_t i = 0; i < job.tasks.size(); ++i) {
     TaskOutcome& t = scored[i];
-    t.reference_plan_positions = tasks[i].reference_plan_positions;
-    t.samples.assign(outcomes.begin() + static_cast<int64_t>(i) * K,
-                     outcomes.begin() + static_cast<int64_t>(i + 1) * K);
+    t.reference_plan_positions = job.tasks[i].reference_plan_positions;
+    t.samples.assign(outcomes.begin() + static_cast<int64_t>(i) * job.K,
+                     outcomes.begin() + static_cast<int64_t>(i + 1) * job.K);
     if (o.astar_runs > 0) {
-      t.astar_trace_tokens = astar_mean_trace_tokens(tasks[i], static_cast<int>(o.astar_runs), o.stop);
-      if (o.stop && o.stop->load()) return summary;  // the samples are all kept; A* is redone
+      t.astar_trace_tokens = astar_mean_trace_tokens(job.tasks[i], static_cast<int>(o.astar_runs), o.stop);
+      if (o.stop && o.stop->load()) return {};
       if (progress) progress->update(i + 1);
     }
   }
   if (progress) progress->finish();
+  return scored;
+}
+
+}  // namespace
+
+EvalSummary evaluate(const EvalOptions& o) {
+  // Everything is checked before OUT is touched.
+  validate(o);
+  Paths paths = resolve_paths(o);
+  std::string device = check_device(o.device);
+  ModelInfo info = load_model_info(paths.checkpoint);
+  const DatasetReader reader(o.data_dir);
+  const EvalJob job = plan_job(o, std::move(paths), std::move(device), std::move(info), reader);
+
+  EvalSummary summary;
+  summary.out_dir = job.paths.out;
+  summary.mode = job.info.mode;
+  summary.samples_total = static_cast<int64_t>(job.total);
+  if (finished_before(o, job, summary)) return summary;
+
+  EncoderDecoder model = load_eval_model(o, job);
+  write_params_file(o, job);
+
+  // Resume: the finished samples are read back (and replayed again), not resampled.
+  const bool sampled_all = exists(job.file(kSamplesFile));
+  uint64_t kept_bytes = 0;
+  ResponseStartCounter starts;  // how responses began (the summary's shares, with a mode)
+  std::vector<SampleOutcome> outcomes =
+      read_done(job.file(sampled_all ? kSamplesFile : kPartialFile), job.tasks, job.K, reader.vocabulary(),
+                &kept_bytes, &starts);
+  outcomes.reserve(job.total);
+  summary.samples_done = static_cast<int64_t>(outcomes.size());
+  if (outcomes.size() < job.total) {
+    if (sampled_all)
+      throw UserError(job.file(kSamplesFile) + ": holds only " + std::to_string(outcomes.size()) + " of " +
+                      std::to_string(job.total) + " samples (use --force to start over)");
+    if (!sample_the_rest(o, job, model, reader.vocabulary(), kept_bytes, starts, outcomes, summary))
+      return summary;  // stopped: the finished lines are kept
+  }
+
+  const std::vector<TaskOutcome> scored = score_tasks(o, job, outcomes);
+  if (scored.empty()) return summary;  // stopped during A*
   // Fast mode writes no trace: t* over an empty trace would be a ratio against a trace
   // nobody wrote, so its ILRs are null as a solution-only model's (auto keeps them).
-  summary.json = compute_metrics(scored, search_augmented && o.mode != "fast").to_json();
+  summary.json = compute_metrics(scored, job.search_augmented && o.mode != "fast").to_json();
   if (!o.mode.empty()) starts.append_to(summary.json, o.mode);
-  write_file_atomic(summary_path, summary.json.dump() + "\n");
+  write_file_atomic(job.file(kSummaryFile), summary.json.dump() + "\n");
   summary.finished = true;
   return summary;
 }

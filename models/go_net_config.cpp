@@ -24,19 +24,19 @@ int64_t GoNetConfig::num_parameters() const {
     const int64_t d = dim, f = ffn_hidden();
     const int64_t input = p * d + d + 4 * max_board_size * d + g * d + d;  // planes, edges, global token
     const int64_t layer = 4 * d * d + 3 * d * f + 2 * d;
-    const int64_t heads = d                                           // final norm
-                          + 3 * (d + 1)                               // policy, pass, ownership
-                          + (2 * d * d + d) + (3 * d + 3) + (d + 1);  // value trunk, value, score
-    return input + layers * layer + heads;
+    const int64_t output_heads = d                                           // final norm
+                                 + 3 * (d + 1)                               // policy, pass, ownership
+                                 + (2 * d * d + d) + (3 * d + 3) + (d + 1);  // value trunk, value, score
+    return input + layers * layer + output_heads;
   }
   const int64_t c = channels;
   const int64_t stem = p * c * 9 + c;
   const int64_t block = 2 * 9 * c * c + 2 * c;
-  const int64_t heads = c              // final norm
-                        + 2 * (c + 1)  // policy, ownership (1x1 convs)
-                        + ((2 * c + g) * c + c) + (c + 1) + (3 * c + 3) +
-                        (c + 1);  // trunk, pass, value, score
-  return stem + blocks * block + heads;
+  const int64_t output_heads = c              // final norm
+                               + 2 * (c + 1)  // policy, ownership (1x1 convs)
+                               + ((2 * c + g) * c + c) + (c + 1) + (3 * c + 3) +
+                               (c + 1);  // trunk, pass, value, score
+  return stem + blocks * block + output_heads;
 }
 
 void GoNetConfig::validate() const {

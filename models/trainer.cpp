@@ -597,7 +597,7 @@ std::unique_ptr<MetricsLog> Trainer::open_run_dir(const RunStart& begin) {
   std::snprintf(
       line, sizeof line,
       "%s model, %.2fM parameters, %zu training sequences%s, %zu held out, %s, %s at step %lld of %lld",
-      arch_.preset.c_str(), arch_.num_parameters() / 1e6, train_.items.size(),
+      arch_.preset.c_str(), static_cast<double>(arch_.num_parameters()) / 1e6, train_.items.size(),
       dropped_ ? (" (" + std::to_string(dropped_) + " too long, dropped)").c_str() : "", val_.items.size(),
       mode.c_str(), begin.start == Start::kResume ? "resuming" : "starting",
       static_cast<long long>(begin.step), static_cast<long long>(o_.steps));
@@ -676,8 +676,8 @@ Trainer::StepOutcome Trainer::take_step(BatchStream& stream, int64_t step) {
   const double* h = host.data_ptr<double>();
   out.has_trace = counts.trace_sequences > 0;
   out.loss_sum = h[kLossSum];
-  out.trace_mean = out.has_trace ? h[kTraceSum] / counts.trace_sequences : 0.0;
-  out.plan_mean = h[kPlanSum] / counts.sequences;
+  out.trace_mean = out.has_trace ? h[kTraceSum] / static_cast<double>(counts.trace_sequences) : 0.0;
+  out.plan_mean = h[kPlanSum] / static_cast<double>(counts.sequences);
   out.grad_norm = h[kExtraSlots];
   out.stop_voted = h[kStopVotes] > 0;
   out.target_tokens = counts.target_tokens;
@@ -692,14 +692,16 @@ void Trainer::log_step(int64_t step, double lr, const std::optional<Validation>&
   const double window_s = seconds_since(log.start);
   nlohmann::ordered_json line;
   line["step"] = step;
-  line["loss"] = window_.loss / window_.steps;
-  line["loss_trace"] = window_.trace_steps ? nlohmann::ordered_json(window_.loss_trace / window_.trace_steps)
-                                           : nlohmann::ordered_json();
-  line["loss_plan"] = window_.loss_plan / window_.steps;
+  line["loss"] = window_.loss / static_cast<double>(window_.steps);
+  line["loss_trace"] =
+      window_.trace_steps
+          ? nlohmann::ordered_json(window_.loss_trace / static_cast<double>(window_.trace_steps))
+          : nlohmann::ordered_json();
+  line["loss_plan"] = window_.loss_plan / static_cast<double>(window_.steps);
   line["lr"] = lr;
-  line["tokens_per_s"] = window_s > 0 ? log.tokens / window_s : 0.0;
-  line["padded_tokens_per_s"] = window_s > 0 ? log.padded / window_s : 0.0;
-  line["grad_norm"] = window_.grad_norm / window_.steps;
+  line["tokens_per_s"] = window_s > 0 ? static_cast<double>(log.tokens) / window_s : 0.0;
+  line["padded_tokens_per_s"] = window_s > 0 ? static_cast<double>(log.padded) / window_s : 0.0;
+  line["grad_norm"] = window_.grad_norm / static_cast<double>(window_.steps);
   line["elapsed_s"] = elapsed_before_ + seconds_since(started_);
   if (val) line["val_loss"] = val->loss, line["val_token_accuracy"] = val->token_accuracy;
   metrics.append(line);
@@ -731,7 +733,7 @@ TrainResult Trainer::result_of(const LoopEnd& end) const {
     result.val_token_accuracy = last_val_->token_accuracy;
   }
   const double run_s = seconds_since(started_);
-  result.tokens_per_s = run_s > 0 ? end.tokens / run_s : 0.0;
+  result.tokens_per_s = run_s > 0 ? static_cast<double>(end.tokens) / run_s : 0.0;
   result.elapsed_s = elapsed_before_ + run_s;
   return result;
 }

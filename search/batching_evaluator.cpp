@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/error.h"
 #include "games/go/symmetry.h"
 
 namespace traceplay::search {
@@ -20,6 +21,24 @@ struct BatchingEvaluator::Call {
 };
 
 namespace {
+
+// Each caller of a failed batch gets an exception object of its own, with the same type
+// (UserError or std::invalid_argument for bad input, else std::runtime_error) and message: callers
+// rethrow on their own threads, and one shared object's reference count and message would
+// be touched by all of them at once inside the C++ runtime (ThreadSanitizer reported it).
+std::exception_ptr copy_for_caller(const std::exception_ptr& error, const std::string& backend) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const UserError& e) {
+    return std::make_exception_ptr(UserError(e.what()));
+  } catch (const std::invalid_argument& e) {
+    return std::make_exception_ptr(std::invalid_argument(e.what()));
+  } catch (const std::exception& e) {
+    return std::make_exception_ptr(std::runtime_error(e.what()));
+  } catch (...) {
+    return std::make_exception_ptr(std::runtime_error("backend '" + backend + "' failed"));
+  }
+}
 
 // A query of the call that missed the cache: items [first, first + count) are its own.
 struct Miss {
@@ -233,7 +252,7 @@ void BatchingEvaluator::serve() {
     lock.lock();
     for (const Item& item : taken) {
       Call& call = *item.call;
-      if (error && !call.error) call.error = error;
+      if (error && !call.error) call.error = copy_for_caller(error, name_);
       // Notified under the lock: the caller cannot wake, return and destroy `call` before
       // we are done with it.
       if (--call.remaining == 0) call.done.notify_one();

@@ -74,17 +74,17 @@ void GameStoreIndex::save(const std::string& dir) const {
   j["size"] = size;
   j["komi"] = komi;
   j["counts"] = {{"games", games}, {"positions", positions}};
-  nlohmann::ordered_json shards = nlohmann::ordered_json::array();
-  for (const GameShardInfo& s : this->shards) {
+  nlohmann::ordered_json shard_list = nlohmann::ordered_json::array();
+  for (const GameShardInfo& s : shards) {
     nlohmann::ordered_json o;
     o["file"] = s.shard.file;
     o["records"] = s.shard.records;
     o["xxh64"] = hex16(s.shard.xxh64);
     o["first_version"] = s.first_version;
     o["last_version"] = s.last_version;
-    shards.push_back(std::move(o));
+    shard_list.push_back(std::move(o));
   }
-  j["shards"] = std::move(shards);
+  j["shards"] = std::move(shard_list);
   write_file_atomic((fs::path(dir) / kFileName).string(), j.dump(2) + "\n");
 }
 

@@ -34,7 +34,8 @@ struct EngineOptions {
   search::ThinkLimits default_limits;  // genmove without time settings (and a cap with them)
   std::string name = "traceplay";
   std::string version = "0";
-  uint64_t seed = 1;  // the dead-stone estimator's (final_score, final_status_list)
+  uint64_t seed = 1;            // the dead-stone estimator's (final_score, final_status_list)
+  int dead_stone_playouts = 0;  // the estimator's playouts; 0: its default (games/go/dead_stones.h)
   TimePolicy time_policy;
   std::function<void(const std::string&)> log;  // diagnostics; empty: stderr
 };

@@ -13,6 +13,7 @@ Engine::Reply Engine::cmd_final_score(const Command& c, const Channel&) {
   if (!c.args.empty()) return fail("syntax error");
   go::DeadStoneOptions options;
   options.seed = options_.seed;
+  options.playouts = options_.dead_stone_playouts;
   const auto estimate = go::estimate_dead_stones(board_, options);
   return ok(go::format_result(go::area_score(board_, estimate.dead).score()));
 }
@@ -23,6 +24,7 @@ Engine::Reply Engine::cmd_final_status_list(const Command& c, const Channel&) {
   if (status != "alive" && status != "dead" && status != "seki") return fail("syntax error");
   go::DeadStoneOptions options;
   options.seed = options_.seed;
+  options.playouts = options_.dead_stone_playouts;
   const auto estimate = go::estimate_dead_stones(board_, options);
   // Each stone is dead, in seki (alive only because neither side can fill a shared
   // liberty), or alive: the three lists partition the stones.

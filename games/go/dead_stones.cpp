@@ -77,7 +77,8 @@ DeadStoneEstimate estimate_dead_stones(const Board& board, const DeadStoneOption
   DeadStoneEstimate out;
   out.ownership.resize(points);
   out.survival.assign(points, -1.0f);
-  for (size_t i = 0; i < points; ++i) out.ownership[i] = static_cast<float>(black[i] - white[i]) / playouts;
+  for (size_t i = 0; i < points; ++i)
+    out.ownership[i] = static_cast<float>(black[i] - white[i]) / static_cast<float>(playouts);
 
   // Chains with their survival (mean share of playouts their colour kept their points).
   std::vector<int> chain_id(points, -1);
@@ -102,7 +103,7 @@ DeadStoneEstimate estimate_dead_stones(const Board& board, const DeadStoneOption
       double kept = 0;
       for (int j : info.stones) {
         const int own = c == Color::kBlack ? black[static_cast<size_t>(j)] : white[static_cast<size_t>(j)];
-        out.survival[static_cast<size_t>(j)] = static_cast<float>(own) / playouts;
+        out.survival[static_cast<size_t>(j)] = static_cast<float>(own) / static_cast<float>(playouts);
         kept += static_cast<double>(own) / playouts;
       }
       info.survival = kept / static_cast<double>(info.stones.size());

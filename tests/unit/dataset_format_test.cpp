@@ -56,7 +56,7 @@ TEST(DatasetFormat, SplitRuleIsThePinnedFormula) {
     test += is_test_layout(layout * 0x9e3779b97f4a7c15ULL, 1, 0.1);
     differs += is_test_layout(layout, 1, 0.5) != is_test_layout(layout, 2, 0.5);
   }
-  EXPECT_NEAR(test / 100000.0, 0.1, 0.005);
+  EXPECT_NEAR(static_cast<double>(test) / 100000.0, 0.1, 0.005);
   EXPECT_GT(differs, 40000u);
 }
 
@@ -229,7 +229,7 @@ TEST(DatasetFormat, WriteReadRoundTrip) {
   }
   EXPECT_EQ(m.trace_lengths.min, trace_min);
   EXPECT_EQ(m.trace_lengths.max, trace_max);
-  EXPECT_DOUBLE_EQ(m.trace_lengths.mean, trace_sum / 30.0);
+  EXPECT_DOUBLE_EQ(m.trace_lengths.mean, static_cast<double>(trace_sum) / 30.0);
 }
 
 TEST(DatasetFormat, ReaderNamesTheDamagedShard) {

@@ -83,7 +83,9 @@ TEST(GoNetBackend, InputsEqualTheBoardFeaturesAndThePriorCoversLegalMovesOnly) {
     // The prior is the policy's softmax renormalised over the legal moves.
     const auto logits = out.policy[static_cast<int64_t>(g)];
     const double ratio = std::exp(logits[81].item<double>() - logits[0].item<double>());
-    if (r.prior[0] > 0) EXPECT_NEAR(r.prior[81] / r.prior[0], ratio, 1e-4 * ratio);
+    if (r.prior[0] > 0) {
+      EXPECT_NEAR(r.prior[81] / r.prior[0], ratio, 1e-4 * ratio);
+    }
     const auto wdl = torch::softmax(out.value[static_cast<int64_t>(g)], 0);
     EXPECT_NEAR(r.value, (wdl[0] - wdl[2]).item<double>(), 1e-6);
     EXPECT_TRUE(r.has_score);

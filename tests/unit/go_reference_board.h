@@ -42,13 +42,13 @@ class ReferenceBoard {
       }
     return {stones, static_cast<int>(libs.size())};
   }
-  int liberties(int x, int y) const { return chain(grid_, idx(x, y)).second; }
+  int liberties(int x, int y) const { return chain(grid_, point(x, y)).second; }
 
   // The grid after colour c plays at (x, y), and how many enemy stones were captured;
   // `suicide` says whether c's own chain had to be removed.
   Grid after(int c, int x, int y, int* captured, bool* suicide) const {
     Grid g = grid_;
-    const int i = idx(x, y);
+    const int i = point(x, y);
     g[static_cast<size_t>(i)] = c;
     *captured = 0;
     for (int j : neighbours(i)) {
@@ -157,7 +157,8 @@ class ReferenceBoard {
     bool last_was_board_move;
     int last_mover;
   };
-  size_t idx(int x, int y) const { return static_cast<size_t>(x + n_ * y); }
+  size_t idx(int x, int y) const { return static_cast<size_t>(point(x, y)); }
+  int point(int x, int y) const { return x + n_ * y; }
 
   int n_;
   Rules rules_;

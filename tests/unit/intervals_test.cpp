@@ -33,8 +33,9 @@ TEST(Wilson, KnownValues) {
 // The Wilson interval is the set of p the score test does not reject:
 // |k - n p| <= z sqrt(n p (1 - p)). Its ends, found by bisection on each side of k/n.
 double score_test_bound(int64_t k, int64_t n, bool upper) {
-  const double z = kZ95, p_hat = static_cast<double>(k) / n;
-  auto rejected = [&](double p) { return std::abs(k - n * p) > z * std::sqrt(n * p * (1 - p)); };
+  const double z = kZ95, p_hat = static_cast<double>(k) / static_cast<double>(n);
+  const double kd = static_cast<double>(k), nd = static_cast<double>(n);
+  auto rejected = [&](double p) { return std::abs(kd - nd * p) > z * std::sqrt(nd * p * (1 - p)); };
   double inside = p_hat, outside = upper ? 1.0 : 0.0;
   if (!rejected(outside)) return outside;
   for (int step = 0; step < 200; ++step) {
@@ -50,7 +51,7 @@ TEST(Wilson, EqualsTheInvertedScoreTest) {
     const Interval i = wilson_interval(k, n);
     EXPECT_NEAR(i.lo, score_test_bound(k, n, false), 1e-9) << k << " of " << n;
     EXPECT_NEAR(i.hi, score_test_bound(k, n, true), 1e-9) << k << " of " << n;
-    const double p = static_cast<double>(k) / n;
+    const double p = static_cast<double>(k) / static_cast<double>(n);
     EXPECT_LE(i.lo, p);
     EXPECT_GE(i.hi, p);
   }
@@ -101,7 +102,7 @@ TEST(Bootstrap, ContainsTheMeanAndIsDeterministic) {
   Rng rng(7);
   std::vector<double> values(250);
   for (double& v : values) v = rng.uniform01() * rng.uniform01() * 3;  // skewed, in [0, 3)
-  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / values.size();
+  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
   const Interval i = bootstrap_mean_interval(values);
   EXPECT_LT(i.lo, mean);
   EXPECT_GT(i.hi, mean);
@@ -134,7 +135,8 @@ TEST(Bootstrap, PairedDifferences) {
   EXPECT_EQ(same.hi, 0.0);
   // Equals the bootstrap of the differences, resample for resample.
   std::vector<double> c(50), d(50);
-  for (size_t i = 0; i < 50; ++i) c[i] = (i * 7 % 11) / 10.0, d[i] = (i * 3 % 5) / 4.0;
+  for (size_t i = 0; i < 50; ++i)
+    c[i] = static_cast<double>(i * 7 % 11) / 10.0, d[i] = static_cast<double>(i * 3 % 5) / 4.0;
   std::vector<double> diff(50);
   for (size_t i = 0; i < 50; ++i) diff[i] = c[i] - d[i];
   EXPECT_EQ(paired_bootstrap_interval(c, d).lo, bootstrap_mean_interval(diff).lo);

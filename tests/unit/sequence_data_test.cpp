@@ -149,7 +149,7 @@ TEST(SequenceData, BatchesGroupSimilarLengths) {
     padded += b.padded_decoder_tokens();
     for (uint32_t r : b.rows) real += set.items[r].decoder.size();
   }
-  EXPECT_LT(static_cast<double>(padded) / real, 1.15);
+  EXPECT_LT(static_cast<double>(padded) / static_cast<double>(real), 1.15);
 }
 
 TEST(SequenceData, ASequenceOverTheBudgetGetsABatchOfItsOwn) {
@@ -309,7 +309,9 @@ TEST(SequenceData, DroppedEpochsHoldEverySequenceOnceAsItsDropIsDefined) {
       }
       // Batches are cut by the dropped lengths.
       EXPECT_EQ(b.decoder_len, longest);
-      if (b.rows.size() > 1) EXPECT_LE(b.padded_decoder_tokens(), budget);
+      if (b.rows.size() > 1) {
+        EXPECT_LE(b.padded_decoder_tokens(), budget);
+      }
     }
     ASSERT_EQ(seen.size(), d.set.items.size());
     for (uint32_t i = 0; i < d.set.items.size(); ++i) EXPECT_EQ(seen.count(i), 1u) << "epoch " << epoch;
@@ -336,7 +338,9 @@ TEST(SequenceData, TheDroppedStreamIsAPureFunctionOfItsInputs) {
     const uint64_t i = (k * 53 + 17) % n;
     EXPECT_TRUE(view(d.set, b.at(i)) == in_order[i]) << i;
     BatchStream fresh(d.set, 600, 5, pool, &dropper);
-    if (k % 16 == 0) EXPECT_TRUE(view(d.set, fresh.at(i)) == in_order[i]) << i;
+    if (k % 16 == 0) {
+      EXPECT_TRUE(view(d.set, fresh.at(i)) == in_order[i]) << i;
+    }
   }
   // Another seed or other probabilities give other batches; the next epoch drops afresh.
   bool seed_differs = false, spec_differs = false;

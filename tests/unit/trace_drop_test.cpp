@@ -306,7 +306,9 @@ void check_real_traces(const TraceSource& source, size_t layouts) {
       EXPECT_EQ(costs(one), 2 * creates);
       EXPECT_EQ(costs(two), 0u);
       EXPECT_EQ(two.size(), one.size() - 2 * creates);
-      if (source.domain() == "maze") EXPECT_EQ(one.size(), 5 * creates);
+      if (source.domain() == "maze") {
+        EXPECT_EQ(one.size(), 5 * creates);
+      }
       // Level 2 is level 1 without its cost tokens, in order.
       std::vector<int32_t> stripped;
       for (int32_t id : one)
@@ -314,7 +316,9 @@ void check_real_traces(const TraceSource& source, size_t layouts) {
       EXPECT_EQ(two, stripped);
       const std::vector<int32_t> three = dropper.apply(r.trace, 3, rng);
       EXPECT_EQ(costs(three), 0u);
-      if (source.domain() == "maze") EXPECT_EQ(count(three, "create"), creates - (3 * creates + 5) / 10);
+      if (source.domain() == "maze") {
+        EXPECT_EQ(count(three, "create"), creates - (3 * creates + 5) / 10);
+      }
     }
   }
   EXPECT_GT(traces, 0u);

@@ -162,7 +162,7 @@ TEST(Transformer, RopeRotatesInterleavedPairsByPositionTimesFrequency) {
   for (int64_t p : {0, 1, 7, 300, 2000}) {  // 2000 also grows the tables
     auto y = model->rotate(x, torch::tensor({p}));
     for (int64_t i = 0; i < 4; ++i) {
-      const double angle = static_cast<double>(p) / std::pow(10000.0, 2.0 * i / 8.0);
+      const double angle = static_cast<double>(p) / std::pow(10000.0, 2.0 * static_cast<double>(i) / 8.0);
       const double x0 = x[0][2 * i].item<double>(), x1 = x[0][2 * i + 1].item<double>();
       EXPECT_NEAR(y[0][2 * i].item<double>(), x0 * std::cos(angle) - x1 * std::sin(angle), 1e-5)
           << p << " " << i;
@@ -192,7 +192,7 @@ TEST(Transformer, RopeDotProductsDependOnlyOnThePositionDifference) {
 // fused CPU kernels and with the ATen ops that GPUs run.
 class CachedDecoding : public ::testing::TestWithParam<bool> {};
 INSTANTIATE_TEST_SUITE_P(Transformer, CachedDecoding, ::testing::Values(true, false),
-                         [](const auto& info) { return info.param ? "FusedCpu" : "AtenOps"; });
+                         [](const auto& param_info) { return param_info.param ? "FusedCpu" : "AtenOps"; });
 
 TEST_P(CachedDecoding, StepsMatchTheFullDecoder) {
   auto model = tiny_model();
