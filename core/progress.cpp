@@ -27,8 +27,8 @@ void Progress::draw(bool final_line) {
   const auto now = std::chrono::steady_clock::now();
   last_draw_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double rate = elapsed > 0 ? done_ / elapsed : 0.0;
-  const double eta = rate > 0 && total_ > done_ ? (total_ - done_) / rate : 0.0;
+  const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0.0;
+  const double eta = rate > 0 && total_ > done_ ? static_cast<double>(total_ - done_) / rate : 0.0;
   std::fprintf(stderr, "%s%s %llu/%llu %s  %.1f %s/s  %.0fs elapsed  ETA %.0fs%s", tty_ ? "\r\033[K" : "",
                label_.c_str(), static_cast<unsigned long long>(done_),
                static_cast<unsigned long long>(total_), unit_.c_str(), rate, unit_.c_str(), elapsed, eta,
