@@ -38,6 +38,9 @@ nlohmann::json dataset_spec_to_json(const DatasetSpec& spec) {
   put("horizon", spec.horizon);
   put("safe_liberties", spec.safe_liberties);
   put("max_nodes", spec.max_nodes);
+  put("simulations", spec.simulations);
+  put("c_puct", spec.c_puct);
+  put("rollouts", spec.rollouts);
   put("count", spec.count);
   put("seed", spec.seed);
   put("deterministic", spec.deterministic);
