@@ -19,7 +19,7 @@ namespace traceplay::apps {
 namespace {
 
 struct GenArgs {
-  std::string config, out, domain, levels, problems;
+  std::string config, out, domain, levels, problems, prior;
   int size = 0, width = 0, height = 0, walls = 0, boxes = 0, threads = 0, horizon = 0, safe_liberties = 0,
       actors = 0, simulations = 0, rollouts = 0;
   int64_t count = 0, shard_records = 0;
@@ -29,7 +29,7 @@ struct GenArgs {
   // The options, to know which flags were given (and so override the config).
   CLI::Option *o_domain, *o_size, *o_width, *o_height, *o_walls, *o_boxes, *o_levels, *o_count, *o_seed,
       *o_fraction, *o_threads, *o_shard, *o_max_expansions, *o_max_trace_tokens, *o_horizon,
-      *o_safe_liberties, *o_max_nodes, *o_problems, *o_simulations, *o_c_puct, *o_rollouts;
+      *o_safe_liberties, *o_max_nodes, *o_problems, *o_simulations, *o_c_puct, *o_rollouts, *o_prior;
 };
 
 template <class T>
@@ -57,6 +57,7 @@ DatasetSpec spec_of(const GenArgs& a) {
   flag_value(flags.simulations, a.o_simulations, a.simulations);
   flag_value(flags.c_puct, a.o_c_puct, a.c_puct);
   flag_value(flags.rollouts, a.o_rollouts, a.rollouts);
+  flag_value(flags.prior, a.o_prior, a.prior);
   flag_value(flags.count, a.o_count, a.count);
   flag_value(flags.seed, a.o_seed, a.seed);
   flag_value(flags.test_fraction, a.o_fraction, a.test_fraction);
@@ -110,6 +111,8 @@ void add_gen_command(CLI::App& app, int& exit_code) {
   a->o_c_puct = cmd->add_option("--c-puct", a->c_puct, "go-tactics: the MCTS teacher's PUCT constant (2)");
   a->o_rollouts =
       cmd->add_option("--rollouts", a->rollouts, "go-tactics: the MCTS teacher's rollouts per leaf (4)");
+  a->o_prior = cmd->add_option("--prior", a->prior,
+                               "go-tactics: the MCTS teacher's prior, solver-order (default) or uniform");
   a->o_count = cmd->add_option("--count", a->count, "Total number of records");
   a->o_seed = cmd->add_option("--seed", a->seed, "Seed: same seed, same bytes")->check(kDigits);
   a->o_fraction =

@@ -47,7 +47,7 @@ const std::set<std::string> kKeys = {
     "boxes",         "levels",         "count",         "seed",           "deterministic",
     "test_fraction", "threads",        "shard_records", "max_expansions", "max_trace_tokens",
     "horizon",       "safe_liberties", "max_nodes",     "problems",       "simulations",
-    "c_puct",        "rollouts"};
+    "c_puct",        "rollouts",       "prior"};
 
 }  // namespace
 
@@ -82,6 +82,10 @@ DatasetSpec dataset_spec_from_json(const nlohmann::json& table, const std::strin
   spec.horizon = integer<int>(table, "horizon", where);
   spec.safe_liberties = integer<int>(table, "safe_liberties", where);
   spec.max_nodes = integer<uint64_t>(table, "max_nodes", where);
+  if (table.contains("prior")) {
+    if (!table["prior"].is_string()) throw UserError(where + ": \"prior\" must be a string");
+    spec.prior = table["prior"].get<std::string>();
+  }
   spec.simulations = integer<int>(table, "simulations", where);
   spec.rollouts = integer<int>(table, "rollouts", where);
   if (table.contains("c_puct")) {
@@ -126,6 +130,7 @@ void merge_spec(DatasetSpec& base, const DatasetSpec& o) {
   take(base.simulations, o.simulations);
   take(base.c_puct, o.c_puct);
   take(base.rollouts, o.rollouts);
+  take(base.prior, o.prior);
   take(base.count, o.count);
   take(base.seed, o.seed);
   take(base.deterministic, o.deterministic);
@@ -142,8 +147,10 @@ void validate_spec(const DatasetSpec& spec) {
   if (spec.size && (spec.width || spec.height)) throw UserError("give --size or --width/--height, not both");
   if (domain != "go-tactics" && (spec.horizon || spec.safe_liberties || spec.max_nodes || spec.problems))
     throw UserError("--horizon, --safe-liberties, --max-nodes and --problems are for go-tactics");
-  if (domain != "go-tactics" && (spec.simulations || spec.c_puct || spec.rollouts))
-    throw UserError("--simulations, --c-puct and --rollouts are for go-tactics (its MCTS teacher)");
+  if (domain != "go-tactics" && (spec.simulations || spec.c_puct || spec.rollouts || spec.prior))
+    throw UserError("--simulations, --c-puct, --rollouts and --prior are for go-tactics (its MCTS teacher)");
+  if (spec.prior && *spec.prior != "solver-order" && *spec.prior != "uniform")
+    throw UserError("--prior must be solver-order or uniform, got \"" + *spec.prior + "\"");
   if (domain == "go-tactics") {
     if (spec.width || spec.height) throw UserError("a go-tactics board is square: give --size N");
     if (spec.walls || spec.boxes || spec.levels)
@@ -201,6 +208,7 @@ std::unique_ptr<TraceSource> make_source(const DatasetSpec& spec) {
     if (spec.simulations) params.mcts.simulations = *spec.simulations;
     if (spec.c_puct) params.mcts.c_puct = *spec.c_puct;
     if (spec.rollouts) params.mcts.rollouts = *spec.rollouts;
+    params.mcts.uniform_prior = spec.prior.value_or("solver-order") == "uniform";
     params.deterministic = spec.deterministic.value_or(true);
     return search::make_go_tactics_source(params);
   }

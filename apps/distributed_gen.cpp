@@ -41,6 +41,7 @@ nlohmann::json dataset_spec_to_json(const DatasetSpec& spec) {
   put("simulations", spec.simulations);
   put("c_puct", spec.c_puct);
   put("rollouts", spec.rollouts);
+  put("prior", spec.prior);
   put("count", spec.count);
   put("seed", spec.seed);
   put("deterministic", spec.deterministic);

@@ -25,8 +25,8 @@ std::vector<int> chain_liberties(const go::Position& pos, int p) {
 
 }  // namespace
 
-GoTacticsEvaluator::GoTacticsEvaluator(const GoTacticsGoal& goal, int playouts)
-    : goal_(goal), playouts_(playouts) {
+GoTacticsEvaluator::GoTacticsEvaluator(const GoTacticsGoal& goal, int playouts, GoTacticsPrior prior_kind)
+    : goal_(goal), playouts_(playouts), prior_kind_(prior_kind) {
   if (playouts < 1) throw std::invalid_argument("GoTacticsEvaluator: playouts must be >= 1");
 }
 
@@ -63,7 +63,7 @@ std::vector<float> GoTacticsEvaluator::prior(const go::Position& pos) const {
   std::vector<float> weights(static_cast<size_t>(n * n + 1), 1.0f);
   auto index = [&](int p) { return static_cast<size_t>(pos.x_of(p) + n * pos.y_of(p)); };
   const int target = goal_.target_point();
-  if (pos.at(target) == goal_.defender()) {
+  if (prior_kind_ == GoTacticsPrior::kSolverOrder && pos.at(target) == goal_.defender()) {
     const go::Color attacker = go::opponent(goal_.defender());
     const int s = pos.stride();
     std::vector<int> seen_chains;

@@ -38,7 +38,8 @@ MctsSettings go_tactics_mcts_settings(const GoTacticsMctsParams& params, uint64_
 GoTacticsMctsRun run_go_tactics_mcts(const GoTacticsTask& task, const go::TacticsGoal& goal,
                                      const GoTacticsMctsParams& params, uint64_t seed) {
   const GoTacticsGoal judge(task.position, task.target, goal);
-  const GoTacticsEvaluator evaluator(judge, params.rollouts);
+  const GoTacticsEvaluator evaluator(
+      judge, params.rollouts, params.uniform_prior ? GoTacticsPrior::kUniform : GoTacticsPrior::kSolverOrder);
   Mcts mcts(go_tactics_mcts_settings(params, seed), evaluator, &judge);
   const go::Board board = go_tactics_board(task);
   GoTacticsMctsRun run;

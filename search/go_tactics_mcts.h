@@ -22,9 +22,10 @@
 namespace traceplay::search {
 
 struct GoTacticsMctsParams {
-  int simulations = 64;  // the search's visit limit (the root's own evaluation is the first)
-  double c_puct = 2.0;   // MctsSettings' default
-  int rollouts = 4;      // rollouts per evaluated leaf
+  int simulations = 64;        // the search's visit limit (the root's own evaluation is the first)
+  double c_puct = 2.0;         // MctsSettings' default
+  int rollouts = 4;            // rollouts per evaluated leaf
+  bool uniform_prior = false;  // GoTacticsPrior::kUniform instead of the solver order
 };
 
 struct GoTacticsMctsRun {

@@ -160,7 +160,8 @@ class GoTacticsSource final : public TraceSource {
                         {"max_nodes", params_.max_nodes},
                         {"simulations", params_.mcts.simulations},
                         {"c_puct", params_.mcts.c_puct},
-                        {"rollouts", params_.mcts.rollouts}};
+                        {"rollouts", params_.mcts.rollouts},
+                        {"prior", params_.mcts.uniform_prior ? "uniform" : "solver-order"}};
     if (problems_.empty()) j["targets_per_layout"] = kTargetsPerLayout;
     else
       j.update({{"problems_file", params_.problems_file},

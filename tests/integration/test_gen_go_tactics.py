@@ -137,10 +137,10 @@ def test_nondeterministic_traces_follow_the_dataset_seed(tmp_path, dataset):
 def test_mcts_flags_reach_the_trace_and_the_manifest(tmp_path):
     out = tmp_path / "data"
     run("gen", "--out", str(out), "--domain", "go-tactics", "--size", "5", "--count", "4", "--seed", "3",
-        "--simulations", "10", "--c-puct", "1.5", "--rollouts", "2", "--test-fraction", "0")
+        "--simulations", "10", "--c-puct", "1.5", "--rollouts", "2", "--prior", "uniform", "--test-fraction", "0")
     summary = records(out, "train")
     assert summary["params"]["simulations"] == 10 and summary["params"]["c_puct"] == 1.5
-    assert summary["params"]["rollouts"] == 2
+    assert summary["params"]["rollouts"] == 2 and summary["params"]["prior"] == "uniform"
     for task in summary["records"]:
         sims = parse_trace(task["trace"], 5)
         assert len(sims) == 10 == task["meta"]["simulations"]
@@ -164,6 +164,8 @@ BAD = {
     "c_puct over the limit": GEN + ["--c-puct", "1000"],
     "rollouts zero": GEN + ["--rollouts", "0"],
     "rollouts over the limit": GEN + ["--rollouts", "65"],
+    "unknown prior": GEN + ["--prior", "network"],
+    "prior for maze": ["--domain", "maze", "--size", "5", "--count", "5", "--seed", "1", "--prior", "uniform"],
     "simulations for maze": ["--domain", "maze", "--size", "5", "--count", "5", "--seed", "1", "--simulations", "8"],
     "c_puct for sokoban": ["--domain", "sokoban", "--count", "5", "--seed", "1", "--c-puct", "1"],
     "horizon for maze": ["--domain", "maze", "--size", "5", "--count", "5", "--seed", "1", "--horizon", "8"],
@@ -216,7 +218,7 @@ def test_a_config_data_table_sets_the_goal_and_the_limit(tmp_path):
     summary = records(tmp_path / "data", "train")
     assert summary["params"] == {"count": 6, "horizon": 12, "max_nodes": 50000, "safe_liberties": 2,
                                  "shard_records": 10000, "size": 5, "targets_per_layout": 3,
-                                 "simulations": 64, "c_puct": 2.0, "rollouts": 4}
+                                 "simulations": 64, "c_puct": 2.0, "rollouts": 4, "prior": "solver-order"}
     assert summary["seed"] == 2
     for task in summary["records"]:
         assert task["meta"]["liberties"] == 1  # safe at 2: only chains in atari are targets

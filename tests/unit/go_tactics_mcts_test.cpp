@@ -289,6 +289,26 @@ TEST(GoTacticsMcts, TeacherBeatsARandomLegalMoveOnGeneratedTasks) {
   EXPECT_GT(lo, random_rate);
 }
 
+TEST(GoTacticsMcts, PriorsSolverOrderOrUniform) {
+  // White's (1,1): its liberty (1,2) weighs 4; Black's (1,0) (liberties (0,0), (2,0)) and
+  // (0,1) (liberties (0,0), (0,2)) touch the target with fewer than 3 liberties, so those
+  // weigh 2; Black's (2,1) has 3, so (2,2) and (3,1) weigh 1, as the rest and pass.
+  const GoTacticsTask task = capture_in_atari();
+  const GoTacticsGoal goal(task.position, task.target, goal_of(3, 8));
+  const std::vector<float> order = GoTacticsEvaluator(goal, 1).prior(task.position);
+  ASSERT_EQ(order.size(), 26u);
+  const float unit = order[25];
+  EXPECT_FLOAT_EQ(order[1 + 5 * 2] / unit, 4);
+  for (const int p : {0, 2, 0 + 5 * 2}) EXPECT_FLOAT_EQ(order[p] / unit, 2) << p;
+  for (const int p : {2 + 5 * 2, 3 + 5 * 1, 4 + 5 * 4}) EXPECT_FLOAT_EQ(order[p] / unit, 1) << p;
+  float total = 0;
+  for (const float p : order) total += p;
+  EXPECT_NEAR(total, 1, 1e-6);
+  const std::vector<float> uniform =
+      GoTacticsEvaluator(goal, 1, GoTacticsPrior::kUniform).prior(task.position);
+  for (const float p : uniform) EXPECT_FLOAT_EQ(p, 1.0f / 26);
+}
+
 TEST(GoTacticsTrace, ValueBucketsAndMalformedTraces) {
   EXPECT_EQ(value_bucket(-1), 0);
   EXPECT_EQ(value_bucket(1), 8);
