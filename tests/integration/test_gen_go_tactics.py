@@ -210,6 +210,22 @@ def test_solve_refuses_a_board_over_the_size_limit():
     assert result.returncode == 2 and "5..9" in result.stderr and result.stdout == ""
 
 
+def test_mcts_keys_of_a_config_reach_actors_and_give_the_same_bytes(tmp_path):
+    """The teacher's [data] keys travel to `--actors` processes (the learner's job spec):
+    the same bytes as threads in this process."""
+    config = tmp_path / "mcts.toml"
+    config.write_text('[data]\ndomain = "go-tactics"\nsize = 5\ncount = 8\nseed = 4\nsimulations = 12\n'
+                      'c_puct = 1.5\nrollouts = 2\nprior = "uniform"\ndeterministic = false\n')
+    here, actors = tmp_path / "here", tmp_path / "actors"
+    run("gen", "--out", str(here), "--config", str(config), "--threads", "1")
+    run("gen", "--out", str(actors), "--config", str(config), "--actors", "1")
+    assert files(here) == files(actors)
+    summary = records(here, "train")
+    assert summary["deterministic"] is False
+    assert {k: summary["params"][k] for k in ("simulations", "c_puct", "rollouts", "prior")} == {
+        "simulations": 12, "c_puct": 1.5, "rollouts": 2, "prior": "uniform"}
+
+
 def test_a_config_data_table_sets_the_goal_and_the_limit(tmp_path):
     config = tmp_path / "tactics.toml"
     config.write_text('seed = 2\n[data]\ndomain = "go-tactics"\nsize = 5\ncount = 6\nhorizon = 12\n'

@@ -369,6 +369,32 @@ TEST(GoTacticsScore, CorrectWrongIllegalAndMalformedResponsesNeverThrow) {
   EXPECT_TRUE(broken.correct());
   EXPECT_FALSE(broken.trace_well_formed);
   EXPECT_EQ(broken.simulations, 1);
+  // Random responses over the vocabulary and some junk: never a throw, and correct exactly
+  // when, after an optional bos, the first plan/eos token starts "plan 1 2 eos" at the end.
+  std::vector<std::string> pool = go_tactics_vocabulary(5).tokens();
+  for (const char* junk : {"", "plan1", "-3", "99", "\xff", "v9", "sim "}) pool.push_back(junk);
+  for (int i = 0; i < 40; ++i)
+    pool.insert(pool.end(), {"plan", "1", "2", "eos"});  // reach the correct answer now and then
+  Rng rng(5);
+  int corrects = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<std::string> response;
+    if (rng.below(2)) response.push_back("bos");
+    const int len = static_cast<int>(rng.below(8));
+    for (int j = 0; j < len; ++j) response.push_back(pool[rng.below(pool.size())]);
+    if (rng.below(3) == 0) response.insert(response.end(), {"plan", "1", "2", "eos"});
+    GoTacticsScore got;
+    ASSERT_NO_THROW(got = score_go_tactics_response(response, prompt, meta));
+    size_t start = !response.empty() && response[0] == "bos" ? 1 : 0, first = start;
+    while (first < response.size() && response[first] != "plan" && response[first] != "eos") ++first;
+    const std::vector<std::string> tail(response.begin() + static_cast<std::ptrdiff_t>(first),
+                                        response.end());
+    const bool expected = tail == std::vector<std::string>{"plan", "1", "2", "eos"};
+    EXPECT_EQ(got.correct(), expected);
+    corrects += expected;
+  }
+  EXPECT_GT(corrects, 1000);
+
   // The record's own faults are the dataset's: named, not scored.
   EXPECT_THROW(score_go_tactics_response(words("bos plan 1 2 eos"), prompt, nlohmann::json{{"size", 5}}),
                UserError);
