@@ -125,7 +125,7 @@ std::string format_line(const SampleRecord& r) {
 // replaying each again: a line that does not match what it says is refused.
 std::vector<SampleOutcome> read_done(const std::string& path, const std::vector<EvalTask>& tasks, int64_t K,
                                      const Vocabulary& vocabulary, uint64_t* bytes,
-                                     ResponseStartCounter* starts) {
+                                     ResponseStartCounter* starts, std::vector<int64_t>* simulations) {
   std::vector<SampleOutcome> done;
   const uint64_t total = tasks.size() * static_cast<uint64_t>(K);
   *bytes = read_complete_lines(path, [&](std::string_view line, uint64_t number) {
@@ -146,10 +146,40 @@ std::vector<SampleOutcome> read_done(const std::string& path, const std::vector<
       throw UserError(where +
                       ": its outcome is not what replaying its tokens gives (use --force to start over)");
     done.push_back(check.outcome);
+    simulations->push_back(check.simulations);
     starts->add(r.tokens);
     return true;
   });
   return done;
+}
+
+// The go-tactics lines of a summary (DESIGN.md, "Go tactics"): the model's correct-move
+// rate over all samples and its simulations per sample, beside the MCTS teacher's rate
+// and simulations on the same tasks (from the dataset), each rate with its Wilson 95%
+// interval.
+nlohmann::ordered_json go_tactics_summary(const std::vector<EvalTask>& tasks,
+                                          const std::vector<SampleOutcome>& outcomes,
+                                          const std::vector<int64_t>& simulations) {
+  int64_t correct = 0, sims = 0, teacher_correct = 0, teacher_sims = 0, teacher_tokens = 0;
+  for (const SampleOutcome& s : outcomes) correct += s.correct;
+  for (const int64_t n : simulations) sims += n;
+  for (const EvalTask& t : tasks) {
+    teacher_correct += t.teacher_correct;
+    teacher_sims += t.teacher_simulations;
+    teacher_tokens += t.teacher_trace_tokens;
+  }
+  const auto mean = [](int64_t sum, size_t n) { return n == 0 ? 0.0 : static_cast<double>(sum) / n; };
+  const auto interval = [](const Interval& i) { return nlohmann::ordered_json::array({i.lo, i.hi}); };
+  nlohmann::ordered_json j;
+  j["correct_move_rate"] = mean(correct, outcomes.size());
+  j["correct_move_rate_ci95"] = interval(wilson_interval(correct, static_cast<int64_t>(outcomes.size())));
+  j["mean_simulations"] = mean(sims, simulations.size());
+  j["teacher_correct_move_rate"] = mean(teacher_correct, tasks.size());
+  j["teacher_correct_move_rate_ci95"] =
+      interval(wilson_interval(teacher_correct, static_cast<int64_t>(tasks.size())));
+  j["teacher_mean_simulations"] = mean(teacher_sims, tasks.size());
+  j["teacher_mean_trace_tokens"] = mean(teacher_tokens, tasks.size());
+  return j;
 }
 
 nlohmann::ordered_json read_summary(const std::string& path) {
@@ -289,9 +319,10 @@ EvalSummary evaluate(const EvalOptions& o) {
   const Vocabulary& vocabulary = reader.vocabulary();
   uint64_t kept_bytes = 0;
   const bool sampled_all = exists(samples_path);
-  ResponseStartCounter starts;  // how responses began (the summary's shares, with a mode)
-  std::vector<SampleOutcome> outcomes =
-      read_done(sampled_all ? samples_path : partial_path, tasks, K, vocabulary, &kept_bytes, &starts);
+  ResponseStartCounter starts;       // how responses began (the summary's shares, with a mode)
+  std::vector<int64_t> simulations;  // go-tactics: each sample's trace simulations, in order
+  std::vector<SampleOutcome> outcomes = read_done(sampled_all ? samples_path : partial_path, tasks, K,
+                                                  vocabulary, &kept_bytes, &starts, &simulations);
   outcomes.reserve(total);
   summary.samples_done = static_cast<int64_t>(outcomes.size());
 
@@ -319,7 +350,8 @@ EvalSummary evaluate(const EvalOptions& o) {
 
     SampleAppender file(partial_path, kept_bytes);
     OrderedWriter writer(file, outcomes.size());
-    std::map<uint64_t, SampleOutcome> finished_early;  // outcomes waiting for their turn, as their lines
+    // Outcomes (and simulations) waiting for their turn, as their lines.
+    std::map<uint64_t, std::pair<SampleOutcome, int64_t>> finished_early;
     std::unique_ptr<Progress> progress;
     if (o.progress) progress = std::make_unique<Progress>(o.label, total, "samples");
     const SamplerStats stats = sampler.run(
@@ -334,10 +366,11 @@ EvalSummary evaluate(const EvalOptions& o) {
           const ResponseCheck check = check_response(task, record.tokens);
           record.outcome = check.outcome;
           record.reason = check.reason;
-          finished_early.emplace(seq.index, check.outcome);
+          finished_early.emplace(seq.index, std::make_pair(check.outcome, check.simulations));
           writer.add(seq.index, format_line(record));
           while (!finished_early.empty() && finished_early.begin()->first == outcomes.size()) {
-            outcomes.push_back(finished_early.begin()->second);
+            outcomes.push_back(finished_early.begin()->second.first);
+            simulations.push_back(finished_early.begin()->second.second);
             finished_early.erase(finished_early.begin());
           }
           if (progress) progress->update(outcomes.size());
@@ -354,17 +387,21 @@ EvalSummary evaluate(const EvalOptions& o) {
       throw std::runtime_error("cannot rename " + partial_path + " to " + samples_path);
   }
 
-  // t* of every task, then the metrics.
+  // t* of every task, then the metrics. go-tactics: t* is the MCTS teacher's trace in
+  // the dataset (the run with the same settings), whatever --astar-runs says.
+  const bool go_tactics = reader.manifest().domain == "go-tactics";
   std::vector<TaskOutcome> scored(tasks.size());
   std::unique_ptr<Progress> progress;
-  if (o.progress && o.astar_runs > 0)
+  if (o.progress && o.astar_runs > 0 && !go_tactics)
     progress = std::make_unique<Progress>(o.label + " A* reference", tasks.size(), "tasks");
   for (size_t i = 0; i < tasks.size(); ++i) {
     TaskOutcome& t = scored[i];
     t.reference_plan_positions = tasks[i].reference_plan_positions;
     t.samples.assign(outcomes.begin() + static_cast<int64_t>(i) * K,
                      outcomes.begin() + static_cast<int64_t>(i + 1) * K);
-    if (o.astar_runs > 0) {
+    if (go_tactics) {
+      t.astar_trace_tokens = tasks[i].teacher_trace_tokens;
+    } else if (o.astar_runs > 0) {
       t.astar_trace_tokens = astar_mean_trace_tokens(tasks[i], static_cast<int>(o.astar_runs), o.stop);
       if (o.stop && o.stop->load()) return summary;  // the samples are all kept; A* is redone
       if (progress) progress->update(i + 1);
@@ -375,6 +412,7 @@ EvalSummary evaluate(const EvalOptions& o) {
   // nobody wrote, so its ILRs are null as a solution-only model's (auto keeps them).
   summary.json = compute_metrics(scored, search_augmented && o.mode != "fast").to_json();
   if (!o.mode.empty()) starts.append_to(summary.json, o.mode);
+  if (go_tactics) summary.json["go_tactics"] = go_tactics_summary(tasks, outcomes, simulations);
   write_file_atomic(summary_path, summary.json.dump() + "\n");
   summary.finished = true;
   return summary;

@@ -99,7 +99,7 @@ GoTacticsScore score_go_tactics_response(const std::vector<std::string>& respons
   const go::MoveLegality legality = board.check(task.to_move, score.move);
   if (legality != go::MoveLegality::kLegal) {
     score.answer = TacticsAnswer::kIllegal;
-    score.reason = std::string("illegal move: ") + go::to_string(legality);
+    score.reason = go::to_string(legality);
     return score;
   }
   if (std::find(winning.begin(), winning.end(), go_point_index(score.move, size)) == winning.end()) {

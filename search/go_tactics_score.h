@@ -30,10 +30,10 @@ const char* to_string(TacticsAnswer answer);
 
 struct GoTacticsScore {
   TacticsAnswer answer = TacticsAnswer::kMalformed;
-  std::string reason;              // why not correct ("" when correct)
-  go::Move move;                   // the answered move (meaningful unless malformed)
-  int64_t trace_tokens = 0;        // tokens after bos before the first `plan` (or eos / the end)
-  int64_t simulations = 0;         // `sim` tokens among them
+  std::string reason;        // why not correct ("" when correct; illegal: "occupied", "suicide" or "ko")
+  go::Move move;             // the answered move (meaningful unless malformed)
+  int64_t trace_tokens = 0;  // tokens after bos before the first `plan` (or eos / the end)
+  int64_t simulations = 0;   // `sim` tokens among them
   bool trace_well_formed = false;  // the trace reads back (parse_go_tactics_trace)
   bool correct() const { return answer == TacticsAnswer::kCorrect; }
 };
