@@ -168,7 +168,9 @@ nlohmann::ordered_json go_tactics_summary(const std::vector<EvalTask>& tasks,
     teacher_sims += t.teacher_simulations;
     teacher_tokens += t.teacher_trace_tokens;
   }
-  const auto mean = [](int64_t sum, size_t n) { return n == 0 ? 0.0 : static_cast<double>(sum) / n; };
+  const auto mean = [](int64_t sum, size_t n) {
+    return n == 0 ? 0.0 : static_cast<double>(sum) / static_cast<double>(n);
+  };
   const auto interval = [](const Interval& i) { return nlohmann::ordered_json::array({i.lo, i.hi}); };
   nlohmann::ordered_json j;
   j["correct_move_rate"] = mean(correct, outcomes.size());
