@@ -19,17 +19,17 @@ namespace traceplay::apps {
 namespace {
 
 struct GenArgs {
-  std::string config, out, domain, levels, problems;
+  std::string config, out, domain, levels, problems, prior;
   int size = 0, width = 0, height = 0, walls = 0, boxes = 0, threads = 0, horizon = 0, safe_liberties = 0,
-      actors = 0;
+      actors = 0, simulations = 0, rollouts = 0;
   int64_t count = 0, shard_records = 0;
   uint64_t seed = 0, max_expansions = 0, max_trace_tokens = 0, max_nodes = 0;
-  double test_fraction = 0;
+  double test_fraction = 0, c_puct = 0;
   bool deterministic = false, nondeterministic = false, force = false, json = false;
   // The options, to know which flags were given (and so override the config).
   CLI::Option *o_domain, *o_size, *o_width, *o_height, *o_walls, *o_boxes, *o_levels, *o_count, *o_seed,
       *o_fraction, *o_threads, *o_shard, *o_max_expansions, *o_max_trace_tokens, *o_horizon,
-      *o_safe_liberties, *o_max_nodes, *o_problems;
+      *o_safe_liberties, *o_max_nodes, *o_problems, *o_simulations, *o_c_puct, *o_rollouts, *o_prior;
 };
 
 template <class T>
@@ -54,6 +54,10 @@ DatasetSpec spec_of(const GenArgs& a) {
   flag_value(flags.safe_liberties, a.o_safe_liberties, a.safe_liberties);
   flag_value(flags.max_nodes, a.o_max_nodes, a.max_nodes);
   flag_value(flags.problems, a.o_problems, a.problems);
+  flag_value(flags.simulations, a.o_simulations, a.simulations);
+  flag_value(flags.c_puct, a.o_c_puct, a.c_puct);
+  flag_value(flags.rollouts, a.o_rollouts, a.rollouts);
+  flag_value(flags.prior, a.o_prior, a.prior);
   flag_value(flags.count, a.o_count, a.count);
   flag_value(flags.seed, a.o_seed, a.seed);
   flag_value(flags.test_fraction, a.o_fraction, a.test_fraction);
@@ -101,15 +105,27 @@ void add_gen_command(CLI::App& app, int& exit_code) {
   a->o_problems =
       cmd->add_option("--problems", a->problems,
                       "go-tactics: the curated problems of an SGF collection (TR marks the target)");
+  a->o_simulations =
+      cmd->add_option("--simulations", a->simulations,
+                      "go-tactics: MCTS teacher simulations per task, the trace's length (64)");
+  a->o_c_puct = cmd->add_option("--c-puct", a->c_puct, "go-tactics: the MCTS teacher's PUCT constant (2)");
+  a->o_rollouts =
+      cmd->add_option("--rollouts", a->rollouts, "go-tactics: the MCTS teacher's rollouts per leaf (4)");
+  a->o_prior = cmd->add_option("--prior", a->prior,
+                               "go-tactics: the MCTS teacher's prior, solver-order (default) or uniform");
   a->o_count = cmd->add_option("--count", a->count, "Total number of records");
   a->o_seed = cmd->add_option("--seed", a->seed, "Seed: same seed, same bytes")->check(kDigits);
   a->o_fraction =
       cmd->add_option("--test-fraction", a->test_fraction, "Share of layouts in the test split (0.1)");
   a->o_threads = cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
   a->o_shard = cmd->add_option("--shard-records", a->shard_records, "Records per chunk of shards (10000)");
-  auto* det = cmd->add_flag("--deterministic", a->deterministic, "Deterministic A* (the maze default)");
-  auto* nondet = cmd->add_flag("--nondeterministic", a->nondeterministic,
-                               "Non-deterministic A* (the Sokoban default, as the paper's data)");
+  auto* det =
+      cmd->add_flag("--deterministic", a->deterministic,
+                    "Deterministic A* (the maze default); go-tactics: MCTS seeded by the task (default)");
+  auto* nondet = cmd->add_flag(
+      "--nondeterministic", a->nondeterministic,
+      "Non-deterministic A* (the Sokoban default, as the paper's data); go-tactics: MCTS seeded "
+      "by the dataset seed and layout");
   det->excludes(nondet);
   cmd->add_option("--actors", a->actors,
                   "Make the layouts in N `traceplay actor` processes fed over ZeroMQ (ipc://), as a cluster "

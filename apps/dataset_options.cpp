@@ -46,7 +46,8 @@ const std::set<std::string> kKeys = {
     "domain",        "size",           "width",         "height",         "walls",
     "boxes",         "levels",         "count",         "seed",           "deterministic",
     "test_fraction", "threads",        "shard_records", "max_expansions", "max_trace_tokens",
-    "horizon",       "safe_liberties", "max_nodes",     "problems"};
+    "horizon",       "safe_liberties", "max_nodes",     "problems",       "simulations",
+    "c_puct",        "rollouts",       "prior"};
 
 }  // namespace
 
@@ -81,6 +82,16 @@ DatasetSpec dataset_spec_from_json(const nlohmann::json& table, const std::strin
   spec.horizon = integer<int>(table, "horizon", where);
   spec.safe_liberties = integer<int>(table, "safe_liberties", where);
   spec.max_nodes = integer<uint64_t>(table, "max_nodes", where);
+  if (table.contains("prior")) {
+    if (!table["prior"].is_string()) throw UserError(where + ": \"prior\" must be a string");
+    spec.prior = table["prior"].get<std::string>();
+  }
+  spec.simulations = integer<int>(table, "simulations", where);
+  spec.rollouts = integer<int>(table, "rollouts", where);
+  if (table.contains("c_puct")) {
+    if (!table["c_puct"].is_number()) throw UserError(where + ": \"c_puct\" must be a number");
+    spec.c_puct = table["c_puct"].get<double>();
+  }
   if (table.contains("deterministic")) {
     if (!table["deterministic"].is_boolean())
       throw UserError(where + ": \"deterministic\" must be true or false");
@@ -116,6 +127,10 @@ void merge_spec(DatasetSpec& base, const DatasetSpec& o) {
   take(base.safe_liberties, o.safe_liberties);
   take(base.max_nodes, o.max_nodes);
   take(base.problems, o.problems);
+  take(base.simulations, o.simulations);
+  take(base.c_puct, o.c_puct);
+  take(base.rollouts, o.rollouts);
+  take(base.prior, o.prior);
   take(base.count, o.count);
   take(base.seed, o.seed);
   take(base.deterministic, o.deterministic);
@@ -132,6 +147,10 @@ void validate_spec(const DatasetSpec& spec) {
   if (spec.size && (spec.width || spec.height)) throw UserError("give --size or --width/--height, not both");
   if (domain != "go-tactics" && (spec.horizon || spec.safe_liberties || spec.max_nodes || spec.problems))
     throw UserError("--horizon, --safe-liberties, --max-nodes and --problems are for go-tactics");
+  if (domain != "go-tactics" && (spec.simulations || spec.c_puct || spec.rollouts || spec.prior))
+    throw UserError("--simulations, --c-puct, --rollouts and --prior are for go-tactics (its MCTS teacher)");
+  if (spec.prior && *spec.prior != "solver-order" && *spec.prior != "uniform")
+    throw UserError("--prior must be solver-order or uniform, got \"" + *spec.prior + "\"");
   if (domain == "go-tactics") {
     if (spec.width || spec.height) throw UserError("a go-tactics board is square: give --size N");
     if (spec.walls || spec.boxes || spec.levels)
@@ -139,8 +158,6 @@ void validate_spec(const DatasetSpec& spec) {
     if (spec.max_expansions || spec.max_trace_tokens)
       throw UserError(
           "--max-expansions and --max-trace-tokens are for sokoban (go-tactics takes --max-nodes)");
-    if (spec.deterministic && !*spec.deterministic)
-      throw UserError("go-tactics has no non-deterministic mode (its records hold no search trace yet)");
     if (spec.problems) {
       if (spec.size) throw UserError("--problems takes the problems' board size: drop --size");
       require_regular_file("problems file", *spec.problems);
@@ -188,6 +205,11 @@ std::unique_ptr<TraceSource> make_source(const DatasetSpec& spec) {
     if (spec.safe_liberties) params.safe_liberties = *spec.safe_liberties;
     if (spec.max_nodes) params.max_nodes = *spec.max_nodes;
     if (spec.problems) params.problems_file = *spec.problems;
+    if (spec.simulations) params.mcts.simulations = *spec.simulations;
+    if (spec.c_puct) params.mcts.c_puct = *spec.c_puct;
+    if (spec.rollouts) params.mcts.rollouts = *spec.rollouts;
+    params.mcts.uniform_prior = spec.prior.value_or("solver-order") == "uniform";
+    params.deterministic = spec.deterministic.value_or(true);
     return search::make_go_tactics_source(params);
   }
   if (*spec.domain == "maze") {

@@ -7,6 +7,7 @@
 //   max_expansions, max_trace_tokens (Sokoban: levels over them are dropped; 0 = no limit)
 //   horizon, safe_liberties, max_nodes (go-tactics: the goal and the solver's node limit)
 //   problems = "FILE" (go-tactics: the curated problems of an SGF collection)
+//   simulations, c_puct, rollouts, prior (go-tactics: the MCTS teacher whose trace is recorded)
 //   count, seed, deterministic, test_fraction, threads, shard_records
 #pragma once
 
@@ -34,6 +35,9 @@ struct DatasetSpec {
   std::optional<int> horizon, safe_liberties;  // go-tactics
   std::optional<uint64_t> max_nodes;           // go-tactics
   std::optional<std::string> problems;         // go-tactics: an SGF collection
+  std::optional<int> simulations, rollouts;    // go-tactics: the MCTS teacher
+  std::optional<double> c_puct;                // go-tactics: the MCTS teacher
+  std::optional<std::string> prior;            // go-tactics: "solver-order" | "uniform"
   std::optional<int64_t> count;
   std::optional<uint64_t> seed;
   std::optional<bool> deterministic;

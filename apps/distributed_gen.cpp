@@ -38,6 +38,10 @@ nlohmann::json dataset_spec_to_json(const DatasetSpec& spec) {
   put("horizon", spec.horizon);
   put("safe_liberties", spec.safe_liberties);
   put("max_nodes", spec.max_nodes);
+  put("simulations", spec.simulations);
+  put("c_puct", spec.c_puct);
+  put("rollouts", spec.rollouts);
+  put("prior", spec.prior);
   put("count", spec.count);
   put("seed", spec.seed);
   put("deterministic", spec.deterministic);

@@ -125,7 +125,7 @@ std::string format_line(const SampleRecord& r) {
 // replaying each again: a line that does not match what it says is refused.
 std::vector<SampleOutcome> read_done(const std::string& path, const std::vector<EvalTask>& tasks, int64_t K,
                                      const Vocabulary& vocabulary, uint64_t* bytes,
-                                     ResponseStartCounter* starts) {
+                                     ResponseStartCounter* starts, std::vector<int64_t>* simulations) {
   std::vector<SampleOutcome> done;
   const uint64_t total = tasks.size() * static_cast<uint64_t>(K);
   *bytes = read_complete_lines(path, [&](std::string_view line, uint64_t number) {
@@ -146,10 +146,42 @@ std::vector<SampleOutcome> read_done(const std::string& path, const std::vector<
       throw UserError(where +
                       ": its outcome is not what replaying its tokens gives (use --force to start over)");
     done.push_back(check.outcome);
+    simulations->push_back(check.simulations);
     starts->add(r.tokens);
     return true;
   });
   return done;
+}
+
+// The go-tactics lines of a summary (DESIGN.md, "Go tactics"): the model's correct-move
+// rate over all samples and its simulations per sample, beside the MCTS teacher's rate
+// and simulations on the same tasks (from the dataset), each rate with its Wilson 95%
+// interval.
+nlohmann::ordered_json go_tactics_summary(const std::vector<EvalTask>& tasks,
+                                          const std::vector<SampleOutcome>& outcomes,
+                                          const std::vector<int64_t>& simulations) {
+  int64_t correct = 0, sims = 0, teacher_correct = 0, teacher_sims = 0, teacher_tokens = 0;
+  for (const SampleOutcome& s : outcomes) correct += s.correct;
+  for (const int64_t n : simulations) sims += n;
+  for (const EvalTask& t : tasks) {
+    teacher_correct += t.teacher_correct;
+    teacher_sims += t.teacher_simulations;
+    teacher_tokens += t.teacher_trace_tokens;
+  }
+  const auto mean = [](int64_t sum, size_t n) {
+    return n == 0 ? 0.0 : static_cast<double>(sum) / static_cast<double>(n);
+  };
+  const auto interval = [](const Interval& i) { return nlohmann::ordered_json::array({i.lo, i.hi}); };
+  nlohmann::ordered_json j;
+  j["correct_move_rate"] = mean(correct, outcomes.size());
+  j["correct_move_rate_ci95"] = interval(wilson_interval(correct, static_cast<int64_t>(outcomes.size())));
+  j["mean_simulations"] = mean(sims, simulations.size());
+  j["teacher_correct_move_rate"] = mean(teacher_correct, tasks.size());
+  j["teacher_correct_move_rate_ci95"] =
+      interval(wilson_interval(teacher_correct, static_cast<int64_t>(tasks.size())));
+  j["teacher_mean_simulations"] = mean(teacher_sims, tasks.size());
+  j["teacher_mean_trace_tokens"] = mean(teacher_tokens, tasks.size());
+  return j;
 }
 
 nlohmann::ordered_json read_summary(const std::string& path) {
@@ -204,6 +236,7 @@ struct EvalJob {
   int64_t K = 0;       // samples per task
   uint64_t total = 0;  // tasks x K
   int64_t max_len = 0;
+  bool go_tactics = false;  // t* is the dataset's MCTS teacher trace; the summary gains "go_tactics"
   nlohmann::ordered_json params;
   std::string file(const char* name) const { return paths.out + "/" + name; }
 };
@@ -225,6 +258,7 @@ EvalJob plan_job(const EvalOptions& o, Paths paths, std::string device, ModelInf
         "--mode slow: " + paths.checkpoint +
         " is a solution-only model, which writes no trace; slow mode needs a search-augmented model");
   job.forced = forced_prefix(o.mode, reader.vocabulary());
+  job.go_tactics = manifest.domain == "go-tactics";
   job.tasks = load_tasks(reader, parse_split(o.split, "--split"), o.tasks);
   job.K = o.samples;
   job.total = job.tasks.size() * static_cast<uint64_t>(job.K);
@@ -314,7 +348,8 @@ std::vector<std::vector<int32_t>> bos_prompt_eos(const std::vector<EvalTask>& ta
 // renames it samples.jsonl once complete. False when stopped (the finished lines stay).
 bool sample_the_rest(const EvalOptions& o, const EvalJob& job, EncoderDecoder& model,
                      const Vocabulary& vocabulary, uint64_t kept_bytes, ResponseStartCounter& starts,
-                     std::vector<SampleOutcome>& outcomes, EvalSummary& summary) {
+                     std::vector<SampleOutcome>& outcomes, std::vector<int64_t>& simulations,
+                     EvalSummary& summary) {
   SamplerOptions so;
   so.batch = o.batch;
   so.max_len = job.max_len;
@@ -327,7 +362,8 @@ bool sample_the_rest(const EvalOptions& o, const EvalJob& job, EncoderDecoder& m
 
   SampleAppender file(job.file(kPartialFile), kept_bytes);
   OrderedWriter writer(file, outcomes.size());
-  std::map<uint64_t, SampleOutcome> finished_early;  // outcomes waiting for their turn, as their lines
+  // Outcomes (and go-tactics simulations) waiting for their turn, as their lines.
+  std::map<uint64_t, std::pair<SampleOutcome, int64_t>> finished_early;
   std::unique_ptr<Progress> progress;
   if (o.progress) progress = std::make_unique<Progress>(o.label, job.total, "samples");
   const uint64_t K = static_cast<uint64_t>(job.K);
@@ -343,10 +379,11 @@ bool sample_the_rest(const EvalOptions& o, const EvalJob& job, EncoderDecoder& m
         const ResponseCheck check = check_response(task, record.tokens);
         record.outcome = check.outcome;
         record.reason = check.reason;
-        finished_early.emplace(seq.index, check.outcome);
+        finished_early.emplace(seq.index, std::make_pair(check.outcome, check.simulations));
         writer.add(seq.index, format_line(record));
         while (!finished_early.empty() && finished_early.begin()->first == outcomes.size()) {
-          outcomes.push_back(finished_early.begin()->second);
+          outcomes.push_back(finished_early.begin()->second.first);
+          simulations.push_back(finished_early.begin()->second.second);
           finished_early.erase(finished_early.begin());
         }
         if (progress) progress->update(outcomes.size());
@@ -365,19 +402,23 @@ bool sample_the_rest(const EvalOptions& o, const EvalJob& job, EncoderDecoder& m
 }
 
 // Every task's samples with its t* (the mean trace of --astar-runs non-deterministic A*
-// runs); empty when stopped (the samples are all kept; A* is redone).
+// runs; go-tactics: the MCTS teacher's trace in the dataset, the run with the same
+// settings, whatever --astar-runs says); empty when stopped (the samples are all kept;
+// A* is redone).
 std::vector<TaskOutcome> score_tasks(const EvalOptions& o, const EvalJob& job,
                                      const std::vector<SampleOutcome>& outcomes) {
   std::vector<TaskOutcome> scored(job.tasks.size());
   std::unique_ptr<Progress> progress;
-  if (o.progress && o.astar_runs > 0)
+  if (o.progress && o.astar_runs > 0 && !job.go_tactics)
     progress = std::make_unique<Progress>(o.label + " A* reference", job.tasks.size(), "tasks");
   for (size_t i = 0; i < job.tasks.size(); ++i) {
     TaskOutcome& t = scored[i];
     t.reference_plan_positions = job.tasks[i].reference_plan_positions;
     t.samples.assign(outcomes.begin() + static_cast<int64_t>(i) * job.K,
                      outcomes.begin() + static_cast<int64_t>(i + 1) * job.K);
-    if (o.astar_runs > 0) {
+    if (job.go_tactics) {
+      t.astar_trace_tokens = job.tasks[i].teacher_trace_tokens;
+    } else if (o.astar_runs > 0) {
       t.astar_trace_tokens = astar_mean_trace_tokens(job.tasks[i], static_cast<int>(o.astar_runs), o.stop);
       if (o.stop && o.stop->load()) return {};
       if (progress) progress->update(i + 1);
@@ -410,17 +451,19 @@ EvalSummary evaluate(const EvalOptions& o) {
   // Resume: the finished samples are read back (and replayed again), not resampled.
   const bool sampled_all = exists(job.file(kSamplesFile));
   uint64_t kept_bytes = 0;
-  ResponseStartCounter starts;  // how responses began (the summary's shares, with a mode)
+  ResponseStartCounter starts;       // how responses began (the summary's shares, with a mode)
+  std::vector<int64_t> simulations;  // go-tactics: each sample's trace simulations, in order
   std::vector<SampleOutcome> outcomes =
       read_done(job.file(sampled_all ? kSamplesFile : kPartialFile), job.tasks, job.K, reader.vocabulary(),
-                &kept_bytes, &starts);
+                &kept_bytes, &starts, &simulations);
   outcomes.reserve(job.total);
   summary.samples_done = static_cast<int64_t>(outcomes.size());
   if (outcomes.size() < job.total) {
     if (sampled_all)
       throw UserError(job.file(kSamplesFile) + ": holds only " + std::to_string(outcomes.size()) + " of " +
                       std::to_string(job.total) + " samples (use --force to start over)");
-    if (!sample_the_rest(o, job, model, reader.vocabulary(), kept_bytes, starts, outcomes, summary))
+    if (!sample_the_rest(o, job, model, reader.vocabulary(), kept_bytes, starts, outcomes, simulations,
+                         summary))
       return summary;  // stopped: the finished lines are kept
   }
 
@@ -430,6 +473,7 @@ EvalSummary evaluate(const EvalOptions& o) {
   // nobody wrote, so its ILRs are null as a solution-only model's (auto keeps them).
   summary.json = compute_metrics(scored, job.search_augmented && o.mode != "fast").to_json();
   if (!o.mode.empty()) starts.append_to(summary.json, o.mode);
+  if (job.go_tactics) summary.json["go_tactics"] = go_tactics_summary(job.tasks, outcomes, simulations);
   write_file_atomic(job.file(kSummaryFile), summary.json.dump() + "\n");
   summary.finished = true;
   return summary;

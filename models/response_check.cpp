@@ -6,6 +6,8 @@
 #include "core/hash.h"
 #include "games/sokoban/simulator.h"
 #include "search/maze_trace.h"
+#include "search/go_tactics_prompt.h"
+#include "search/go_tactics_score.h"
 #include "search/plan_tokens.h"
 #include "search/sokoban_trace.h"
 
@@ -39,10 +41,50 @@ int32_t count_trace_tokens(const std::vector<std::string>& tokens) {
   return count;
 }
 
+std::vector<std::string> decode(const Vocabulary& vocabulary, const std::vector<int32_t>& ids,
+                                const std::string& what, const char* part) {
+  try {
+    return vocabulary.decode(ids);
+  } catch (const std::out_of_range&) {
+    throw UserError(what + ": a " + part + " token id is outside the vocabulary");
+  }
+}
+
+// A go-tactics record as a task: its prompt must parse, its meta hold the proven set, and
+// its own plan (the teacher's move) be a legal move, scored as a response would be.
+EvalTask go_tactics_task(const DatasetRecord& record, const Manifest& manifest, const Vocabulary& vocabulary,
+                         const std::string& where) {
+  EvalTask task;
+  task.id = record.id;
+  task.domain = manifest.domain;
+  task.prompt_ids = record.prompt;
+  const std::string what = where + ": record " + hex16(record.id);
+  task.prompt = decode(vocabulary, record.prompt, what, "prompt");
+  std::vector<std::string> plan = decode(vocabulary, record.plan, what, "plan");
+  const std::vector<std::string> trace = decode(vocabulary, record.trace, what, "trace");
+  task.go_tactics_meta = record.meta;
+  search::GoTacticsScore own;
+  try {
+    plan.push_back("eos");
+    own = search::score_go_tactics_response(plan, task.prompt, record.meta);
+  } catch (const UserError& e) {
+    throw UserError(what + ": " + e.what());
+  }
+  if (own.answer == search::TacticsAnswer::kMalformed || own.answer == search::TacticsAnswer::kIllegal)
+    throw UserError(what + ": its plan is no legal move: " + own.reason);
+  task.width = task.height = record.meta["size"].get<int>();
+  task.reference_plan_positions = 1;
+  task.teacher_correct = own.correct();
+  task.teacher_trace_tokens = static_cast<int32_t>(trace.size());
+  task.teacher_simulations = std::count(trace.begin(), trace.end(), std::string("sim"));
+  return task;
+}
+
 }  // namespace
 
 EvalTask eval_task_from_record(const DatasetRecord& record, const Manifest& manifest,
                                const Vocabulary& vocabulary, const std::string& where) {
+  if (manifest.domain == "go-tactics") return go_tactics_task(record, manifest, vocabulary, where);
   EvalTask task;
   task.id = record.id;
   task.domain = manifest.domain;
@@ -92,6 +134,16 @@ EvalTask eval_task_from_record(const DatasetRecord& record, const Manifest& mani
 
 ResponseCheck check_response(const EvalTask& task, const std::vector<std::string>& tokens) {
   ResponseCheck out;
+  if (task.domain == "go-tactics") {
+    const search::GoTacticsScore score =
+        search::score_go_tactics_response(tokens, task.prompt, task.go_tactics_meta);
+    out.outcome.trace_tokens = static_cast<int32_t>(score.trace_tokens);
+    out.outcome.plan_positions = score.answer == search::TacticsAnswer::kMalformed ? 0 : 1;
+    out.outcome.correct = out.outcome.optimal = score.correct();
+    if (!score.correct()) out.reason = std::string(search::to_string(score.answer)) + ": " + score.reason;
+    out.simulations = score.simulations;
+    return out;
+  }
   out.outcome.trace_tokens = count_trace_tokens(tokens);
   const search::ParsedResponse parsed =
       search::parse_plan_response(tokens, std::max(task.width, task.height));

@@ -1,6 +1,9 @@
 // Checking a sampled response against its task: the response is parsed back to a plan
 // (search/plan_tokens.h) and the plan replayed in the domain's simulator
 // (MazeTask::check_plan, sokoban::check_plan). Nothing the model writes is trusted.
+// go-tactics responses are scored by search/go_tactics_score.h instead: correct = a proven
+// winning move (meta "winning"), and optimal = correct (a move is one position; the
+// dataset's plan is the MCTS teacher's, which may be wrong, so it is no yardstick).
 // Torch-free.
 //
 // correct = the response parses, ends with `eos`, and its plan replays from the start to
@@ -17,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/dataset.h"
 #include "games/maze/maze_task.h"
 #include "games/sokoban/level.h"
@@ -32,6 +37,11 @@ struct EvalTask {
   std::vector<int32_t> prompt_ids;       // the record's prompt (without bos/eos)
   std::vector<std::string> prompt;       // the same as token strings
   int32_t reference_plan_positions = 0;  // l*: positions of the dataset's plan
+  // go-tactics: the record's meta (size, winning) and its MCTS teacher's trace and move.
+  nlohmann::json go_tactics_meta;
+  int32_t teacher_trace_tokens = 0;
+  int64_t teacher_simulations = 0;
+  bool teacher_correct = false;
   std::optional<maze::MazeTask> maze;
   std::optional<sokoban::Level> sokoban;
 };
@@ -47,6 +57,7 @@ EvalTask eval_task_from_record(const DatasetRecord& record, const Manifest& mani
 struct ResponseCheck {
   SampleOutcome outcome;
   std::optional<std::string> reason;  // why it is not correct (nullopt when correct)
+  int64_t simulations = 0;            // go-tactics: the `sim` tokens of the trace
 };
 
 // `tokens`: the response as token strings, `bos` first (as the sampler writes it; a

@@ -45,6 +45,7 @@ struct EvalQuery {
   // last-k stone planes). Fewer near the root's start: repeat the oldest, as features.h.
   std::vector<const go::Position*> history;
   uint64_t seed = 0;  // for evaluators that sample (rollouts)
+  int depth = 0;      // plies from the search's root to the leaf (a goal with a horizon reads it)
   bool want_ownership = false;
 };
 

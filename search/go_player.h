@@ -56,6 +56,11 @@ struct ThinkRequest {
   std::function<void(const Analysis&)> report;
   bool want_ownership = false;
   bool allow_resign = true;  // false: never answer resign (reg_genmove, analysis)
+  // MCTS (search/mcts.h) only: when set, called under the search's tree lock after each
+  // simulation's backup with the moves from the root to its leaf (empty for the root's own
+  // evaluation) and the leaf's value from the root player's view, in [-1, 1]. With one
+  // thread the calls come in simulation order. Unset: the search builds nothing for it.
+  std::function<void(const std::vector<go::Move>& path, double root_value)> on_simulation;
 };
 
 struct ThinkResult {

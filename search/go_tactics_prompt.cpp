@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "search/go_tactics_trace.h"
 
 namespace traceplay::search {
 
@@ -35,6 +36,9 @@ Vocabulary go_tactics_vocabulary(int size) {
   for (int i = 0; i < size; ++i) tokens.push_back(std::to_string(i));
   for (const char* t : {"black", "white", "ko", "to_move", "capture", "save", "plan", "pass"})
     tokens.push_back(t);
+  // The MCTS trace (search/go_tactics_trace.h): `sim` and the value buckets v0..v8.
+  tokens.push_back("sim");
+  for (int k = 0; k < kValueBuckets; ++k) tokens.push_back(value_bucket_token(k));
   return Vocabulary::from_tokens(std::move(tokens));
 }
 

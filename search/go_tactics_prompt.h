@@ -6,9 +6,10 @@
 //     move may not play there (simple ko); the goal is `capture` when the target is the
 //     opponent's, `save` when it is the side to move's own; x y is the target chain's
 //     first stone row by row.
-//   plan: plan x y | plan pass (one proven winning first move).
-//   vocabulary (size N): bos eos, then 0..N-1 black capture ko pass plan save to_move
-//     white, sorted as strings (core/vocabulary.h).
+//   plan: plan x y | plan pass (the move MCTS chose: the teacher's; DESIGN.md "Go tactics").
+//   trace: the MCTS run's simulations (search/go_tactics_trace.h).
+//   vocabulary (size N): bos eos, then 0..N-1 black capture ko pass plan save sim
+//     to_move v0..v8 white, sorted as strings (core/vocabulary.h).
 // Coordinates as games/go: x the column from the left, y the row from the top.
 #pragma once
 

@@ -3,9 +3,11 @@
 // playout's next. The chains with fewer than safe_liberties liberties are the candidate
 // targets, tried in a shuffled order, at most kTargetsPerLayout of them; the first that
 // gives a proven, non-empty, contested task is the layout's one record. Its plan is the
-// first winning move (row by row, pass last); meta holds them all.
+// move the MCTS teacher chose (its simulations are the trace); meta holds the proven
+// winning moves, whether the teacher's is one of them and its simulations.
 #include "search/go_tactics_source.h"
 
+#include <algorithm>
 #include <string>
 
 #include "core/error.h"
@@ -30,7 +32,7 @@ class GoTacticsWorker final : public LayoutWorker {
       : params_(params), vocabulary_(vocabulary), problems_(problems) {}
 
   std::vector<DatasetRecord> generate(uint64_t seed, uint64_t k) override {
-    if (!params_.problems_file.empty()) return problem(k);
+    if (!params_.problems_file.empty()) return problem(seed, k);
     using go::Color;
     const int n = params_.size;
     Rng rng = Rng::stream(seed, k);
@@ -58,6 +60,7 @@ class GoTacticsWorker final : public LayoutWorker {
         if (first) targets.push_back(go::Move::at(x, y));
       }
     rng.shuffle(targets);
+    const uint64_t mcts_seed = rng.next();  // drawn after the task's own draws: they stay as they were
     std::vector<DatasetRecord> out;
     for (size_t t = 0; t < targets.size() && t < kTargetsPerLayout; ++t) {
       if (stop_ && stop_->load(std::memory_order_relaxed)) break;
@@ -67,7 +70,7 @@ class GoTacticsWorker final : public LayoutWorker {
       const bool save = go::tactics_kind(pos, to_move, target, goal) == go::TacticsKind::kSave;
       if (save ? solved.winning.back().is_pass() : !defender_could_save(pos, to_move, target, goal)) continue;
 
-      out.push_back(record_of(pos, to_move, target, solved, save));
+      out.push_back(record_of(pos, to_move, target, solved, save, mcts_seed));
       break;
     }
     return out;
@@ -75,7 +78,7 @@ class GoTacticsWorker final : public LayoutWorker {
 
  private:
   // Problem k of the collection: its record when proven with some winning move.
-  std::vector<DatasetRecord> problem(uint64_t k) {
+  std::vector<DatasetRecord> problem(uint64_t seed, uint64_t k) {
     if (k >= problems_.size()) return {};
     const GoTacticsTask& task = problems_[k];
     go::TacticsGoal goal;
@@ -86,19 +89,29 @@ class GoTacticsWorker final : public LayoutWorker {
     if (!solved.proven || solved.winning.empty()) return {};
     const bool save =
         go::tactics_kind(task.position, task.to_move, task.target, goal) == go::TacticsKind::kSave;
-    DatasetRecord record = record_of(task.position, task.to_move, task.target, solved, save);
+    DatasetRecord record =
+        record_of(task.position, task.to_move, task.target, solved, save, Rng::stream(seed, k).next());
     record.meta["problem"] = k + 1;  // 1-based, as the file's games
     return {std::move(record)};
   }
 
   DatasetRecord record_of(const go::Position& pos, go::Color to_move, go::Move target,
-                          const go::TacticsResult& solved, bool save) const {
+                          const go::TacticsResult& solved, bool save, uint64_t layout_seed) const {
     const int n = pos.size();
     DatasetRecord record;
     const std::vector<std::string> prompt = go_tactics_prompt(pos, to_move, target);
     record.prompt = vocabulary_.encode(prompt);
-    record.plan = vocabulary_.encode(go_tactics_plan(solved.winning.front()));
     record.id = hash_tokens(prompt);
+    go::TacticsGoal goal;
+    goal.safe_liberties = params_.safe_liberties;
+    goal.horizon = params_.horizon;
+    const GoTacticsTask task{pos, to_move, target};
+    const GoTacticsMctsRun run =
+        run_go_tactics_mcts(task, goal, params_.mcts, params_.deterministic ? record.id : layout_seed);
+    record.trace = vocabulary_.encode(go_tactics_trace(run.simulations));
+    record.plan = vocabulary_.encode(go_tactics_plan(run.move));
+    const bool teacher_correct =
+        std::find(solved.winning.begin(), solved.winning.end(), run.move) != solved.winning.end();
     record.layout = hash_tokens(go_tactics_layout_tokens(prompt));
     nlohmann::json winning = nlohmann::json::array();
     for (const go::Move m : solved.winning) winning.push_back(go_point_index(m, n));
@@ -108,7 +121,9 @@ class GoTacticsWorker final : public LayoutWorker {
                    {"liberties", pos.liberties(pos.point(target))},
                    {"winning", winning},
                    {"first_moves", solved.moves.size()},
-                   {"nodes", solved.nodes}};
+                   {"nodes", solved.nodes},
+                   {"teacher_correct", teacher_correct},
+                   {"simulations", run.simulations.size()}};
     return record;
   }
 
@@ -142,7 +157,11 @@ class GoTacticsSource final : public TraceSource {
     nlohmann::json j = {{"size", params_.size},
                         {"safe_liberties", params_.safe_liberties},
                         {"horizon", params_.horizon},
-                        {"max_nodes", params_.max_nodes}};
+                        {"max_nodes", params_.max_nodes},
+                        {"simulations", params_.mcts.simulations},
+                        {"c_puct", params_.mcts.c_puct},
+                        {"rollouts", params_.mcts.rollouts},
+                        {"prior", params_.mcts.uniform_prior ? "uniform" : "solver-order"}};
     if (problems_.empty()) j["targets_per_layout"] = kTargetsPerLayout;
     else
       j.update({{"problems_file", params_.problems_file},
@@ -176,6 +195,15 @@ std::unique_ptr<TraceSource> make_go_tactics_source(const GoTacticsSourceParams&
     throw UserError("--horizon must be 1..64 plies, got " + std::to_string(params.horizon));
   if (params.max_nodes < 1 || params.max_nodes > 1'000'000'000)
     throw UserError("--max-nodes must be 1..1000000000, got " + std::to_string(params.max_nodes));
+  if (params.mcts.simulations < 1 || params.mcts.simulations > kMaxTacticsSimulations)
+    throw UserError("--simulations must be 1.." + std::to_string(kMaxTacticsSimulations) + ", got " +
+                    std::to_string(params.mcts.simulations));
+  if (!(params.mcts.c_puct > 0 && params.mcts.c_puct <= kMaxTacticsCPuct))
+    throw UserError("--c-puct must be in (0, " + std::to_string(static_cast<int>(kMaxTacticsCPuct)) +
+                    "], got " + nlohmann::json(params.mcts.c_puct).dump());
+  if (params.mcts.rollouts < 1 || params.mcts.rollouts > kMaxTacticsRollouts)
+    throw UserError("--rollouts must be 1.." + std::to_string(kMaxTacticsRollouts) + ", got " +
+                    std::to_string(params.mcts.rollouts));
   return std::make_unique<GoTacticsSource>(params);
 }
 

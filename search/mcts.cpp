@@ -6,6 +6,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -37,6 +38,9 @@ struct Mcts::Shared {
   bool want_ownership = false;
   uint64_t seed = 0;
   int64_t max_simulations = 0;  // 0: none
+  // ThinkRequest::on_simulation when set, and its scratch path (under the tree lock).
+  const std::function<void(const std::vector<go::Move>&, double)>* on_simulation = nullptr;
+  std::vector<go::Move> simulation_path;
   // Under the tree lock:
   int64_t started = 0;
   int64_t done = 0;
@@ -59,6 +63,8 @@ struct Mcts::Leaf {
   std::vector<go::Position> past;     // positions before each move on the path (history for networks)
   bool terminal = false;              // two passes ended the game
   bool expand = false;                // create the children with this evaluation's prior
+  bool judged = false;                // the LeafJudge decided the leaf (then terminal too)
+  double judged_value = 0;            // its value for the leaf's side to move
   uint64_t seed = 0;
 };
 
@@ -77,8 +83,8 @@ double winrate_lcb(double winrate, int64_t n) {
   return std::max(0.0, (center - margin) / (1 + z * z / nn));
 }
 
-Mcts::Mcts(const MctsSettings& settings, const Evaluator& evaluator)
-    : settings_(settings), evaluator_(evaluator) {
+Mcts::Mcts(const MctsSettings& settings, const Evaluator& evaluator, const LeafJudge* judge)
+    : settings_(settings), evaluator_(evaluator), judge_(judge) {
   settings_.validate();
 }
 
@@ -187,6 +193,7 @@ Analysis Mcts::search(const go::Board& board, const ThinkLimits& limits, const T
     s.root_past.push_back(p);
   }
   s.want_ownership = request.want_ownership;
+  if (request.on_simulation) s.on_simulation = &request.on_simulation;
   if (s.want_ownership) s.ownership_sum.assign(static_cast<size_t>(board.size() * board.size()), 0.0);
   s.seed = settings_.seed + 0x9e3779b97f4a7c15ULL * ++search_count_;
   s.max_simulations = limits.max_visits;
@@ -244,6 +251,7 @@ bool Mcts::run_batch(Shared& s, size_t batch, Batch& b) {
       q.komi = s.komi;
       q.consecutive_passes = leaf.passes;
       q.seed = leaf.seed;
+      q.depth = static_cast<int>(leaf.path.size()) - 1;
       q.want_ownership = s.want_ownership;
       q.history.clear();
       for (auto it = leaf.past.rbegin();
@@ -313,6 +321,16 @@ bool Mcts::select_leaf(Shared& s, Leaf& leaf) {
       leaf.path_hashes.push_back(leaf.position.hash());
     }
     leaf.to_move = go::opponent(leaf.to_move);
+  }
+  leaf.judged = false;
+  if (judge_ != nullptr) {
+    const int depth = static_cast<int>(leaf.path.size()) - 1;
+    if (const std::optional<double> v = judge_->decided(leaf.position, leaf.to_move, depth, leaf.passes)) {
+      leaf.judged = true;
+      leaf.judged_value = *v;
+      leaf.terminal = true;
+      leaf.expand = false;
+    }
   }
   return true;
 }
@@ -387,7 +405,10 @@ void Mcts::expand_and_backup(Shared& s, Leaf& leaf, const EvalResult* result,
   double value, score;
   std::vector<float> terminal_ownership;
   const std::vector<float>* ownership = nullptr;
-  if (result == nullptr) {  // the game ended on the path: count it
+  if (leaf.judged) {  // the goal is decided at the leaf
+    value = leaf.judged_value;
+    score = 0;
+  } else if (result == nullptr) {  // the game ended on the path: count it
     const double black_lead = leaf.position.area_difference() - s.komi;
     score = leaf.to_move == go::Color::kBlack ? black_lead : -black_lead;
     value = score > 0 ? 1.0 : score < 0 ? -1.0 : 0.0;
@@ -417,6 +438,11 @@ void Mcts::expand_and_backup(Shared& s, Leaf& leaf, const EvalResult* result,
     node->value_sum += sign * value;
     node->score_sum += sign * score;
     if (d > 0) node->in_flight -= settings_.virtual_loss;
+  }
+  if (s.on_simulation != nullptr) {
+    s.simulation_path.clear();
+    for (size_t d = 1; d <= depth; ++d) s.simulation_path.push_back(leaf.path[d]->move);
+    (*s.on_simulation)(s.simulation_path, leaf.to_move == s.root_to_move ? value : -value);
   }
   if (ownership && s.want_ownership && ownership->size() == s.ownership_sum.size()) {
     const double sign = leaf.to_move == s.root_to_move ? 1.0 : -1.0;

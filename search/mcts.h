@@ -24,6 +24,14 @@
 // now or kept), their priors are set to (1 - f) * clean prior + f * Dirichlet noise, never
 // at any other node; each search draws new noise from the clean priors (search/mcts_node.h).
 //
+// A LeafJudge (search/leaf_judge.h), when given, decides leaves by a goal before the game's
+// end (go tactics): a decided leaf is backed up with the judge's value, never evaluated or
+// expanded; two passes without a decision are still scored by area.
+//
+// ThinkRequest::on_simulation, when set, sees every simulation under the tree lock right
+// after its backup: the moves from the root to the leaf and the leaf's value from the
+// root player's view (the go-tactics trace is made from it). Absent, nothing is built.
+//
 // Determinism: with one thread, a search is a function of the settings (the seed), the
 // position, the kept tree and the number of searches this Mcts has run (each search salts
 // the seed with its count: simulation k's rollout uses Rng::stream(salted, k), the root
@@ -39,6 +47,7 @@
 #include "games/go/board.h"
 #include "search/evaluator.h"
 #include "search/go_player.h"
+#include "search/leaf_judge.h"
 #include "search/mcts_node.h"
 #include "search/mcts_settings.h"
 
@@ -47,8 +56,9 @@ namespace traceplay::search {
 class Mcts {
  public:
   // The evaluator must outlive the search; it is shared by all search threads.
+  // The judge, when given, must outlive the search too (see above).
   // Throws std::invalid_argument for impossible settings (MctsSettings::validate).
-  Mcts(const MctsSettings& settings, const Evaluator& evaluator);
+  Mcts(const MctsSettings& settings, const Evaluator& evaluator, const LeafJudge* judge = nullptr);
   ~Mcts();
 
   // Searches board.to_move()'s move within `limits` (visits counted from this call;
@@ -84,6 +94,7 @@ class Mcts {
 
   MctsSettings settings_;
   const Evaluator& evaluator_;
+  const LeafJudge* judge_ = nullptr;
   mutable std::mutex tree_mutex_;
   MctsNode root_;
   int64_t tree_nodes_ = 1;

@@ -122,6 +122,11 @@ bool Board::setup(const std::vector<SetupStone>& stones) {
   return true;
 }
 
+void Board::set_ko(Move point, Color forbidden) {
+  if (point.is_pass()) position_.set_ko(Position::kNoPoint, Color::kEmpty);
+  else position_.set_ko(position_.point(point), forbidden);
+}
+
 std::vector<Color> Board::stones_ago(int k) const {
   if (k <= 0 || history_.empty()) return position_.stones();
   const int i = static_cast<int>(history_.size()) - k;

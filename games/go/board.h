@@ -59,6 +59,9 @@ class Board {
   // changes nothing if a point is off the board or some chain would have no liberty.
   // Setup is not undoable by undo() (as GNU Go: handicap stones stay).
   bool setup(const std::vector<SetupStone>& stones);
+  // Sets the current state's simple-ko point: `forbidden` may not play at `point` now (a
+  // problem's known ko, e.g. a go-tactics prompt; setup() clears it). A pass clears it.
+  void set_ko(Move point, Color forbidden);
 
   uint64_t hash() const { return position_.hash(); }  // positional: the stones only
   uint64_t situation_hash() const { return position_.hash() ^ zobrist_to_move(to_move_); }

@@ -28,9 +28,9 @@ std::vector<std::string> words(const std::string& text) {
 }
 
 TEST(GoTacticsPrompt, VocabularyIsPinned) {
-  const std::vector<std::string> expected = {"bos",  "eos",  "0",     "1",       "2",
-                                             "3",    "4",    "black", "capture", "ko",
-                                             "pass", "plan", "save",  "to_move", "white"};
+  const std::vector<std::string> expected = {
+      "bos", "eos",     "0",  "1",  "2",  "3",  "4",  "black", "capture", "ko", "pass", "plan", "save",
+      "sim", "to_move", "v0", "v1", "v2", "v3", "v4", "v5",    "v6",      "v7", "v8",   "white"};
   EXPECT_EQ(go_tactics_vocabulary(5).tokens(), expected);
 }
 
