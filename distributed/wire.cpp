@@ -49,6 +49,14 @@ const char* type_name(MessageType type) {
       return "done";
     case MessageType::kRejoin:
       return "rejoin";
+    case MessageType::kModelAnnounce:
+      return "model_announce";
+    case MessageType::kModelQuery:
+      return "model_query";
+    case MessageType::kChunkRequest:
+      return "chunk_request";
+    case MessageType::kChunk:
+      return "chunk";
   }
   return "unknown";
 }

@@ -43,8 +43,14 @@ enum class MessageType : uint16_t {
   kHeartbeat = 7,  // both ways: {}
   kDone = 8,       // learner -> actor: {"reason"}: no more work, exit
   kRejoin = 9,     // learner -> actor: {}: "who are you?" (after a learner restart)
+  // Model publication (model_publisher.h, model_fetcher.h): a PUB socket announces, a
+  // ROUTER serves chunks.
+  kModelAnnounce = 10,  // learner -> actor: a ModelManifest (model_manifest.h): the newest version
+  kModelQuery = 11,     // actor -> learner: {}: announce the newest to me
+  kChunkRequest = 12,   // actor -> learner: {"version", "file", "chunk"}
+  kChunk = 13,          // learner -> actor: {"version", "file", "chunk", "xxh64"}, blob = the bytes
 };
-inline constexpr uint16_t kMaxMessageType = 9;
+inline constexpr uint16_t kMaxMessageType = 13;
 const char* type_name(MessageType type);
 
 struct Message {

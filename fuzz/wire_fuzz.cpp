@@ -1,12 +1,16 @@
-// The learner/actor wire (distributed/wire.h) and the layout bytes a RESULT carries
-// (core/prepared_layout.h): decode() never throws, whatever arrives; a frame it accepts
-// encodes back to a frame that decodes to the same message; decode_layout either throws
-// UserError or gives records that encode back to exactly the same bytes.
+// The learner/actor wire (distributed/wire.h), the layout bytes a RESULT carries
+// (core/prepared_layout.h) and the model manifest a MODEL_ANNOUNCE carries
+// (distributed/model_manifest.h): decode() never throws, whatever arrives; a frame it
+// accepts encodes back to a frame that decodes to the same message; parse_manifest of
+// its header either throws UserError or gives a manifest whose JSON parses back to the
+// same; decode_layout either throws UserError or gives records that encode back to
+// exactly the same bytes.
 #include <cstdio>
 #include <cstdlib>
 
 #include "core/error.h"
 #include "core/prepared_layout.h"
+#include "distributed/model_manifest.h"
 #include "distributed/wire.h"
 #include "fuzz/fuzz_input.h"
 
@@ -21,6 +25,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         again.message->blob != d.message->blob) {
       std::fprintf(stderr, "encode -> decode changed an accepted frame\n");
       std::abort();
+    }
+    try {
+      const distributed::ModelManifest manifest = distributed::parse_manifest(d.message->header, 1 << 20);
+      if (!(distributed::parse_manifest(distributed::to_json(manifest), 1 << 20) == manifest)) {
+        std::fprintf(stderr, "parse_manifest -> to_json -> parse_manifest changed a manifest\n");
+        std::abort();
+      }
+    } catch (const UserError&) {
     }
   }
   // The bytes as a layout too (a RESULT's blob, a spool or outbox file's contents).

@@ -55,7 +55,7 @@ TEST(Wire, EveryMalformedFrameHasItsReason) {
   f = good;
   put(f, 4, 2, 2);
   EXPECT_EQ(reason(f), DropReason::kVersion);
-  for (uint64_t type : {0, 10, 65535}) {
+  for (uint64_t type : {uint64_t{0}, uint64_t{kMaxMessageType} + 1, uint64_t{65535}}) {
     f = good;
     put(f, 6, type, 2);
     EXPECT_EQ(reason(f), DropReason::kType) << type;
