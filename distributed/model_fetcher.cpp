@@ -234,7 +234,7 @@ void ModelFetcher::abandon() {
   fs::remove_all(staging, ec);
 }
 
-void ModelFetcher::accept(const Message& message) {
+void ModelFetcher::accept(const Message& message, std::string_view blob) {
   Target* t = impl_->target.get();
   const auto version = message.header.value("version", nlohmann::json());
   const auto file = message.header.value("file", nlohmann::json());
@@ -252,7 +252,7 @@ void ModelFetcher::accept(const Message& message) {
   if (t->written[f][c]) return count("duplicates");  // an answer to a request sent twice
   const auto key = std::make_pair(f, c);
   const ModelManifest& m = t->manifest;
-  if (message.blob.size() != m.chunk_size(f, c) || xxh64(message.blob) != m.files[f].chunks[c]) {
+  if (blob.size() != m.chunk_size(f, c) || xxh64(blob) != m.files[f].chunks[c]) {
     // Damaged on the way, or a faulty server: never written; asked for again first.
     count("corrupt_chunks");
     {
@@ -265,8 +265,8 @@ void ModelFetcher::accept(const Message& message) {
     t->todo.push_front(key);
     return;
   }
-  const char* data = message.blob.data();
-  size_t left = message.blob.size();
+  const char* data = blob.data();
+  size_t left = blob.size();
   off_t at = static_cast<off_t>(c * m.chunk_bytes);
   while (left > 0) {
     const ssize_t n = ::pwrite(t->fds[f], data, left, at);
@@ -277,7 +277,7 @@ void ModelFetcher::accept(const Message& message) {
   t->written[f][c] = true;
   --t->remaining;
   count("chunks");
-  count("bytes", message.blob.size());
+  count("bytes", blob.size());
   if (options_.after_chunk) options_.after_chunk(m.version, t->manifest.total_chunks() - t->remaining);
   if (t->remaining == 0) complete();
 }
@@ -400,7 +400,9 @@ void ModelFetcher::run() {
             drop(DropReason::kLength);
             continue;
           }
-          Decoded d = decode(bytes.to_string_view(), options_.max_body_bytes);
+          // The blob stays in the ZeroMQ message (a chunk is written from there).
+          const DecodedView view = decode_view(bytes.to_string_view(), options_.max_body_bytes);
+          const Decoded& d = view.decoded;
           if (!d.message) {
             if (drop(d.reason)) log_line(std::string("dropped a frame (") + drop_reason_name(d.reason) + ")");
             continue;
@@ -410,7 +412,7 @@ void ModelFetcher::run() {
           if (m.type == MessageType::kModelAnnounce) {
             consider(m.header, /*answered=*/socket == &dealer);
           } else if (m.type == MessageType::kChunk && socket == &dealer) {
-            accept(m);
+            accept(m, view.blob);
           } else if (drop(DropReason::kUnexpected)) {
             log_line(std::string("dropped a \"") + type_name(m.type) + "\"");
           }

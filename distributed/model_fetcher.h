@@ -75,7 +75,7 @@ class ModelFetcher final : public selfplay::ModelSource {
   void consider(const nlohmann::json& announcement, bool answered);
   void start(ModelManifest manifest);
   void abandon();
-  void accept(const Message& chunk);
+  void accept(const Message& chunk, std::string_view blob);
   void complete();
   void request_more();
   void count(const char* counter, uint64_t n = 1);

@@ -61,6 +61,10 @@ struct Message {
 };
 
 std::string encode(const Message& message);
+// The same frame written into `out` (its capacity kept: a sender of many large frames
+// reuses one buffer), the blob taken from where it lies.
+void encode_into(std::string& out, MessageType type, uint64_t sequence, const nlohmann::json& header,
+                 std::string_view blob);
 
 enum class DropReason : int {
   kShort = 0,   // fewer bytes than a frame header
@@ -82,6 +86,13 @@ struct Decoded {
   DropReason reason = DropReason::kShort;  // when !message
 };
 Decoded decode(std::string_view frame, size_t max_body_bytes = kDefaultMaxBodyBytes);
+// decode() without copying the blob: the message's blob is left empty and `blob` views
+// it inside `frame` (valid as long as the frame's bytes are). The same checks.
+struct DecodedView {
+  Decoded decoded;
+  std::string_view blob;
+};
+DecodedView decode_view(std::string_view frame, size_t max_body_bytes = kDefaultMaxBodyBytes);
 
 // Dropped frames by reason, for the logs and the final summary.
 class DropCounters {
