@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -72,6 +73,10 @@ struct ModelFetcher::Impl {
   uint64_t sequence = 0;
   std::unique_ptr<Target> target;
   Clock::time_point last_heard{}, last_query{};
+  // The request timeout now: doubled (up to 30 s) each time requests expire, back to
+  // request_timeout_s on the next good chunk, so a learner slow to answer many actors
+  // is not sent every request again and again.
+  double timeout_s = 0;
   ~Impl() {
     if (store_lock >= 0) ::close(store_lock);
   }
@@ -274,6 +279,7 @@ void ModelFetcher::accept(const Message& message, std::string_view blob) {
     data += n, left -= static_cast<size_t>(n), at += n;
   }
   t->in_flight.erase(key);
+  impl_->timeout_s = options_.request_timeout_s;
   t->written[f][c] = true;
   --t->remaining;
   count("chunks");
@@ -348,8 +354,10 @@ void ModelFetcher::request_more() {
     }
   };
   const auto now = Clock::now();
-  const auto timeout = std::chrono::duration<double>(options_.request_timeout_s);
+  if (impl_->timeout_s <= 0) impl_->timeout_s = options_.request_timeout_s;
+  const auto timeout = std::chrono::duration<double>(impl_->timeout_s);
   bool silent = !t && now - impl_->last_heard >= timeout;
+  bool expired = false;
   if (t) {
     // Unanswered requests go again, first (a restarted learner, a reply lost or dropped).
     for (auto it = t->in_flight.begin(); it != t->in_flight.end();)
@@ -357,7 +365,7 @@ void ModelFetcher::request_more() {
         t->todo.push_front(it->first);
         it = t->in_flight.erase(it);
         count("rerequested");
-        silent = true;
+        silent = expired = true;
       } else {
         ++it;
       }
@@ -373,6 +381,7 @@ void ModelFetcher::request_more() {
       t->in_flight[{f, c}] = now;
     }
   }
+  if (expired) impl_->timeout_s = std::min(2 * impl_->timeout_s, std::max(30.0, options_.request_timeout_s));
   // Nothing heard for a while: ask which version is the newest (the PUB may be slow to join).
   if (silent && now - impl_->last_query >= timeout && send(MessageType::kModelQuery, {})) {
     impl_->last_query = now;

@@ -37,7 +37,8 @@ struct FetcherOptions {
   std::string fetch_connect;     // its ROUTER endpoint
   std::string models_dir;        // the local store (runs/<name>/models layout); this fetcher's alone
   size_t window = 4;             // chunk requests in flight
-  double request_timeout_s = 2;  // then the request goes again (and the newest is asked for)
+  double request_timeout_s =
+      2;  // then the request goes again (and the newest is asked for); doubled on each expiry
   size_t max_body_bytes = kDefaultMaxBodyBytes;
   CurveClient curve;   // empty: plain
   std::string name;    // in log lines (default "fetcher")
