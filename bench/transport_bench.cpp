@@ -10,8 +10,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -23,8 +26,11 @@
 #include "core/error.h"
 #include "core/prepared_layout.h"
 #include "distributed/gen_learner.h"
+#include "distributed/model_fetcher.h"
+#include "distributed/model_publisher.h"
 #include "distributed/wire.h"
 #include "search/maze_source.h"
+#include "selfplay/model_store.h"
 
 extern char** environ;
 
@@ -202,6 +208,71 @@ nlohmann::json gen_actors(const std::string& binary, int actors, int threads, ui
           {"dropped", remote["learner"]["dropped"]}};
 }
 
+// The time from publish() to the last of `actors` fetchers (threads of this process, each
+// its own sockets and store) having installed a model of `mb` MB: announced over PUB,
+// fetched in 1 MiB chunks 4 in flight, each chunk and file checked, written, fsynced
+// and renamed into the store (what an actor does before it plays with a version).
+nlohmann::json model_delivery(int actors, int mb) {
+  TempDir dir("transport");
+  const size_t bytes = static_cast<size_t>(mb) * 1000 * 1000;
+  std::string weights(bytes, '\0');
+  std::mt19937_64 rng(1);
+  for (size_t i = 0; i + 8 <= bytes; i += 8) {
+    const uint64_t r = rng();
+    std::memcpy(&weights[i], &r, 8);
+  }
+  const std::string version_dir =
+      selfplay::publish_version(dir.path() + "/learner", 1, [&](const std::string& d) {
+        std::ofstream(d + "/model.safetensors", std::ios::binary) << weights;
+        std::ofstream(d + "/config.json") << "{\"bench\": \"transport\"}\n";
+      }).dir;
+  weights = std::string();
+  distributed::PublisherOptions po;
+  po.announce_bind = po.fetch_bind = "tcp://127.0.0.1:*";
+  po.quiet = true;
+  distributed::ModelPublisher publisher(po);
+  std::vector<std::unique_ptr<distributed::ModelFetcher>> fetchers;
+  for (int i = 0; i < actors; ++i) {
+    distributed::FetcherOptions fo;
+    fo.announce_connect = publisher.announce_endpoint();
+    fo.fetch_connect = publisher.fetch_endpoint();
+    fo.models_dir = dir.path() + "/actor-" + std::to_string(i);
+    fo.quiet = true;
+    fetchers.push_back(std::make_unique<distributed::ModelFetcher>(fo));
+  }
+  // Every fetcher connected (each asks once for the newest, which nobody has yet) before
+  // the clock starts, so the figure is delivery, not connection.
+  const auto connecting = Clock::now();
+  while (publisher.stats()["unserved"].get<int>() < actors && since(connecting) < 10)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto start = Clock::now();
+  publisher.publish(1, version_dir);
+  uint64_t rerequested = 0, corrupt = 0;
+  for (auto& f : fetchers) {
+    if (!f->wait_newer(0, std::chrono::seconds(600)))
+      throw std::runtime_error("bench transport: a fetcher did not get the model in 600 s");
+  }
+  const double s = since(start);
+  for (auto& f : fetchers) {
+    const nlohmann::json stats = f->stats();
+    rerequested += stats["rerequested"].get<uint64_t>();
+    corrupt += stats["corrupt_chunks"].get<uint64_t>();
+  }
+  return {{"case", "model-delivery"},
+          {"actors", actors},
+          {"threads", actors},
+          {"mb", mb},
+          {"value", s},
+          {"unit", "s"},
+          {"mb_per_s", static_cast<double>(actors) * static_cast<double>(bytes) / s / 1e6},
+          {"actors_are", "threads of one process, one store each"},
+          {"chunk_bytes", distributed::kDefaultChunkBytes},
+          {"window", distributed::FetcherOptions{}.window},
+          {"rerequested", rerequested},
+          {"corrupt_chunks", corrupt}};
+}
+
 }  // namespace
 
 int run_transport_bench(const BenchOptions& options, const std::string& binary) {
@@ -214,6 +285,7 @@ int run_transport_bench(const BenchOptions& options, const std::string& binary) 
   print(produced);
   print(ingest(senders, seconds, produced["value"].get<double>()));
   print(gen_actors(binary, senders, threads, options.quick ? 2000 : 50000));
+  print(model_delivery(options.quick ? 4 : 16, options.quick ? 5 : 50));
   return 0;
 }
 

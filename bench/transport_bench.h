@@ -7,7 +7,10 @@
 //     ratio is ingestion over what S threads like "produce" make;
 //   - "gen-actors": `traceplay gen --actors A` against `traceplay gen --threads T` (real
 //     processes, the same dataset): records/s of each and the ratio, the learner's
-//     lease-to-stored latency and its peak memory.
+//     lease-to-stored latency and its peak memory;
+//   - "model-delivery": the seconds from a ModelPublisher's publish() to the last of 16
+//     ModelFetchers (`--quick`: 4; threads of this process) having installed a 50 MB
+//     model (`--quick`: 5 MB) in its own store, and the MB/s delivered in all.
 #pragma once
 
 #include <string>

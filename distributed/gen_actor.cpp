@@ -22,6 +22,7 @@
 #include "core/signals.h"
 #include "core/version.h"
 #include "distributed/checked_file.h"
+#include "distributed/socket_security.h"
 
 namespace traceplay::distributed {
 
@@ -199,9 +200,7 @@ ActorResult run_gen_actor(const ActorOptions& options, const GenJobFactory& make
   socket.set(zmq::sockopt::reconnect_ivl_max, 1000);
   socket.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(options.max_body_bytes + kFrameHeaderBytes));
   if (options.curve.enabled()) {
-    socket.set(zmq::sockopt::curve_serverkey, options.curve.server_public_key);
-    socket.set(zmq::sockopt::curve_publickey, options.curve.keys.public_key);
-    socket.set(zmq::sockopt::curve_secretkey, options.curve.keys.secret_key);
+    make_curve_client(socket, options.curve);
   }
   zmq::socket_t done(context, zmq::socket_type::pull);  // finished layouts, from Workers
   done.set(zmq::sockopt::linger, 0);

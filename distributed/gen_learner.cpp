@@ -13,6 +13,7 @@
 #include "core/escape.h"
 #include "core/signals.h"
 #include "distributed/checked_file.h"
+#include "distributed/socket_security.h"
 
 namespace traceplay::distributed {
 
@@ -21,7 +22,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
 constexpr auto kHeartbeatEvery = std::chrono::milliseconds(1000);
 constexpr size_t kMaxMessagesPerTurn = 512;  // then store, reply and hand out leases
 
@@ -40,14 +40,6 @@ std::string hex_id(const std::string& id) {
 void log_line(const std::string& text) {
   std::fprintf(stderr, "learner: %s\n", text.c_str());
   std::fflush(stderr);
-}
-
-// "tcp://0.0.0.0:5555" binds beyond loopback; "tcp://127.0.0.1:*", ipc:// and inproc:// do not.
-bool beyond_loopback(const std::string& endpoint) {
-  if (endpoint.rfind("tcp://", 0) != 0) return false;
-  const std::string host = endpoint.substr(
-      6, endpoint.rfind(':') == std::string::npos ? std::string::npos : endpoint.rfind(':') - 6);
-  return !(host.rfind("127.", 0) == 0 || host == "localhost" || host == "[::1]");
 }
 
 PreparedLayout read_spool(const std::string& path) { return decode_layout(read_checked_file(path)); }
@@ -108,9 +100,7 @@ GenLearner::GenLearner(const LearnerOptions& options, nlohmann::json job, std::s
   if (options_.curve.enabled()) {
     impl_->zap.emplace(impl_->context, zmq::socket_type::rep);
     impl_->zap->bind(kZapEndpoint);
-    socket.set(zmq::sockopt::curve_server, true);
-    socket.set(zmq::sockopt::curve_secretkey, options_.curve.keys.secret_key);
-    socket.set(zmq::sockopt::zap_domain, "traceplay");
+    make_curve_server(socket, options_.curve);
   } else if (beyond_loopback(options_.bind)) {
     log_line("warning: " + options_.bind +
              " is reachable beyond this machine and not encrypted; anyone who can "
@@ -208,33 +198,11 @@ void GenLearner::count(const char* counter, uint64_t n) {
 }
 
 void GenLearner::answer_zap() {
-  // CURVE: the handshake asks here whether the client's key is listed (ZeroMQ RFC 27).
-  std::vector<zmq::message_t> request;
-  for (bool more = true; more;) {
-    zmq::message_t part;
-    if (!impl_->zap->recv(part, zmq::recv_flags::dontwait)) return;
-    more = part.more();
-    request.push_back(std::move(part));
-  }
-  const bool curve = request.size() >= 7 && request[5].to_string() == "CURVE" && request[6].size() == 32;
-  std::string key;
-  if (curve) {
-    char z85[41];
-    zmq_z85_encode(z85, static_cast<const uint8_t*>(request[6].data()), 32);
-    key = z85;
-  }
-  const bool ok = curve && options_.curve.authorized.count(key) > 0;
-  if (!ok) {
-    count("refused_keys");
-    log_line("refused a connection from " + (request.size() > 3 ? request[3].to_string() : std::string("?")) +
-             ": its key " + (key.empty() ? std::string("(none)") : key) + " is not authorized");
-  }
-  const std::string request_id = request.size() > 1 ? request[1].to_string() : "";
-  const std::vector<std::string> answer = {
-      "1.0", request_id, ok ? "200" : "400", ok ? "OK" : "key not authorized", ok ? key : "", ""};
-  for (size_t i = 0; i < answer.size(); ++i)
-    impl_->zap->send(zmq::buffer(answer[i]),
-                     i + 1 < answer.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+  const ZapVerdict verdict = distributed::answer_zap(*impl_->zap, options_.curve.authorized);
+  if (!verdict.answered || verdict.admitted) return;
+  count("refused_keys");
+  log_line("refused a connection from " + verdict.peer + ": its key " +
+           (verdict.key.empty() ? std::string("(none)") : verdict.key) + " is not authorized");
 }
 
 void GenLearner::handle(const std::string& from, Message& message, std::vector<Pending>& results,

@@ -49,6 +49,14 @@ const char* type_name(MessageType type) {
       return "done";
     case MessageType::kRejoin:
       return "rejoin";
+    case MessageType::kModelAnnounce:
+      return "model_announce";
+    case MessageType::kModelQuery:
+      return "model_query";
+    case MessageType::kChunkRequest:
+      return "chunk_request";
+    case MessageType::kChunk:
+      return "chunk";
   }
   return "unknown";
 }
@@ -61,41 +69,58 @@ const char* drop_reason_name(DropReason reason) {
 }
 
 std::string encode(const Message& message) {
-  // A header left as `{}` in a call is null to nlohmann::json: it travels as {}.
-  const std::string json = message.header.is_null() ? "{}" : message.header.dump();
-  std::string body = json + message.blob;
-  std::string out(kMagic, 4);
-  out.reserve(kFrameHeaderBytes + body.size());
-  put(out, kWireVersion, 2);
-  put(out, static_cast<uint16_t>(message.type), 2);
-  put(out, message.sequence, 8);
-  put(out, json.size(), 4);
-  put(out, message.blob.size(), 4);
-  put(out, xxh64(body), 8);
-  out += body;
+  std::string out;
+  encode_into(out, message.type, message.sequence, message.header, message.blob);
   return out;
 }
 
-Decoded decode(std::string_view frame, size_t max_body_bytes) {
-  if (frame.size() < kFrameHeaderBytes) return dropped(DropReason::kShort);
-  if (std::memcmp(frame.data(), kMagic, 4) != 0) return dropped(DropReason::kMagic);
-  if (get(frame, 4, 2) != kWireVersion) return dropped(DropReason::kVersion);
+void encode_into(std::string& out, MessageType type, uint64_t sequence, const nlohmann::json& header,
+                 std::string_view blob) {
+  // A header left as `{}` in a call is null to nlohmann::json: it travels as {}.
+  const std::string json = header.is_null() ? "{}" : header.dump();
+  out.clear();
+  out.reserve(kFrameHeaderBytes + json.size() + blob.size());
+  out.append(kMagic, 4);
+  put(out, kWireVersion, 2);
+  put(out, static_cast<uint16_t>(type), 2);
+  put(out, sequence, 8);
+  put(out, json.size(), 4);
+  put(out, blob.size(), 4);
+  put(out, 0, 8);  // the checksum, below
+  out += json;
+  out += blob;
+  const uint64_t checksum = xxh64(std::string_view(out).substr(kFrameHeaderBytes));
+  for (int i = 0; i < 8; ++i)
+    out[24 + static_cast<size_t>(i)] = static_cast<char>((checksum >> (8 * i)) & 0xff);
+}
+
+DecodedView decode_view(std::string_view frame, size_t max_body_bytes) {
+  DecodedView v;
+  Decoded& d = v.decoded;
+  if (frame.size() < kFrameHeaderBytes) return {dropped(DropReason::kShort), {}};
+  if (std::memcmp(frame.data(), kMagic, 4) != 0) return {dropped(DropReason::kMagic), {}};
+  if (get(frame, 4, 2) != kWireVersion) return {dropped(DropReason::kVersion), {}};
   const uint64_t type = get(frame, 6, 2);
-  if (type < 1 || type > kMaxMessageType) return dropped(DropReason::kType);
+  if (type < 1 || type > kMaxMessageType) return {dropped(DropReason::kType), {}};
   const uint64_t json_bytes = get(frame, 16, 4), blob_bytes = get(frame, 20, 4);
-  if (json_bytes + blob_bytes > max_body_bytes) return dropped(DropReason::kOversized);
+  if (json_bytes + blob_bytes > max_body_bytes) return {dropped(DropReason::kOversized), {}};
   const std::string_view body = frame.substr(kFrameHeaderBytes);
-  if (json_bytes + blob_bytes != body.size()) return dropped(DropReason::kLength);
-  if (xxh64(body) != get(frame, 24, 8)) return dropped(DropReason::kChecksum);
+  if (json_bytes + blob_bytes != body.size()) return {dropped(DropReason::kLength), {}};
+  if (xxh64(body) != get(frame, 24, 8)) return {dropped(DropReason::kChecksum), {}};
   Message m;
   m.type = static_cast<MessageType>(type);
   m.sequence = get(frame, 8, 8);
   m.header = nlohmann::json::parse(body.substr(0, json_bytes), nullptr, /*allow_exceptions=*/false);
-  if (!m.header.is_object()) return dropped(DropReason::kJson);
-  m.blob = std::string(body.substr(json_bytes));
-  Decoded d;
+  if (!m.header.is_object()) return {dropped(DropReason::kJson), {}};
   d.message = std::move(m);
-  return d;
+  v.blob = body.substr(json_bytes);
+  return v;
+}
+
+Decoded decode(std::string_view frame, size_t max_body_bytes) {
+  DecodedView v = decode_view(frame, max_body_bytes);
+  if (v.decoded.message) v.decoded.message->blob = std::string(v.blob);
+  return std::move(v.decoded);
 }
 
 bool DropCounters::add(DropReason reason) {

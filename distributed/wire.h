@@ -43,8 +43,14 @@ enum class MessageType : uint16_t {
   kHeartbeat = 7,  // both ways: {}
   kDone = 8,       // learner -> actor: {"reason"}: no more work, exit
   kRejoin = 9,     // learner -> actor: {}: "who are you?" (after a learner restart)
+  // Model publication (model_publisher.h, model_fetcher.h): a PUB socket announces, a
+  // ROUTER serves chunks.
+  kModelAnnounce = 10,  // learner -> actor: a ModelManifest (model_manifest.h): the newest version
+  kModelQuery = 11,     // actor -> learner: {}: announce the newest to me
+  kChunkRequest = 12,   // actor -> learner: {"version", "file", "chunk"}
+  kChunk = 13,          // learner -> actor: {"version", "file", "chunk", "xxh64"}, blob = the bytes
 };
-inline constexpr uint16_t kMaxMessageType = 9;
+inline constexpr uint16_t kMaxMessageType = 13;
 const char* type_name(MessageType type);
 
 struct Message {
@@ -55,6 +61,10 @@ struct Message {
 };
 
 std::string encode(const Message& message);
+// The same frame written into `out` (its capacity kept: a sender of many large frames
+// reuses one buffer), the blob taken from where it lies.
+void encode_into(std::string& out, MessageType type, uint64_t sequence, const nlohmann::json& header,
+                 std::string_view blob);
 
 enum class DropReason : int {
   kShort = 0,   // fewer bytes than a frame header
@@ -76,6 +86,13 @@ struct Decoded {
   DropReason reason = DropReason::kShort;  // when !message
 };
 Decoded decode(std::string_view frame, size_t max_body_bytes = kDefaultMaxBodyBytes);
+// decode() without copying the blob: the message's blob is left empty and `blob` views
+// it inside `frame` (valid as long as the frame's bytes are). The same checks.
+struct DecodedView {
+  Decoded decoded;
+  std::string_view blob;
+};
+DecodedView decode_view(std::string_view frame, size_t max_body_bytes = kDefaultMaxBodyBytes);
 
 // Dropped frames by reason, for the logs and the final summary.
 class DropCounters {

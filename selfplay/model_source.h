@@ -1,7 +1,8 @@
 // Learner -> actor: the newest network and its version. Actors ask this interface for
 // the version to play with (and record it in each game); the learner publishes through
-// the in-process ModelBoard today, and the distributed issue puts ZeroMQ (PUB of the
-// version, chunked fetch with a checksum) under the same interface. A published version
+// the in-process ModelBoard, or over ZeroMQ (distributed/model_publisher.h: PUB of the
+// version, chunked fetch with a checksum) to a distributed::ModelFetcher, the same
+// interface on the actor's side. A published version
 // is a complete checkpoint directory (model_store.h): an actor never sees half a model.
 #pragma once
 

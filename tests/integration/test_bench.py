@@ -101,7 +101,7 @@ def test_bench_startup_times_each_command_beside_traceplay_torch():
 
 def test_bench_transport_measures_ingestion_beside_production_and_a_distributed_gen():
     lines = {line["case"]: line for line in bench_lines("transport")}
-    assert list(lines) == ["produce", "ingest", "gen-actors"]
+    assert list(lines) == ["produce", "ingest", "gen-actors", "model-delivery"]
     assert lines["produce"]["unit"] == "records/s" and lines["produce"]["value"] > 0
     ingest = lines["ingest"]
     assert ingest["value"] > 0 and ingest["mb_per_s"] > 0 and ingest["dropped"] == {}
@@ -109,3 +109,6 @@ def test_bench_transport_measures_ingestion_beside_production_and_a_distributed_
     actors = lines["gen-actors"]
     assert actors["value"] > 0 and actors["peer_value"] > 0 and actors["dropped"] == {}
     assert actors["lease_to_stored_ms"]["p50"] > 0
+    delivery = lines["model-delivery"]
+    assert delivery["unit"] == "s" and delivery["value"] > 0 and delivery["corrupt_chunks"] == 0
+    assert delivery["mb_per_s"] == pytest.approx(delivery["actors"] * delivery["mb"] / delivery["value"], rel=1e-6)

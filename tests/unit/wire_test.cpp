@@ -32,6 +32,29 @@ TEST(Wire, RoundTrip) {
   EXPECT_EQ(d.message->blob, sample().blob);
 }
 
+TEST(Wire, AChunkFrameIsTheBytesAnIndependentEncoderWrites) {
+  // CHUNK {"chunk": 1, "file": 0, "version": 3, "xxh64": ...} + "abc", sequence 7, as
+  // written by a Python encoder of the pinned layout with its own XXH64.
+  const std::string expected(
+      "\x54\x50\x57\x50\x01\x00\x0d\x00\x07\x00\x00\x00\x00\x00\x00\x00\x3b\x00\x00\x00\x03\x00\x00\x00"
+      "\x61\xa6\x55\x37\x23\x58\xe6\x3a\x7b\x22\x63\x68\x75\x6e\x6b\x22\x3a\x31\x2c\x22\x66\x69\x6c\x65"
+      "\x22\x3a\x30\x2c\x22\x76\x65\x72\x73\x69\x6f\x6e\x22\x3a\x33\x2c\x22\x78\x78\x68\x36\x34\x22\x3a"
+      "\x22\x34\x34\x62\x63\x32\x63\x66\x35\x61\x64\x37\x37\x30\x39\x39\x39\x22\x7d\x61\x62\x63",
+      94);
+  const nlohmann::json header = {{"chunk", 1}, {"file", 0}, {"version", 3}, {"xxh64", hex16(xxh64("abc"))}};
+  EXPECT_EQ(encode(Message{MessageType::kChunk, 7, header, "abc"}), expected);
+  std::string reused(5000, 'x');  // a larger frame's buffer, reused
+  encode_into(reused, MessageType::kChunk, 7, header, "abc");
+  EXPECT_EQ(reused, expected);
+  const DecodedView view = decode_view(expected);
+  ASSERT_TRUE(view.decoded.message);
+  EXPECT_EQ(view.decoded.message->header, header);
+  EXPECT_TRUE(view.decoded.message->blob.empty());
+  EXPECT_EQ(view.blob, "abc");
+  EXPECT_EQ(view.blob.data(), expected.data() + expected.size() - 3) << "a view into the frame, not a copy";
+  EXPECT_EQ(decode(expected).message->blob, "abc");
+}
+
 TEST(Wire, ANullHeaderTravelsAsAnEmptyObject) {
   Message m;
   m.header = nlohmann::json();  // what `send(type, {})` passes
@@ -55,7 +78,7 @@ TEST(Wire, EveryMalformedFrameHasItsReason) {
   f = good;
   put(f, 4, 2, 2);
   EXPECT_EQ(reason(f), DropReason::kVersion);
-  for (uint64_t type : {0, 10, 65535}) {
+  for (uint64_t type : {uint64_t{0}, uint64_t{kMaxMessageType} + 1, uint64_t{65535}}) {
     f = good;
     put(f, 6, type, 2);
     EXPECT_EQ(reason(f), DropReason::kType) << type;
