@@ -43,7 +43,9 @@ void add_report_command(CLI::App& app, int& exit_code) {
   cmd->add_option("RUN_DIR", *run_dir,
                   "a run directory: runs/<name> of `traceplay run` or of `traceplay selfplay`")
       ->required();
-  cmd->add_option("--out", *out, "the folder for report.html and its images (default RUN_DIR/report)");
+  cmd->add_option(
+      "--out", *out,
+      "the folder for report.html (its figures embedded) and the figures' PNGs (default RUN_DIR/report)");
   cmd->callback([run_dir, out, &exit_code] {
     const std::string dir = report_dir();
     const std::string main_file = dir + "/__main__.py";

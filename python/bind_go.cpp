@@ -1,7 +1,9 @@
 // traceplay.go: the Go board (play, undo, legal moves, score), SGF read and write,
 // network features as numpy, MCTS analysis of a position with the rollout or uniform
-// evaluator (policy, value, visits, ownership), and the GTP engine as an object that
-// answers command strings. Searches and engine commands release the GIL.
+// evaluator or a Go network (a go.Evaluator from traceplay.models.load_go_net: policy,
+// value, visits, ownership), and the GTP engine as an object that answers command
+// strings. Searches and engine commands release the GIL.
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -152,6 +154,29 @@ std::vector<std::pair<std::string, std::string>> moves_of(const std::vector<go::
   return out;
 }
 
+// The evaluator argument of analyze and GtpEngine: a name ('rollout', 'uniform') or a
+// go.Evaluator (a Go network loaded by traceplay.models.load_go_net), checked against
+// the board size as `traceplay gtp --model` checks --size.
+EvaluatorHandle resolve_evaluator(const py::object& evaluator, int playouts, int size) {
+  EvaluatorHandle h;
+  if (py::isinstance<py::str>(evaluator)) {
+    const std::string name = evaluator.cast<std::string>();
+    h.evaluator = apps::make_evaluator(name, playouts);  // std::invalid_argument -> ValueError
+    h.description = name;
+    return h;
+  }
+  if (!py::isinstance<EvaluatorHandle>(evaluator))
+    throw py::type_error(
+        "evaluator must be 'rollout', 'uniform' or a traceplay.go.Evaluator "
+        "(traceplay.models.load_go_net), got " +
+        py::repr(evaluator).cast<std::string>());
+  h = evaluator.cast<EvaluatorHandle>();
+  if (size < h.min_board_size || size > h.max_board_size)
+    throw py::value_error(h.description + ": this net plays board sizes " + std::to_string(h.min_board_size) +
+                          ".." + std::to_string(h.max_board_size) + ", not size " + std::to_string(size));
+  return h;
+}
+
 // One MCTS search of a position: what the bot thinks of every root move.
 struct PositionAnalysis {
   int size = 0;
@@ -165,15 +190,16 @@ struct PositionAnalysis {
 };
 
 PositionAnalysis analyze(const go::Board& board, int64_t visits, double max_seconds,
-                         const std::string& evaluator, int playouts, int threads, int64_t seed,
-                         bool ownership, double c_puct) {
+                         const py::object& evaluator, int playouts, int threads, int64_t seed, bool ownership,
+                         double c_puct) {
   if (visits < 0) throw py::value_error("visits must be >= 0, got " + std::to_string(visits));
   if (!(max_seconds >= 0)) throw py::value_error("max_seconds must be >= 0");
   if (visits == 0 && max_seconds == 0)
     throw py::value_error("give visits or max_seconds (both are 0: no limit)");
   if (seed < 0) throw py::value_error("seed must be >= 0, got " + std::to_string(seed));
-  const auto eval = apps::make_evaluator(evaluator, playouts);  // std::invalid_argument -> ValueError
+  const EvaluatorHandle eval = resolve_evaluator(evaluator, playouts, board.size());
   search::MctsSettings settings;
+  if (eval.neural) settings.expand_visits = 1;  // as `traceplay gtp --model`
   settings.threads = threads;
   settings.seed = static_cast<uint64_t>(seed);
   settings.c_puct = c_puct;
@@ -191,7 +217,7 @@ PositionAnalysis analyze(const go::Board& board, int64_t visits, double max_seco
   out.size = size;
   {
     py::gil_scoped_release release;
-    search::Mcts mcts(settings, *eval);
+    search::Mcts mcts(settings, *eval.evaluator);
     search::Analysis a = mcts.search(board, limits, request);
     out.root_visits = a.root_visits;
     out.winrate = a.root_winrate;
@@ -225,7 +251,7 @@ const gtp::Clock& steady_clock() {
 }
 
 std::unique_ptr<GtpEngine> make_gtp(int size, double komi, int64_t visits, double time_per_move, int threads,
-                                    int64_t seed, const std::string& evaluator, int playouts,
+                                    int64_t seed, const py::object& evaluator, int playouts,
                                     double analysis_seconds) {
   if (size < go::kMinBoardSize || size > go::kMaxBoardSize)
     throw py::value_error("size must be " + std::to_string(go::kMinBoardSize) + ".." +
@@ -234,12 +260,19 @@ std::unique_ptr<GtpEngine> make_gtp(int size, double komi, int64_t visits, doubl
   if (visits < 0 || !(time_per_move >= 0)) throw py::value_error("visits and time_per_move must be >= 0");
   if (seed < 0) throw py::value_error("seed must be >= 0, got " + std::to_string(seed));
   if (!(analysis_seconds > 0)) throw py::value_error("analysis_seconds must be > 0");
+  const EvaluatorHandle eval = resolve_evaluator(evaluator, playouts, size);
   search::MctsSettings mcts;
   mcts.threads = threads;
   mcts.seed = static_cast<uint64_t>(seed);
+  if (eval.neural) {  // as `traceplay gtp --model`
+    mcts.expand_visits = 1;
+    mcts.resign_min_visits = std::min<int64_t>(mcts.resign_min_visits, 100);
+  }
   mcts.validate();
   gtp::EngineOptions options;
   options.board_size = size;
+  options.min_board_size = eval.min_board_size;
+  options.max_board_size = eval.max_board_size;
   options.komi = komi;
   options.default_limits.max_visits = visits;
   options.default_limits.max_seconds = time_per_move;
@@ -248,9 +281,8 @@ std::unique_ptr<GtpEngine> make_gtp(int size, double komi, int64_t visits, doubl
   options.seed = static_cast<uint64_t>(seed);
   options.log = [](const std::string&) {};  // diagnostics would go to stderr; Python sees replies only
   auto out = std::make_unique<GtpEngine>();
-  out->engine = std::make_unique<gtp::Engine>(
-      std::make_unique<search::MctsPlayer>(mcts, apps::make_evaluator(evaluator, playouts)), options,
-      steady_clock());
+  out->engine = std::make_unique<gtp::Engine>(std::make_unique<search::MctsPlayer>(mcts, eval.evaluator),
+                                              options, steady_clock());
   out->analysis_seconds = analysis_seconds;
   return out;
 }
@@ -446,12 +478,33 @@ void bind_go(py::module_& m) {
           },
           "float32 (size, size) [y, x], +1 = the side to move's, or None unless asked.");
 
+  py::class_<EvaluatorHandle>(
+      m, "Evaluator",
+      "What an MCTS search evaluates its leaves with: a named evaluator ('rollout', 'uniform')\n"
+      "or a Go network from traceplay.models.load_go_net. analyze() and GtpEngine take one\n"
+      "(or the name).")
+      .def(py::init([](const std::string& name, int playouts) {
+             EvaluatorHandle h;
+             h.evaluator = apps::make_evaluator(name, playouts);  // std::invalid_argument -> ValueError
+             h.description = name;
+             return h;
+           }),
+           py::arg("name") = "rollout", py::arg("playouts") = 1,
+           "'rollout' (light playouts, `playouts` per leaf) or 'uniform' (value 0, uniform prior).")
+      .def_readonly("description", &EvaluatorHandle::description)
+      .def_readonly("min_board_size", &EvaluatorHandle::min_board_size)
+      .def_readonly("max_board_size", &EvaluatorHandle::max_board_size)
+      .def_readonly("neural", &EvaluatorHandle::neural, "True for a network.")
+      .def("__repr__", [](const EvaluatorHandle& h) { return "<go.Evaluator " + h.description + ">"; });
+
   m.def("analyze", &analyze, py::arg("board"), py::arg("visits") = 800, py::arg("max_seconds") = 0.0,
         py::arg("evaluator") = "rollout", py::arg("playouts") = 1, py::arg("threads") = 1,
         py::arg("seed") = 1, py::arg("ownership") = false, py::arg("c_puct") = 2.0,
         "MCTS on the position (the GTP bot's search, a fresh tree): evaluator 'rollout' (light\n"
-        "playouts, `playouts` per leaf) or 'uniform'; stops at `visits` or `max_seconds`\n"
-        "(0: no such limit). Deterministic for a seed with one thread. Releases the GIL.");
+        "playouts, `playouts` per leaf), 'uniform', or a go.Evaluator (a Go network from\n"
+        "traceplay.models.load_go_net: its policy is the prior, its ownership head the\n"
+        "ownership); stops at `visits` or `max_seconds` (0: no such limit). Deterministic for a\n"
+        "seed with one thread. Releases the GIL.");
 
   py::class_<GtpEngine>(m, "GtpEngine",
                         "The GTP engine of `traceplay gtp` with its MCTS bot: execute() answers one command\n"
@@ -459,7 +512,9 @@ void bind_go(py::module_& m) {
       .def(py::init(&make_gtp), py::arg("size") = 19, py::arg("komi") = 7.5, py::arg("visits") = 800,
            py::arg("time_per_move") = 0.0, py::arg("threads") = 1, py::arg("seed") = 1,
            py::arg("evaluator") = "rollout", py::arg("playouts") = 1, py::arg("analysis_seconds") = 1.0,
-           "Settings as `traceplay gtp`'s flags. Analysis commands (lz-analyze, kata-analyze)\n"
+           "Settings as `traceplay gtp`'s flags; evaluator a name or a go.Evaluator (a Go network\n"
+           "from traceplay.models.load_go_net, as `gtp --model`). Analysis commands (lz-analyze, "
+           "kata-analyze)\n"
            "stream for analysis_seconds, then stop as if another command had arrived.")
       .def("execute", &gtp_execute, py::arg("line"), "Answers one command line (genmove releases the GIL).")
       .def_property_readonly(

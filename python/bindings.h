@@ -3,6 +3,7 @@
 // types that several areas use.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,7 @@
 #include <pybind11/pybind11.h>
 
 #include "games/grid.h"
+#include "search/evaluator.h"
 
 namespace traceplay::python {
 
@@ -21,6 +23,21 @@ void bind_games(py::module_& m);
 void bind_search(py::module_& m);
 void bind_data(py::module_& m);
 void bind_go(py::module_& m);
+// The torch-linked module traceplay_models (traceplay.models, imported on first use):
+// Searchformer checkpoints, and Go network checkpoints as evaluators.
+void bind_models(py::module_& m);
+void bind_go_net(py::module_& m);
+
+// A search evaluator Python holds (traceplay.go.Evaluator): a Go network that
+// traceplay.models.load_go_net made, handed to the torch-free searches of traceplay.go
+// (analyze, GtpEngine) without their module linking LibTorch. Both modules see one
+// Python type: pybind11 shares its type registry between modules built alike.
+struct EvaluatorHandle {
+  std::shared_ptr<const search::Evaluator> evaluator;
+  std::string description;
+  int min_board_size = 2, max_board_size = 25;  // the board sizes it serves
+  bool neural = false;  // a network: searches expand a leaf at its first visit, as `gtp --model`
+};
 
 // Grid positions cross the boundary as (x, y) tuples.
 inline py::tuple to_py(Pos p) { return py::make_tuple(p.x, p.y); }

@@ -156,16 +156,21 @@ GO = [
     ("md", """# Go: analyse a position with MCTS, draw its policy and ownership
 
 A position from an SGF file (or a few moves played here), analysed by the search of the
-GTP bot (`traceplay.go.analyze`, the rollout or the uniform evaluator): the visit
-distribution as a heatmap over the stones, and the ownership estimate."""),
+GTP bot (`traceplay.go.analyze`, the rollout or the uniform evaluator, or a Go network
+from a self-play run through `traceplay.models.load_go_net`): the visit distribution as a
+heatmap over the stones, and the ownership estimate."""),
     ("code", """# Parameters (environment variables override them)
 import os
 SGF = os.environ.get("NB_SGF", "")            # an .sgf file; empty: the moves below on a 9x9 board
 MOVE = int(os.environ.get("NB_MOVE", "-1"))    # the position after this many moves (-1: all)
 VISITS = int(os.environ.get("NB_VISITS", "400"))
-EVALUATOR = os.environ.get("NB_EVALUATOR", "rollout")  # rollout | uniform
+EVALUATOR = os.environ.get("NB_EVALUATOR", "rollout")  # rollout | uniform | a Go network checkpoint (runs/sp/models/v0003)
 MOVES = ["e5", "c4", "g4", "d6", "f7", "c7", "g6"]"""),
-    ("code", FIND_MODULE + "\nfrom traceplay import go"),
+    ("code", FIND_MODULE + """\nfrom traceplay import go
+if EVALUATOR not in ("rollout", "uniform"):  # a network: traceplay.models loads LibTorch
+    from traceplay import models
+    EVALUATOR = models.load_go_net(EVALUATOR)
+    print(EVALUATOR.description)"""),
     ("code", '''if SGF:
     game = go.load_sgf(SGF)
     board = game.board(moves=MOVE)

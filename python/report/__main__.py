@@ -1,6 +1,7 @@
 """`traceplay report RUN_DIR [--out DIR]` (apps/cmd_report.cpp execs Debian's
-/usr/bin/python3 on this folder): an HTML page with PNG figures beside it for an
-experiment run (run.json) or a self-play run (selfplay.json). Prints the page's path.
+/usr/bin/python3 on this folder): one self-contained HTML page (its figures embedded,
+their PNG files also written beside it) for an experiment run (run.json) or a self-play
+run (selfplay.json). Prints the page's path.
 Exit 2 with one line for bad input (no run directory, a damaged record, an --out that is
 a file), 1 for an internal error, 130/143 on SIGINT/SIGTERM; whichever, nothing is left
 half-written."""
@@ -36,7 +37,7 @@ def write_report(run_dir: Path, out: Path) -> Path:
     check_out(out)
     staging = Staging(out)
     try:
-        page = Page(f"traceplay report: {run.name}")
+        page = Page(f"traceplay report: {run.name}", staging.dir)
 
         def save(fig, name):
             fig.savefig(staging.path(name))

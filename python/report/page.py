@@ -1,6 +1,10 @@
-"""The report page: plain HTML with its style inline and its figures as PNG files beside
-it (relative paths), no script, so it opens from disk in any browser."""
+"""The report page: one self-contained HTML file, its style inline and each figure
+embedded as a data: URI (the PNG file of the same bytes is written beside it too, named
+by the image's data-file attribute), no script, so the page alone opens from disk, a
+mail or a chat in any browser."""
+import base64
 import html
+from pathlib import Path
 
 STYLE = """
 body { font-family: sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
@@ -14,8 +18,10 @@ img { max-width: 100%; display: block; margin: 0.6em 0; border: 1px solid #eee; 
 
 
 class Page:
-    def __init__(self, title: str):
+    def __init__(self, title: str, folder: Path):
+        """`folder`: where the figures' PNG files are (image() embeds them from there)."""
         self.title = title
+        self.folder = Path(folder)
         self.parts = []
         self.images = []
 
@@ -33,8 +39,11 @@ class Page:
         self.parts.append(markup)
 
     def image(self, name: str, alt: str):
+        """Embeds the PNG file `name` of the folder; data-file names that file."""
         self.images.append(name)
-        self.parts.append(f'<img src="{html.escape(name)}" alt="{html.escape(alt)}">')
+        data = base64.b64encode((self.folder / name).read_bytes()).decode("ascii")
+        self.parts.append(f'<img data-file="{html.escape(name)}" alt="{html.escape(alt)}" '
+                          f'src="data:image/png;base64,{data}">')
 
     def render(self) -> str:
         body = "\n".join(self.parts)

@@ -152,6 +152,40 @@ def test_go_notebook(tmp_path):
     assert "position after 5" in text_of(cells)
 
 
+# A tiny 5x5 self-play run's first network (as test_gtp_model.py makes it).
+GO_NET_RUN = """name = "nbgo"
+seed = 5
+[game]
+size = 5
+komi = 0.5
+[net]
+kind = "resnet"
+preset = "tiny"
+history = 2
+[actor]
+games_in_flight = 4
+full_visits = 16
+fast_visits = 4
+[learner]
+batch = 32
+min_positions = 100
+positions_per_version = 100
+steps_per_version = 10
+[run]
+versions = 1
+"""
+
+
+def test_go_notebook_with_a_network(tmp_path):
+    (tmp_path / "sp.toml").write_text(GO_NET_RUN)
+    done = traceplay(["selfplay", "--config", "sp.toml", "--out", "sp"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    cells = execute("go_analysis.ipynb", tmp_path / "out",
+                    {"NB_VISITS": "48", "NB_EVALUATOR": str(tmp_path / "sp/models/v0001")})
+    assert images(cells) == 1
+    assert "resnet tiny (history 2)" in text_of(cells) and "48 visits" in text_of(cells)
+
+
 def test_the_go_notebook_fails_on_a_missing_sgf(tmp_path):
     # A notebook that fails must fail the run (nbconvert exits non-zero, naming the error).
     nbconvert_or_skip()

@@ -1,11 +1,14 @@
 """`traceplay report RUN_DIR [--out DIR]` on real runs made here by the real binary: an
 experiment with a bootstrapped arm and a Sokoban arm, and a self-play run. The page and
-its images exist, the tables hold run.json's values, the page loads in headless Chromium
-with every image and no console error (a screenshot is kept), and bad input is exit 2
-with one line and nothing written."""
+its images exist (each embedded in the page as a data: URI of the very bytes of the PNG
+file beside it), the tables hold run.json's values, the page loads in headless Chromium
+with every image and no console error (a screenshot is kept), also copied alone into an
+empty folder (self-contained), and bad input is exit 2 with one line and nothing written."""
+import base64
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -112,7 +115,14 @@ def selfplay_run(tmp_path_factory):
 
 
 def images(page_text):
-    return re.findall(r'<img src="([^"]+)"', page_text)
+    """The figures' file names (data-file), in page order."""
+    return re.findall(r'<img data-file="([^"]+)"', page_text)
+
+
+def embedded(page_text):
+    """{file name: the PNG bytes embedded in the page under that name}."""
+    found = re.findall(r'<img data-file="([^"]+)" alt="[^"]*" src="data:image/png;base64,([^"]+)"', page_text)
+    return {name: base64.b64decode(data, validate=True) for name, data in found}
 
 
 def section_ids(page_text):
@@ -130,7 +140,8 @@ def check_in_browser(page, tmp_path):
     browser = Browser(tmp_path / "chromium-profile")
     try:
         session = browser.open(page.resolve().as_uri())
-        loaded = browser.evaluate(session, "Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, i.naturalWidth])")
+        loaded = browser.evaluate(session, "Array.from(document.images).map(i => "
+                                  "[i.getAttribute('data-file') || i.getAttribute('src'), i.complete, i.naturalWidth])")
         shot = tmp_path / "screenshot.png"
         browser.screenshot(session, shot)
         errors = browser.errors()
@@ -153,8 +164,11 @@ def test_experiment_report_tables_equal_run_json_and_page_loads_in_chromium(expe
     # Maze and Sokoban tasks drawn, each of the three arms' own.
     tasks = [n for n in names if n.startswith("task-")]
     assert {n.split("-")[1] for n in tasks} == {"0", "1", "2", "3"}
+    figures = embedded(text)
+    assert list(figures) == names  # every image embedded
     for name in names:
         assert "/" not in name and (experiment / "report" / name).read_bytes()[:4] == b"\x89PNG"
+        assert figures[name] == (experiment / "report" / name).read_bytes()
     assert not list(experiment.glob(".report-tmp-*")) and not list((experiment / "report").glob(".report-tmp-*"))
 
     # The metrics table: each arm's row (one per Dualformer mode) holds run.json's summary, exactly.
@@ -178,7 +192,11 @@ def test_experiment_report_tables_equal_run_json_and_page_loads_in_chromium(expe
         assert f'data-key="optimal" data-value="{step["eval"]["optimal"]!r}"' in row
         assert f'data-key="replaced" data-value="{step.get("replaced", 0)!r}"' in row or step["step"] == 0
 
-    loaded, errors = check_in_browser(page, tmp_path)
+    # The page alone, copied into an empty folder: self-contained, every image still there.
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(page, alone / "report.html")
+    loaded, errors = check_in_browser(alone / "report.html", tmp_path)
     assert [src for src, _, _ in loaded] == names
     assert all(complete and width > 0 for _, complete, width in loaded), loaded
     assert errors == []
@@ -202,6 +220,8 @@ def test_selfplay_report_has_elo_gating_and_go_positions_and_loads_in_chromium(s
     assert section_ids(text) == ["run", "progress", "gating", "go"]
     names = images(text)
     assert "selfplay.png" in names and any(n.startswith("go-first-") for n in names)
+    figures = embedded(text)
+    assert list(figures) == names and all(figures[n] == (out / n).read_bytes() for n in names)
     elo = [json.loads(l) for l in (selfplay_run / "elo.jsonl").read_text().splitlines()]
     assert text.count('<td data-key="kind"') == len(elo)
     for line in elo:
