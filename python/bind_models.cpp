@@ -497,22 +497,25 @@ void bind_models(py::module_& m) {
       .def_property_readonly("checkpoint", &Model::dir, "The checkpoint directory.")
       .def_property_readonly("device", &Model::device)
       .def_property_readonly(
-          "mode", [](const Model& m) { return m.info().mode; },
+          "mode", [](const Model& model) { return model.info().mode; },
           "'search-augmented' (writes a trace, then the plan) or 'solution-only'.")
       .def_property_readonly(
-          "domain", [](const Model& m) { return m.info().extra.value("domain", std::string()); },
+          "domain", [](const Model& model) { return model.info().extra.value("domain", std::string()); },
           "The training data's domain ('' when the checkpoint does not record it).")
-      .def_property_readonly("step", [](const Model& m) { return m.info().extra.value("step", int64_t{0}); })
+      .def_property_readonly("step",
+                             [](const Model& model) { return model.info().extra.value("step", int64_t{0}); })
       .def_property_readonly(
-          "vocabulary", [](const Model& m) { return m.vocabulary().tokens(); }, "Token strings by id.")
-      .def_property_readonly("weights_xxh64", [](const Model& m) { return m.info().weights_xxh64; })
+          "vocabulary", [](const Model& model) { return model.vocabulary().tokens(); },
+          "Token strings by id.")
+      .def_property_readonly("weights_xxh64", [](const Model& model) { return model.info().weights_xxh64; })
       .def_property_readonly(
-          "arch", [](const Model& m) { return to_py(m.info().arch.to_json()); },
+          "arch", [](const Model& model) { return to_py(model.info().arch.to_json()); },
           "The architecture (config.json's \"arch\").")
-      .def_property_readonly("parameters", [](const Model& m) { return m.info().arch.num_parameters(); })
+      .def_property_readonly("parameters",
+                             [](const Model& model) { return model.info().arch.num_parameters(); })
       .def(
           "generate",
-          [](Model& m, const py::object& tasks, int64_t samples, double temperature, int64_t top_k,
+          [](Model& model, const py::object& tasks, int64_t samples, double temperature, int64_t top_k,
              int64_t seed, int64_t max_len, int64_t batch, const std::string& mode,
              int64_t first_task) -> py::object {
             const bool one = py::isinstance<Task>(tasks);
@@ -529,7 +532,8 @@ void bind_models(py::module_& m) {
                 list.push_back(&t.cast<const Task&>());
               }
             }
-            auto out = m.generate(list, samples, temperature, top_k, seed, max_len, batch, mode, first_task);
+            auto out =
+                model.generate(list, samples, temperature, top_k, seed, max_len, batch, mode, first_task);
             if (one) return py::cast(std::move(out.front()));
             return py::cast(std::move(out));
           },
@@ -552,18 +556,18 @@ void bind_models(py::module_& m) {
            "array, or with per_token=True a list of per-token arrays. Releases the GIL.")
       .def(
           "next_token_log_probs",
-          [](Model& m, const py::object& prompt, const std::vector<std::string>& prefix) {
-            const std::vector<int32_t> encoder = m.encoder_input(prompt_tokens(prompt), "prompt");
+          [](Model& model, const py::object& prompt, const std::vector<std::string>& prefix) {
+            const std::vector<int32_t> encoder = model.encoder_input(prompt_tokens(prompt), "prompt");
             std::vector<std::string> tokens = prefix;
             if (tokens.empty() || tokens.front() != "bos") tokens.insert(tokens.begin(), "bos");
-            return to_numpy(m.next_token_log_probs(encoder, m.encode(tokens, "prefix")));
+            return to_numpy(model.next_token_log_probs(encoder, model.encode(tokens, "prefix")));
           },
           py::arg("prompt"), py::arg("prefix") = std::vector<std::string>{},
           "log p(next token) (float64, one per vocabulary id) after `prefix` (bos added when\n"
           "missing), computed through the decoding cache as the sampler does. Releases the GIL.")
-      .def("__repr__", [](const Model& m) {
-        return "<Model " + m.dir() + ": " + m.info().mode + ", " +
-               std::to_string(m.info().arch.num_parameters()) + " parameters>";
+      .def("__repr__", [](const Model& model) {
+        return "<Model " + model.dir() + ": " + model.info().mode + ", " +
+               std::to_string(model.info().arch.num_parameters()) + " parameters>";
       });
 
   m.def(
